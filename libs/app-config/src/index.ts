@@ -1,0 +1,13 @@
+export type {
+  DeployStrategy,
+  BuildConfig,
+  DeployConfig,
+  MountConfig,
+  CheckConfig,
+  ServicePortConfig,
+  ServiceConfig,
+  VmConfig,
+  ConfigWarning,
+  AppConfig,
+  ConfigIssue,
+} from './app-config.types';

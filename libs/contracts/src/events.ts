@@ -1,0 +1,101 @@
+import type { MachineConfig } from '@hangar/machines-api';
+
+/**
+ * Payloads of the events one service writes and another consumes. Each service's own internal
+ * events are typed in its domain; these cross a service boundary through the event feed.
+ */
+
+export type ReleaseTrigger = 'cli' | 'api' | 'nats' | 'registry' | 'secrets' | 'rollback';
+export type ReleaseStatus = 'queued' | 'running' | 'complete' | 'failed' | 'cancelled' | 'rolled_back';
+
+/** Release stream, written by releaser: the release has the app and may start resolving its image. */
+export interface ReleaseStartedData {
+  releaseId: string;
+  app: string;
+  version: number;
+  /** The image reference to resolve (`nginx`, `127.0.0.1:5000/demo:1`, `repo@sha256:…`). */
+  imageRef: string;
+}
+
+/** `image-<releaseId>`, written by builder. */
+export interface ImageResolvedData {
+  releaseId: string;
+  app: string;
+  /** As requested. */
+  ref: string;
+  /** Fully qualified `host/repository:tag`. */
+  canonicalRef: string;
+  digest: string;
+  /** `img_` + 16 chars derived from the digest. */
+  imageId: string;
+}
+
+export interface ImageResolutionFailedData {
+  releaseId: string;
+  app: string;
+  ref: string;
+  reason: string;
+}
+
+/** What machine-updater is asked to do to one machine. */
+export type MachineOperationKind = 'update' | 'create' | 'destroy';
+
+/** Release (or app, for scale) stream, written by releaser; consumed by machine-updater. */
+export interface MachineUpdateRequestedData {
+  app: string;
+  /** Idempotency key: unique per (release, machine, action). */
+  key: string;
+  kind: MachineOperationKind;
+  /** Absent for `create`. */
+  machineId?: string;
+  releaseId: string;
+  releaseVersion: number;
+  processGroup: string;
+  region: string;
+  /** The full target config (image, env, services, checks, metadata with the release keys). */
+  config?: MachineConfig;
+  /** Update but leave stopped (the machine was not started before). */
+  skipLaunch: boolean;
+  /** Wait for `started` with the new instance id and for checks to pass before reporting. */
+  waitForHealth: boolean;
+  waitTimeoutMs: number;
+}
+
+/** `machine-<id>`, written by machine-updater: the operation with `key` succeeded. */
+export interface MachineUpdatedData {
+  app: string;
+  key: string;
+  kind: MachineOperationKind;
+  machineId: string;
+  releaseId: string;
+  instanceId?: string;
+  state?: string;
+}
+
+/** `machine-<id or key>`, written by machine-updater: the operation with `key` failed. */
+export interface MachineUpdateFailedData {
+  app: string;
+  key: string;
+  kind: MachineOperationKind;
+  machineId?: string;
+  releaseId: string;
+  reason: string;
+}
+
+export const EventTypes = {
+  AppCreated: 'AppCreated',
+  ReleaseQueued: 'ReleaseQueued',
+  ReleaseStarted: 'ReleaseStarted',
+  ImageResolved: 'ImageResolved',
+  ImageResolutionFailed: 'ImageResolutionFailed',
+  RolloutPlanned: 'RolloutPlanned',
+  MachineUpdateRequested: 'MachineUpdateRequested',
+  MachineUpdateStarted: 'MachineUpdateStarted',
+  MachineUpdated: 'MachineUpdated',
+  MachineUpdateFailed: 'MachineUpdateFailed',
+  RolloutStepSucceeded: 'RolloutStepSucceeded',
+  RolloutStepFailed: 'RolloutStepFailed',
+  ReleaseCompleted: 'ReleaseCompleted',
+  ReleaseFailed: 'ReleaseFailed',
+  MachineCreated: 'MachineCreated',
+} as const;

@@ -1,0 +1,28 @@
+export {
+  NAMESPACE_PATTERN,
+  APP_NAME_PATTERN,
+  commandSubject,
+  commandPattern,
+  eventsStreamName,
+  eventsSubjectWildcard,
+  eventSubject,
+  eventTypeSubject,
+  durableName,
+  streams,
+  streamCategory,
+} from './names';
+export type { ServiceName } from './names';
+export { HangarError, isErrorBody, ErrorCodes } from './errors';
+export type { ErrorBody } from './errors';
+export { EventTypes } from './events';
+export type {
+  ReleaseTrigger,
+  ReleaseStatus,
+  ReleaseStartedData,
+  ImageResolvedData,
+  ImageResolutionFailedData,
+  MachineOperationKind,
+  MachineUpdateRequestedData,
+  MachineUpdatedData,
+  MachineUpdateFailedData,
+} from './events';

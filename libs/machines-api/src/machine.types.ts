@@ -1,0 +1,137 @@
+/**
+ * Wire types of the Fly Machines REST API subset Hangar uses (reference/flyctl-deploy.md §11).
+ * snake_case on purpose: these are the JSON bodies exchanged with the real API and with fleet.
+ */
+
+export type MachineState =
+  | 'created'
+  | 'starting'
+  | 'started'
+  | 'stopping'
+  | 'stopped'
+  | 'replacing'
+  | 'destroying'
+  | 'destroyed'
+  | 'failed';
+
+export interface MachineGuest {
+  cpu_kind?: string;
+  cpus?: number;
+  memory_mb?: number;
+}
+
+export interface MachineMount {
+  volume?: string;
+  path: string;
+  name?: string;
+}
+
+export interface MachinePort {
+  port?: number;
+  start_port?: number;
+  end_port?: number;
+  handlers?: string[];
+  force_https?: boolean;
+}
+
+export interface MachineCheck {
+  type: 'http' | 'tcp';
+  port?: number;
+  interval?: string;
+  timeout?: string;
+  grace_period?: string;
+  method?: string;
+  path?: string;
+}
+
+export interface MachineService {
+  protocol: 'tcp' | 'udp';
+  internal_port: number;
+  ports?: MachinePort[];
+  checks?: MachineCheck[];
+  autostop?: boolean | string;
+  autostart?: boolean;
+  min_machines_running?: number;
+}
+
+export interface MachineConfig {
+  image: string;
+  env?: Record<string, string>;
+  init?: { cmd?: string[]; entrypoint?: string[]; exec?: string[] };
+  guest?: MachineGuest;
+  metadata?: Record<string, string>;
+  mounts?: MachineMount[];
+  services?: MachineService[];
+  checks?: Record<string, MachineCheck>;
+  restart?: { policy: 'no' | 'always' | 'on-failure'; max_retries?: number };
+  auto_destroy?: boolean;
+  stop_config?: { signal?: string; timeout?: string };
+  dns?: { skip_registration?: boolean };
+}
+
+export interface MachineEvent {
+  type: 'launch' | 'update' | 'start' | 'stop' | 'exit' | 'destroy' | string;
+  status: string;
+  source: string;
+  timestamp: number;
+  request?: { exit_event?: { exit_code: number; requested_stop?: boolean }; instance_id?: string; [k: string]: unknown };
+}
+
+export interface MachineCheckStatus {
+  name: string;
+  status: 'passing' | 'warning' | 'critical';
+  output: string;
+  updated_at: string;
+}
+
+export interface Machine {
+  id: string;
+  name: string;
+  state: MachineState;
+  region: string;
+  instance_id: string;
+  private_ip?: string;
+  config: MachineConfig;
+  image_ref?: { registry: string; repository: string; tag: string; digest: string };
+  created_at: string;
+  updated_at: string;
+  events?: MachineEvent[];
+  checks?: MachineCheckStatus[];
+  cordoned?: boolean;
+  host_status?: 'ok' | 'unknown' | 'unreachable';
+  nonce?: string;
+}
+
+/** Body of `POST /v1/apps/:app/machines` and `POST /v1/apps/:app/machines/:id`. */
+export interface LaunchMachineInput {
+  config: MachineConfig;
+  region?: string;
+  name?: string;
+  skip_launch?: boolean;
+  lease_ttl?: number;
+}
+
+export interface Lease {
+  nonce: string;
+  expires_at: number;
+  owner: string;
+  description?: string;
+}
+
+export interface Volume {
+  id: string;
+  name: string;
+  region: string;
+  size_gb: number;
+  state: string;
+  attached_machine_id: string | null;
+  created_at: string;
+}
+
+/** Metadata keys deploy writes (reference §1). */
+export const MetadataKeys = {
+  platformVersion: 'fly_platform_version',
+  processGroup: 'fly_process_group',
+  releaseId: 'fly_release_id',
+  releaseVersion: 'fly_release_version',
+} as const;

@@ -1,0 +1,28 @@
+import type { Lease, LaunchMachineInput, Machine, MachineState, Volume } from './machine.types';
+
+/**
+ * A typed client of the Fly Machines REST API: the real one or the local fleet (DESIGN §8a).
+ * Idempotent calls (GETs, wait, lease release, destroy of an absent machine) are retried on
+ * 408/429/5xx and transport errors; non-idempotent ones carry an idempotency key or a lease nonce.
+ */
+export interface MachinesApi {
+  createApp(app: string): Promise<void>;
+  list(app: string): Promise<Machine[]>;
+  get(app: string, id: string): Promise<Machine>;
+  /** `idempotencyKey` makes a retried create return the machine the first attempt made. */
+  create(app: string, input: LaunchMachineInput, idempotencyKey?: string): Promise<Machine>;
+  update(app: string, id: string, input: LaunchMachineInput, nonce?: string): Promise<Machine>;
+  destroy(app: string, id: string, opts?: { nonce?: string; force?: boolean }): Promise<void>;
+  start(app: string, id: string): Promise<void>;
+  stop(app: string, id: string, nonce?: string): Promise<void>;
+  cordon(app: string, id: string, nonce?: string): Promise<void>;
+  uncordon(app: string, id: string, nonce?: string): Promise<void>;
+  /** Resolves when the machine reaches `state` (with `instanceId` when given); throws a timeout error otherwise. */
+  wait(app: string, id: string, opts: { state: MachineState; instanceId?: string; timeoutSec: number }): Promise<void>;
+  acquireLease(app: string, id: string, ttlSec: number, description?: string): Promise<Lease>;
+  refreshLease(app: string, id: string, nonce: string, ttlSec: number): Promise<Lease>;
+  releaseLease(app: string, id: string, nonce: string): Promise<void>;
+  setMetadata(app: string, id: string, key: string, value: string, nonce?: string): Promise<void>;
+  listVolumes(app: string): Promise<Volume[]>;
+  createVolume(app: string, input: { name: string; region: string; size_gb?: number }): Promise<Volume>;
+}
