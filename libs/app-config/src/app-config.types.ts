@@ -41,6 +41,9 @@ export interface CheckConfig {
   path?: string;
   protocol?: string;
   headers?: Record<string, string>;
+  tlsSkipVerify?: boolean;
+  tlsServerName?: string;
+  /** Top-level checks only: the groups the check runs in (all when absent). */
   processes?: string[];
 }
 

@@ -1,0 +1,225 @@
+import type { AppConfig, BuildConfig, DeployConfig, DeployStrategy, MountConfig, VmConfig } from './app-config.types';
+import { APP_NAME_PATTERN, HangarError } from '@hangar/contracts';
+import { compact, describeValue, oneOf, type Section } from './config-reader';
+import { readServices, readTopLevelChecks, type Provenance } from './normalize-services';
+import { joinCommand, splitCommand } from './split-command';
+
+/** Valid `[deploy].strategy` values, in the order error messages list them. */
+export const DEPLOY_STRATEGIES: readonly DeployStrategy[] = ['rolling', 'immediate', 'canary', 'bluegreen'];
+
+/** Signals flyctl accepts for `kill_signal`. */
+export const KILL_SIGNALS = [
+  'SIGABRT', 'SIGALRM', 'SIGFPE', 'SIGHUP', 'SIGILL', 'SIGINT', 'SIGKILL',
+  'SIGPIPE', 'SIGQUIT', 'SIGSEGV', 'SIGTERM', 'SIGTRAP', 'SIGUSR1', 'SIGUSR2',
+] as const;
+
+/** Top-level keys flyctl knows that Hangar does not act on. */
+const IGNORED_TOP_LEVEL = [
+  'swap_size_mb', 'console_command', 'host_dedication_id', 'restart', 'files', 'statics',
+  'metrics', 'machine_checks', 'machine_config', 'container', 'containers',
+];
+
+export interface NormalizedAppConfig {
+  config: AppConfig;
+  provenance: Provenance;
+  /** Whether the file has a non-empty `[processes]`, which makes `processes` mandatory on services. */
+  processesDefined: boolean;
+}
+
+/** Reports a command that `splitCommand` would reject at deploy time, now, with its line. */
+function checkCommand(section: Section, key: string, cmd: string): void {
+  try {
+    splitCommand(cmd);
+  } catch (error) {
+    if (!(error instanceof HangarError)) throw error;
+    section.error(key, error.message);
+  }
+}
+
+function readApp(root: Section): string | undefined {
+  const app = root.string('app');
+  if (app === undefined || APP_NAME_PATTERN.test(app)) return app;
+  root.error('app', `must be 1-63 lowercase letters, digits or dashes, starting with a letter; got ${describeValue(app)}`);
+  return undefined;
+}
+
+function readBuild(root: Section): BuildConfig | undefined {
+  const section = root.table('build');
+  if (!section) return undefined;
+  const build = compact({
+    image: section.string('image'),
+    dockerfile: section.string('dockerfile'),
+    builder: section.string('builder'),
+    args: section.stringMap('args'),
+  });
+  section.ignore('ignorefile', 'build-target', 'build_target', 'buildpacks', 'builtin', 'settings', 'compression', 'compression_level', 'compose');
+  section.finish();
+  return Object.keys(build).length > 0 ? build : undefined;
+}
+
+function readMaxUnavailable(section: Section): number | undefined {
+  const value = section.value('max_unavailable');
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
+  section.error('max_unavailable', `must be a number greater than 0; got ${describeValue(value)}`);
+  return undefined;
+}
+
+function readReleaseCommandTimeout(section: Section): number | null | undefined {
+  const value = section.raw['release_command_timeout'];
+  if (typeof value === 'string' && value.trim().toLowerCase() === 'none') {
+    section.value('release_command_timeout');
+    return null;
+  }
+  return section.duration('release_command_timeout');
+}
+
+function readDeploy(root: Section, legacyAutoRollback: boolean | undefined): DeployConfig | undefined {
+  const section = root.table('deploy');
+  const deploy: DeployConfig = section
+    ? compact({
+        strategy: oneOf(section, 'strategy', DEPLOY_STRATEGIES),
+        maxUnavailable: readMaxUnavailable(section),
+        waitTimeoutMs: section.duration('wait_timeout'),
+        releaseCommand: section.string('release_command'),
+        releaseCommandTimeoutMs: readReleaseCommandTimeout(section),
+        autoRollback: section.boolean('auto_rollback'),
+      })
+    : {};
+  if (section && deploy.releaseCommand !== undefined) checkCommand(section, 'release_command', deploy.releaseCommand);
+  section?.ignore('release_command_vm', 'seed_command');
+  section?.finish();
+  if (deploy.autoRollback === undefined && legacyAutoRollback !== undefined) deploy.autoRollback = legacyAutoRollback;
+  return Object.keys(deploy).length > 0 ? deploy : undefined;
+}
+
+function readEnv(root: Section): Record<string, string> {
+  const env = root.stringMap('env') ?? {};
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('FLY_')) root.error(['env', name], 'must not start with FLY_ (reserved for the platform)');
+  }
+  return env;
+}
+
+function readProcesses(root: Section): Record<string, string> | undefined {
+  // Configs fetched from the old API (and saved as fly.toml) say `processes = []` for "none".
+  const raw = root.raw['processes'];
+  if (Array.isArray(raw) && raw.length === 0) {
+    root.value('processes');
+    return undefined;
+  }
+  const section = root.table('processes');
+  if (!section) return undefined;
+  const processes: Record<string, string> = {};
+  for (const name of Object.keys(section.raw)) {
+    const cmd = section.string(name);
+    if (cmd === undefined) continue;
+    checkCommand(section, name, cmd);
+    processes[name] = cmd;
+  }
+  return Object.keys(section.raw).length > 0 ? processes : undefined;
+}
+
+function readMounts(root: Section, prov: Provenance): MountConfig[] {
+  // `mount` is the singular spelling older files use; flyctl reads both.
+  const sections = [...root.tables('mounts'), ...root.tables('mount')];
+  return sections.flatMap((section) => {
+    const source = section.string('source');
+    const destination = section.string('destination');
+    for (const key of ['source', 'destination']) if (!section.has(key)) section.error(key, 'is required');
+    if (destination === '/') section.error('destination', 'must not be "/"');
+    const size = section.value('initial_size');
+    const initialSize = typeof size === 'number' ? `${size}gb` : typeof size === 'string' ? size : undefined;
+    if (size !== undefined && initialSize === undefined) section.error('initial_size', `must be a size like "10gb"; got ${describeValue(size)}`);
+    const processes = section.stringList('processes');
+    prov.scoped.push({ kind: 'mount', path: section.path, processes });
+    section.ignore('snapshot_retention', 'scheduled_snapshots', 'auto_extend_size_threshold', 'auto_extend_size_increment', 'auto_extend_size_limit');
+    section.finish();
+    if (source === undefined || destination === undefined) return [];
+    const mount: MountConfig = compact({ source, destination, processes, initialSize });
+    prov.origins.set(mount, section.path);
+    return [mount];
+  });
+}
+
+/** `"1gb"`, `"512mb"`, `"2048"` or `2048` → MiB; bare numbers are MiB as flyctl reads them. */
+function readMemoryMb(section: Section): number | undefined {
+  const value = section.value('memory');
+  if (section.has('memory_mb')) return section.integer('memory_mb', 1);
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value > 0) return value;
+  const match = typeof value === 'string' ? /^\s*(\d+(?:\.\d+)?)\s*(gb|g|gib|mb|m|mib)?\s*$/i.exec(value) : null;
+  if (match) return Math.round(Number(match[1]) * (match[2] && match[2].toLowerCase().startsWith('g') ? 1024 : 1));
+  section.error('memory', `must be a memory size like "512mb" or "1gb"; got ${describeValue(value)}`);
+  return undefined;
+}
+
+function readVms(root: Section, prov: Provenance): VmConfig[] {
+  return root.tables('vm').map((section) => {
+    const vm: VmConfig = compact({
+      size: section.string('size'),
+      memoryMb: readMemoryMb(section),
+      cpus: section.integer('cpus', 1),
+      cpuKind: section.string('cpu_kind'),
+      processes: section.stringList('processes'),
+    });
+    prov.scoped.push({ kind: 'vm', path: section.path, processes: vm.processes });
+    section.ignore('gpus', 'gpu_kind', 'host_dedication_id', 'persist_rootfs', 'kernel_args');
+    section.finish();
+    prov.origins.set(vm, section.path);
+    return vm;
+  });
+}
+
+interface LegacyExperimental {
+  cmd?: string;
+  autoRollback?: boolean;
+}
+
+/** `[experimental]`: `cmd` becomes the `app` command, `auto_rollback` the `[deploy]` default. */
+function readExperimental(root: Section, processesDefined: boolean): LegacyExperimental {
+  const section = root.table('experimental');
+  if (!section) return {};
+  const raw = section.value('cmd');
+  const argv = typeof raw === 'string' ? [raw] : section.stringList('cmd');
+  // A string is kept as written (it is shell-split later); a list is joined so it splits back to itself.
+  const cmd = typeof raw === 'string' ? raw : argv && joinCommand(argv);
+  // flyctl only falls back to `cmd` when there is no [processes]; say so rather than fail.
+  if (cmd !== undefined && processesDefined) section.issues.warn(section.at('cmd'), 'ignored because [processes] is defined');
+  const autoRollback = section.boolean('auto_rollback');
+  section.ignore(
+    'entrypoint', 'exec', 'allowed_public_ports', 'private_network', 'enable_consul', 'enable_etcd',
+    'lazy_load_images', 'attached', 'machine_config', 'use_zstd', 'metrics_port', 'metrics_path',
+  );
+  section.finish();
+  if (Object.keys(section.raw).length > 0) {
+    root.issues.warn(section.path, 'legacy section: put cmd in [processes] and auto_rollback in [deploy]');
+  }
+  return compact({ cmd: processesDefined ? undefined : cmd, autoRollback });
+}
+
+/** Reads the whole document into an `AppConfig`, reporting field-level problems as it goes. */
+export function normalizeAppConfig(root: Section): NormalizedAppConfig {
+  const prov: Provenance = { origins: new WeakMap(), scoped: [] };
+  const app = readApp(root);
+  const primaryRegion = root.string('primary_region');
+  const killSignal = oneOf(root, 'kill_signal', KILL_SIGNALS);
+  const killTimeoutMs = root.duration('kill_timeout');
+  const declared = readProcesses(root);
+  const experimental = readExperimental(root, declared !== undefined);
+  const build = readBuild(root);
+  const deploy = readDeploy(root, experimental.autoRollback);
+  const env = readEnv(root);
+  const mounts = readMounts(root, prov);
+  const { services, httpServicePort } = readServices(root, prov);
+  const checks = readTopLevelChecks(root, httpServicePort, prov);
+  const vm = readVms(root, prov);
+  root.ignore(...IGNORED_TOP_LEVEL);
+  root.finish();
+  const processes = declared ?? { app: experimental.cmd ?? '' };
+  const config: AppConfig = compact({
+    app, primaryRegion, killSignal, killTimeoutMs, build, deploy, env, processes, mounts, services, checks, vm,
+    warnings: root.issues.warnings,
+  });
+  return { config, provenance: prov, processesDefined: declared !== undefined };
+}
