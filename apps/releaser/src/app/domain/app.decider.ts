@@ -1,0 +1,121 @@
+import { APP_NAME_PATTERN, ErrorCodes, HangarError } from '@hangar/contracts';
+import type { AppCommand, CreateApp, EnqueueRelease, FinishRelease, Instant } from './app.commands';
+import type { AppEvent, AppLockAcquired, PlatformVersion, QueuedRelease } from './app.events';
+
+export type { AppCommand } from './app.commands';
+export type { AppEvent } from './app.events';
+
+/** The app stream `app-<name>` folded: its per-app deploy queue and lock (DESIGN §5 step 1, G4). */
+export type AppState = {
+  readonly exists: boolean;
+  readonly app: string;
+  readonly platformVersion: PlatformVersion;
+  /** Highest version handed out; versions are never reused. */
+  readonly lastVersion: number;
+  /** Waiting releases, oldest first. */
+  readonly queue: readonly QueuedRelease[];
+  /** The app's one running release, the lock holder. */
+  readonly running?: QueuedRelease;
+  readonly lastComplete?: QueuedRelease;
+  /** Every release ever enqueued → its version, so a retried enqueue is recognised. */
+  readonly versions: Readonly<Record<string, number>>;
+  readonly createdAt: string;
+};
+
+export function initialState(): AppState {
+  return { exists: false, app: '', platformVersion: 'v2', lastVersion: 0, queue: [], versions: {}, createdAt: '' };
+}
+
+export function evolve(state: AppState, event: AppEvent): AppState {
+  switch (event.type) {
+    case 'AppCreated':
+      return { ...state, exists: true, app: event.data.app, platformVersion: event.data.platformVersion, createdAt: event.data.createdAt };
+    case 'ReleaseEnqueued': {
+      const { releaseId, version } = event.data;
+      return {
+        ...state,
+        lastVersion: Math.max(state.lastVersion, version),
+        queue: [...state.queue, { releaseId, version }],
+        versions: { ...state.versions, [releaseId]: version },
+      };
+    }
+    case 'AppLockAcquired': {
+      const { releaseId, version } = event.data;
+      return { ...state, queue: state.queue.filter((q) => q.releaseId !== releaseId), running: { releaseId, version } };
+    }
+    case 'AppLockReleased': {
+      const { releaseId, version, status } = event.data;
+      const running = state.running?.releaseId === releaseId ? undefined : state.running;
+      const lastComplete = status === 'complete' ? { releaseId, version } : state.lastComplete;
+      return { ...state, running, lastComplete };
+    }
+    case 'ScaleRequested':
+      return state;
+    default: {
+      const unknown: never = event;
+      return unknown;
+    }
+  }
+}
+
+export function decide(command: AppCommand, state: AppState): AppEvent[] {
+  switch (command.type) {
+    case 'CreateApp':
+      return createApp(command, state);
+    case 'EnqueueRelease':
+      return enqueueRelease(command, state);
+    case 'FinishRelease':
+      return finishRelease(command, state);
+    default: {
+      const unknown: never = command;
+      throw new HangarError(ErrorCodes.INTERNAL, `unknown app command ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** The app decider: `decide`, `evolve`, `initialState` (STYLE.md Shape 1). */
+export const appDecider = { decide, evolve, initialState } as const;
+
+function createApp(command: CreateApp, state: AppState): AppEvent[] {
+  if (state.exists) throw new HangarError(ErrorCodes.APP_EXISTS, `app ${command.app} already exists`, { app: command.app });
+  if (!APP_NAME_PATTERN.test(command.app)) {
+    throw new HangarError(ErrorCodes.VALIDATION, `invalid app name "${command.app}"`, { app: command.app });
+  }
+  return [{ type: 'AppCreated', data: { app: command.app, platformVersion: command.platformVersion, createdAt: isoOf(command.now) } }];
+}
+
+function enqueueRelease(command: EnqueueRelease, state: AppState): AppEvent[] {
+  if (!state.exists) throw appNotFound(command.app);
+  // A retried command (after a version conflict or a redelivery) must not enqueue the release twice.
+  if (command.releaseId in state.versions) return [];
+  const version = state.lastVersion + 1;
+  const events: AppEvent[] = [
+    { type: 'ReleaseEnqueued', data: { app: state.app, releaseId: command.releaseId, version, trigger: command.trigger } },
+  ];
+  if (!state.running && state.queue.length === 0) events.push(lockAcquired(state.app, { releaseId: command.releaseId, version }));
+  return events;
+}
+
+function finishRelease(command: FinishRelease, state: AppState): AppEvent[] {
+  const running = state.running;
+  // Only the holder can let go; anything else is a late or duplicate message.
+  if (!running || running.releaseId !== command.releaseId) return [];
+  const events: AppEvent[] = [
+    { type: 'AppLockReleased', data: { app: state.app, releaseId: running.releaseId, version: running.version, status: command.status } },
+  ];
+  const next = state.queue[0];
+  if (next) events.push(lockAcquired(state.app, next));
+  return events;
+}
+
+function lockAcquired(app: string, release: QueuedRelease): AppLockAcquired {
+  return { type: 'AppLockAcquired', data: { app, releaseId: release.releaseId, version: release.version } };
+}
+
+function appNotFound(app: string): HangarError {
+  return new HangarError(ErrorCodes.APP_NOT_FOUND, `app ${app} not found`, { app });
+}
+
+function isoOf(now: Instant): string {
+  return (typeof now === 'string' ? new Date(now) : now).toISOString();
+}

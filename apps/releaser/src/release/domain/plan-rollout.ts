@@ -1,0 +1,105 @@
+import { DEFAULT_PROCESS_GROUP, hasServices, mountsFor, processGroupsOf, type AppConfig } from '@hangar/app-config';
+import type { MachineState } from '@hangar/machines-api';
+import type { MachineSnapshot } from './release.commands';
+import type { PlanEntry, ResolvedImage } from './release.events';
+import type { ReleaseState } from './release.state';
+
+export type RolloutPlan = { readonly entries: PlanEntry[]; readonly maxUnavailableCount: number };
+
+/** Machines on their way out are not part of the app any more (reference §1 "Selection"). */
+const GONE: readonly MachineState[] = ['destroying', 'destroyed'];
+/** Groups flyctl reserves for release-command, test and console machines; a deploy never touches them. */
+const RESERVED_GROUP_PREFIX = 'fly_app_';
+const FALLBACK_REGION = 'local';
+
+/**
+ * The fixed rollout plan (DESIGN §5 step 4, §6.3; reference §1): managed machines of groups still in
+ * the config are updated (skipped when they already carry this release), groups without a managed
+ * machine get new ones, managed machines of groups no longer in the config are destroyed. Unmanaged
+ * machines are left alone. Entries are ordered as flyctl runs them (destroy removed groups → create
+ * new groups → update existing), by group, then by machine id.
+ */
+export function planRollout(release: ReleaseState, _image: ResolvedImage, machines: readonly MachineSnapshot[]): RolloutPlan {
+  const configured = processGroupsOf(release.config);
+  const groups = configured.length > 0 ? configured : [DEFAULT_PROCESS_GROUP];
+  const managed = machines
+    .filter((m) => m.managed && !GONE.includes(m.state) && !groupOf(m).startsWith(RESERVED_GROUP_PREFIX))
+    .sort(byGroupThenId);
+  const entry = (m: MachineSnapshot, action: PlanEntry['action']) => machineEntry(release.releaseId, m, action);
+
+  const destroys = managed.filter((m) => !groups.includes(groupOf(m))).map((m) => entry(m, 'destroy'));
+  const region = release.config.primaryRegion ?? firstRegion(managed) ?? firstRegion(machines) ?? FALLBACK_REGION;
+  const creates = groups
+    .filter((g) => !managed.some((m) => groupOf(m) === g))
+    .flatMap((g) => createEntries(release.releaseId, release.config, g, region));
+  const updates = managed
+    .filter((m) => groups.includes(groupOf(m)))
+    .map((m) => entry(m, m.releaseId === release.releaseId ? 'skip' : 'update'));
+
+  const startedCount = updates.filter((e) => e.wasStarted).length;
+  return { entries: [...destroys, ...creates, ...updates], maxUnavailableCount: maxUnavailableCount(release.maxUnavailable, startedCount) };
+}
+
+/**
+ * `max_unavailable` as a machine count (DESIGN §6.2): ≥ 1 is a count (floored); in (0, 1) a fraction
+ * of the started machines, rounded up; never less than 1 so a rollout always makes progress.
+ */
+export function maxUnavailableCount(maxUnavailable: number, startedCount: number): number {
+  if (maxUnavailable >= 1) return Math.floor(maxUnavailable);
+  // Rounded to 9 places first so 0.1 × 30 is 3, not 4 (binary floating point gives 3.0000000000000004).
+  const exact = Math.round(startedCount * maxUnavailable * 1e9) / 1e9;
+  return Math.max(1, Math.ceil(exact));
+}
+
+/**
+ * How many machines a group with none gets (DESIGN §6.3, reference §1): one when it has a volume to
+ * mount, two for high availability when it serves traffic, else one.
+ */
+export function firstDeployCount(config: AppConfig, group: string): number {
+  if (mountsFor(config, group).length > 0) return 1;
+  return hasServices(config, group) ? 2 : 1;
+}
+
+function createEntries(releaseId: string, config: AppConfig, group: string, region: string): PlanEntry[] {
+  return Array.from({ length: firstDeployCount(config, group) }, (_, i) => ({
+    key: `${releaseId}:create:${group}:${i + 1}`,
+    action: 'create' as const,
+    processGroup: group,
+    region,
+    wasStarted: false,
+  }));
+}
+
+function machineEntry(releaseId: string, m: MachineSnapshot, action: PlanEntry['action']): PlanEntry {
+  return {
+    key: `${releaseId}:${action}:${m.id}`,
+    action,
+    machineId: m.id,
+    processGroup: groupOf(m),
+    region: m.region,
+    wasStarted: m.state === 'started' || m.state === 'starting',
+    ...(m.releaseVersion === undefined ? {} : { fromReleaseVersion: m.releaseVersion }),
+    fromInstanceId: m.instanceId,
+    ...(m.config.guest ? { guest: m.config.guest } : {}),
+    ...(m.config.mounts && m.config.mounts.length > 0 ? { mounts: m.config.mounts } : {}),
+  };
+}
+
+/** flyctl treats a managed machine without a group as `app`. */
+function groupOf(m: MachineSnapshot): string {
+  return m.processGroup || DEFAULT_PROCESS_GROUP;
+}
+
+function firstRegion(machines: readonly MachineSnapshot[]): string | undefined {
+  return [...machines].filter((m) => !GONE.includes(m.state)).sort(byId)[0]?.region;
+}
+
+function byId(a: MachineSnapshot, b: MachineSnapshot): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function byGroupThenId(a: MachineSnapshot, b: MachineSnapshot): number {
+  const ga = groupOf(a);
+  const gb = groupOf(b);
+  return ga < gb ? -1 : ga > gb ? 1 : byId(a, b);
+}

@@ -1,0 +1,51 @@
+import { ErrorCodes, HangarError, type MachineOperationKind } from '@hangar/contracts';
+import type { PlanEntry } from '../release.events';
+import type { OpStatus, ReleaseState } from '../release.state';
+
+/** One plan entry to request now; the decider turns it into a `MachineUpdateRequested`. */
+export type PlannedOperation = {
+  /** The entry's idempotency key. */
+  readonly key: string;
+  readonly kind: MachineOperationKind;
+  readonly entry: PlanEntry;
+  /** Wait for `started` with the new instance id and for checks before reporting success. */
+  readonly waitForHealth: boolean;
+};
+
+/** A strategy: given the release state (what is planned, in flight, done), what to request next. */
+export type Planner = (state: ReleaseState) => PlannedOperation[];
+
+/** flyctl's `defaultMaxConcurrent`: operations in flight at once where no availability limit applies. */
+export const MAX_CONCURRENT = 8;
+
+export function statusOf(state: ReleaseState, entry: PlanEntry): OpStatus | undefined {
+  return state.ops[entry.key];
+}
+
+/** Updating a machine that was serving makes it unavailable until it is back and healthy. */
+export function isStartedUpdate(entry: PlanEntry): boolean {
+  return entry.action === 'update' && entry.wasStarted;
+}
+
+/** Entries that are ever requested: everything but `skip`. */
+export function actionable(state: ReleaseState): PlanEntry[] {
+  return (state.plan?.entries ?? []).filter((e) => e.action !== 'skip');
+}
+
+export function countWithStatus(state: ReleaseState, entries: readonly PlanEntry[], status: OpStatus): number {
+  let n = 0;
+  for (const e of entries) if (state.ops[e.key] === status) n++;
+  return n;
+}
+
+/** The first `limit − inFlight` pending entries, in plan order. */
+export function takePending(state: ReleaseState, entries: readonly PlanEntry[], limit: number): PlanEntry[] {
+  const room = limit - countWithStatus(state, entries, 'requested');
+  if (room <= 0) return [];
+  return entries.filter((e) => state.ops[e.key] === 'pending').slice(0, room);
+}
+
+export function operationFor(entry: PlanEntry, waitForHealth: boolean): PlannedOperation {
+  if (entry.action === 'skip') throw new HangarError(ErrorCodes.INTERNAL, `plan entry ${entry.key} is a skip and is never requested`);
+  return { key: entry.key, kind: entry.action, entry, waitForHealth };
+}

@@ -1,0 +1,67 @@
+import type { AppConfig, DeployStrategy } from '@hangar/app-config';
+import type { ReleaseTrigger } from '@hangar/contracts';
+import type { MachineConfig, MachineState } from '@hangar/machines-api';
+import type { ResolvedImage } from './release.events';
+
+/** A point in time as the handler's clock gave it; events store it as an ISO-8601 string. */
+export type Instant = Date | string;
+
+/**
+ * One machine of the app as the machines API listed it at planning time. The Nest side builds it:
+ * `managed` = metadata `fly_platform_version === 'v2'`, `processGroup` = `fly_process_group`,
+ * `releaseId`/`releaseVersion` = `fly_release_id`/`fly_release_version`.
+ */
+export type MachineSnapshot = {
+  readonly id: string;
+  readonly state: MachineState;
+  readonly region: string;
+  readonly processGroup?: string;
+  readonly managed: boolean;
+  readonly releaseId?: string;
+  readonly releaseVersion?: number;
+  readonly instanceId: string;
+  readonly config: MachineConfig;
+};
+
+export type QueueRelease = {
+  readonly type: 'QueueRelease';
+  readonly releaseId: string;
+  readonly app: string;
+  readonly version: number;
+  readonly config: AppConfig;
+  readonly imageRef: string;
+  readonly strategy: DeployStrategy;
+  /** As given: ≥ 1 a machine count, in (0, 1) a fraction of started machines; must be > 0. */
+  readonly maxUnavailable: number;
+  readonly waitTimeoutMs: number;
+  readonly trigger: ReleaseTrigger;
+  readonly actor: string;
+  readonly now: Instant;
+};
+
+export type StartRelease = { readonly type: 'StartRelease' };
+
+/** After the image resolved: fix the plan and request the first operations. */
+export type PlanRollout = {
+  readonly type: 'PlanRollout';
+  readonly image: ResolvedImage;
+  readonly machines: readonly MachineSnapshot[];
+  readonly now: Instant;
+};
+
+/** A failure before the rollout (image resolution, release command). */
+export type FailRelease = { readonly type: 'FailRelease'; readonly reason: string; readonly now: Instant };
+
+/** machine-updater reported the outcome of the operation with `key`. */
+export type RecordStepOutcome = {
+  readonly type: 'RecordStepOutcome';
+  readonly key: string;
+  readonly ok: boolean;
+  /** Required on success of a `create` (the new machine's id). */
+  readonly machineId?: string;
+  readonly instanceId?: string;
+  readonly reason?: string;
+  readonly now: Instant;
+};
+
+export type ReleaseCommand = QueueRelease | StartRelease | PlanRollout | FailRelease | RecordStepOutcome;

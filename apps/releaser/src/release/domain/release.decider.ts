@@ -1,0 +1,188 @@
+import { ErrorCodes, HangarError, type MachineUpdateRequestedData } from '@hangar/contracts';
+import { machineConfigFor, pinnedImageRef } from './machine-config';
+import { planRollout } from './plan-rollout';
+import { nextOperations, type PlannedOperation } from './planners';
+import type { FailRelease, Instant, PlanRollout, QueueRelease, RecordStepOutcome, ReleaseCommand } from './release.commands';
+import type { Failure, MachineUpdateRequested, PlanEntry, ReleaseEvent, RolloutPlanned } from './release.events';
+import { evolve, initialState, isTerminal, type ReleaseState } from './release.state';
+
+export type { MachineSnapshot, ReleaseCommand } from './release.commands';
+export type { PlanEntry, ReleaseEvent, ResolvedImage } from './release.events';
+export type { ReleaseState } from './release.state';
+export { isTerminal } from './release.state';
+
+export const ReleaseErrorCodes = {
+  NOT_STARTED: 'RELEASE.NOT_STARTED',
+  INVALID_MAX_UNAVAILABLE: 'CONFIG.INVALID_MAX_UNAVAILABLE',
+  INVALID_OUTCOME: 'RELEASE.INVALID_OUTCOME',
+} as const;
+
+/**
+ * The rollout process manager of one release (DESIGN §5): queue → start → plan → one
+ * `MachineUpdateRequested` per operation the strategy's planner allows → outcomes → complete/failed.
+ * Every command is safe to repeat: a duplicate or late one decides `[]`.
+ */
+export function decide(command: ReleaseCommand, state: ReleaseState): ReleaseEvent[] {
+  switch (command.type) {
+    case 'QueueRelease':
+      return queueRelease(command, state);
+    case 'StartRelease':
+      requireExists(state);
+      if (state.status !== 'queued') return [];
+      return [{ type: 'ReleaseStarted', data: { releaseId: state.releaseId, app: state.app, version: state.version, imageRef: state.imageRef } }];
+    case 'PlanRollout':
+      return plan(command, state);
+    case 'FailRelease':
+      return failRelease(command, state);
+    case 'RecordStepOutcome':
+      return recordStepOutcome(command, state);
+    default: {
+      const unknown: never = command;
+      throw new HangarError(ErrorCodes.INTERNAL, `unknown release command ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** The release decider: `decide`, `evolve`, `initialState` (STYLE.md Shape 1). */
+export const releaseDecider = { decide, evolve, initialState } as const;
+
+function queueRelease(command: QueueRelease, state: ReleaseState): ReleaseEvent[] {
+  if (state.status !== 'initial') return [];
+  if (!(command.maxUnavailable > 0)) {
+    throw new HangarError(ReleaseErrorCodes.INVALID_MAX_UNAVAILABLE, `max_unavailable must be greater than 0; got ${command.maxUnavailable}`, {
+      maxUnavailable: command.maxUnavailable,
+    });
+  }
+  const { type: _type, now, ...fields } = command;
+  return [{ type: 'ReleaseQueued', data: { ...fields, createdAt: isoOf(now) } }];
+}
+
+function plan(command: PlanRollout, state: ReleaseState): ReleaseEvent[] {
+  requireExists(state);
+  if (isTerminal(state) || state.plan) return [];
+  if (state.status !== 'running') {
+    throw new HangarError(ReleaseErrorCodes.NOT_STARTED, `release ${state.releaseId} has not started`, { releaseId: state.releaseId });
+  }
+  const { entries, maxUnavailableCount } = planRollout(state, command.image, command.machines);
+  const planned: RolloutPlanned = {
+    type: 'RolloutPlanned',
+    data: { releaseId: state.releaseId, app: state.app, image: command.image, strategy: state.strategy, maxUnavailableCount, entries },
+  };
+  return [planned, ...advance(evolve(state, planned), command.now)];
+}
+
+function failRelease(command: FailRelease, state: ReleaseState): ReleaseEvent[] {
+  requireExists(state);
+  if (isTerminal(state)) return [];
+  const { releaseId, app, version, failures } = state;
+  return [{ type: 'ReleaseFailed', data: { releaseId, app, version, reason: command.reason, failures, finishedAt: isoOf(command.now) } }];
+}
+
+function recordStepOutcome(data: RecordStepOutcome, state: ReleaseState): ReleaseEvent[] {
+  requireExists(state);
+  // Unknown, never requested or already recorded: a redelivered or stray outcome changes nothing.
+  if (isTerminal(state) || state.ops[data.key] !== 'requested') return [];
+  const entry = entryOf(state, data.key);
+  const machineId = data.machineId ?? entry.machineId;
+  const { releaseId, app } = state;
+  let step: ReleaseEvent;
+  if (data.ok) {
+    if (!machineId) {
+      throw new HangarError(ReleaseErrorCodes.INVALID_OUTCOME, `outcome of ${data.key} names no machine`, { key: data.key });
+    }
+    step = { type: 'RolloutStepSucceeded', data: { releaseId, app, key: data.key, machineId, ...optional('instanceId', data.instanceId) } };
+  } else {
+    const reason = data.reason ?? 'unknown error';
+    step = { type: 'RolloutStepFailed', data: { releaseId, app, key: data.key, ...optional('machineId', machineId), reason } };
+  }
+  return [step, ...advance(evolve(state, step), data.now)];
+}
+
+/** Requests what the planner allows now; finishes the release when nothing is left to wait for. */
+function advance(state: ReleaseState, now: Instant): ReleaseEvent[] {
+  const requests = nextOperations(state).map((op) => requestFor(state, op));
+  const after = requests.reduce<ReleaseState>(evolve, state);
+  if (Object.values(after.ops).includes('requested')) return requests;
+  return [...requests, finish(after, now)];
+}
+
+function requestFor(state: ReleaseState, op: PlannedOperation): MachineUpdateRequested {
+  const { entry } = op;
+  const data: MachineUpdateRequestedData = {
+    app: state.app,
+    key: op.key,
+    kind: op.kind,
+    ...optional('machineId', entry.machineId),
+    releaseId: state.releaseId,
+    releaseVersion: state.version,
+    processGroup: entry.processGroup,
+    region: entry.region,
+    ...(op.kind === 'destroy' ? {} : { config: targetConfig(state, entry) }),
+    // Stopped machines are updated but stay stopped (DESIGN §5 step 5).
+    skipLaunch: op.kind === 'update' && !entry.wasStarted,
+    waitForHealth: op.waitForHealth,
+    waitTimeoutMs: state.waitTimeoutMs,
+  };
+  return { type: 'MachineUpdateRequested', data };
+}
+
+function targetConfig(state: ReleaseState, entry: PlanEntry) {
+  if (!state.image) throw new HangarError(ErrorCodes.INTERNAL, `release ${state.releaseId} has a plan but no image`);
+  return machineConfigFor({
+    config: state.config,
+    group: entry.processGroup,
+    image: pinnedImageRef(state.image),
+    releaseId: state.releaseId,
+    releaseVersion: state.version,
+    existing: { ...optional('guest', entry.guest), ...optional('mounts', entry.mounts) },
+  });
+}
+
+function finish(state: ReleaseState, now: Instant): ReleaseEvent {
+  const { releaseId, app, version, failures } = state;
+  const finishedAt = isoOf(now);
+  if (failures.length > 0) {
+    return { type: 'ReleaseFailed', data: { releaseId, app, version, reason: failureReason(state), failures, finishedAt } };
+  }
+  const neverRequested = Object.values(state.ops).filter((s) => s === 'pending').length;
+  if (neverRequested > 0) {
+    // Unreachable while the planners are correct (the property tests check it); failing beats hanging.
+    const reason = `rollout stalled with ${neverRequested} machine operations never requested`;
+    return { type: 'ReleaseFailed', data: { releaseId, app, version, reason, failures, finishedAt } };
+  }
+  return { type: 'ReleaseCompleted', data: { releaseId, app, version, finishedAt } };
+}
+
+function failureReason(state: ReleaseState): string {
+  const first = describeFailure(state, state.failures[0] as Failure);
+  if (state.strategy !== 'immediate') return first;
+  const total = Object.keys(state.ops).length;
+  return `${state.failures.length} of ${total} machine operations failed; first: ${first}`;
+}
+
+/** `machine <id> update failed: <reason>`, as the CLI prints it (DESIGN §7.1). */
+function describeFailure(state: ReleaseState, failure: Failure): string {
+  const entry = failure.key === undefined ? undefined : state.plan?.entries.find((e) => e.key === failure.key);
+  const action = entry?.action ?? 'update';
+  const machineId = failure.machineId ?? entry?.machineId;
+  const subject = machineId ? `machine ${machineId}` : entry ? `new ${entry.processGroup} machine` : `operation ${failure.key ?? '?'}`;
+  return `${subject} ${action} failed: ${failure.reason}`;
+}
+
+function entryOf(state: ReleaseState, key: string): PlanEntry {
+  const entry = state.plan?.entries.find((e) => e.key === key);
+  if (!entry) throw new HangarError(ErrorCodes.INTERNAL, `release ${state.releaseId} has no plan entry ${key}`);
+  return entry;
+}
+
+function requireExists(state: ReleaseState): void {
+  if (state.status === 'initial') throw new HangarError(ErrorCodes.RELEASE_NOT_FOUND, 'release not found');
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+function isoOf(now: Instant): string {
+  return (typeof now === 'string' ? new Date(now) : now).toISOString();
+}

@@ -1,0 +1,111 @@
+import type { AppConfig, DeployStrategy } from '@hangar/app-config';
+import type { MachineUpdateRequestedData, ReleaseStartedData, ReleaseTrigger } from '@hangar/contracts';
+import type { MachineGuest, MachineMount } from '@hangar/machines-api';
+
+export type RolloutAction = 'update' | 'create' | 'destroy' | 'skip';
+
+/** The image a release rolls out, as builder resolved it (`ImageResolved`). */
+export type ResolvedImage = {
+  readonly ref: string;
+  /** `host/repository:tag`. */
+  readonly canonicalRef: string;
+  readonly digest: string;
+  /** `img_` + 16 chars derived from the digest. */
+  readonly imageId: string;
+};
+
+/**
+ * One machine's line in the fixed rollout plan (DESIGN §5 step 4). Everything needed to build the
+ * target config later is captured here, so resuming never looks at the fleet again.
+ */
+export type PlanEntry = {
+  /** Idempotency key: `<releaseId>:<action>:<machineId>` or `<releaseId>:create:<group>:<n>`. */
+  readonly key: string;
+  readonly action: RolloutAction;
+  /** Absent for `create`. */
+  readonly machineId?: string;
+  readonly processGroup: string;
+  readonly region: string;
+  /** The machine was `started`/`starting` when planned: its update makes it unavailable for a while. */
+  readonly wasStarted: boolean;
+  readonly fromReleaseVersion?: number;
+  readonly fromInstanceId?: string;
+  /** The machine's guest, kept when no `[[vm]]` applies. */
+  readonly guest?: MachineGuest;
+  /** The machine's mounts: a deploy never changes which volume a machine has (DESIGN §6.4). */
+  readonly mounts?: readonly MachineMount[];
+};
+
+export type Failure = { readonly machineId?: string; readonly key?: string; readonly reason: string };
+
+export type ReleaseQueued = {
+  readonly type: 'ReleaseQueued';
+  readonly data: {
+    readonly releaseId: string;
+    readonly app: string;
+    readonly version: number;
+    readonly config: AppConfig;
+    readonly imageRef: string;
+    readonly strategy: DeployStrategy;
+    /** As given: ≥ 1 a machine count, in (0, 1) a fraction of started machines. */
+    readonly maxUnavailable: number;
+    readonly waitTimeoutMs: number;
+    readonly trigger: ReleaseTrigger;
+    readonly actor: string;
+    readonly createdAt: string;
+  };
+};
+
+export type ReleaseStarted = { readonly type: 'ReleaseStarted'; readonly data: ReleaseStartedData };
+
+export type RolloutPlanned = {
+  readonly type: 'RolloutPlanned';
+  readonly data: {
+    readonly releaseId: string;
+    readonly app: string;
+    readonly image: ResolvedImage;
+    readonly strategy: DeployStrategy;
+    /** `maxUnavailable` resolved against the started machines: a count, ≥ 1. */
+    readonly maxUnavailableCount: number;
+    readonly entries: readonly PlanEntry[];
+  };
+};
+
+export type MachineUpdateRequested = { readonly type: 'MachineUpdateRequested'; readonly data: MachineUpdateRequestedData };
+
+export type RolloutStepSucceeded = {
+  readonly type: 'RolloutStepSucceeded';
+  readonly data: { readonly releaseId: string; readonly app: string; readonly key: string; readonly machineId: string; readonly instanceId?: string };
+};
+
+export type RolloutStepFailed = {
+  readonly type: 'RolloutStepFailed';
+  readonly data: { readonly releaseId: string; readonly app: string; readonly key: string; readonly machineId?: string; readonly reason: string };
+};
+
+export type ReleaseCompleted = {
+  readonly type: 'ReleaseCompleted';
+  readonly data: { readonly releaseId: string; readonly app: string; readonly version: number; readonly finishedAt: string };
+};
+
+export type ReleaseFailed = {
+  readonly type: 'ReleaseFailed';
+  readonly data: {
+    readonly releaseId: string;
+    readonly app: string;
+    readonly version: number;
+    readonly reason: string;
+    readonly failures: readonly Failure[];
+    readonly finishedAt: string;
+  };
+};
+
+export type ReleaseEvent =
+  | ReleaseQueued
+  | ReleaseStarted
+  | RolloutPlanned
+  | MachineUpdateRequested
+  | RolloutStepSucceeded
+  | RolloutStepFailed
+  | ReleaseCompleted
+  | ReleaseFailed;
