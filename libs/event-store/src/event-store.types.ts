@@ -59,6 +59,14 @@ export interface EventStore {
   readAll(after: GlobalCheckpoint, limit: number): Promise<StoredEvent[]>;
   /** Current position of a stream; 0 when it does not exist. */
   streamVersion(streamId: string, tx?: Tx): Promise<number>;
+  /** Ids of the streams whose id starts with `prefix`, sorted. */
+  listStreams(prefix: string): Promise<string[]>;
   /** Runs `fn` in one transaction (READ COMMITTED); commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Calls `listener` soon after any append commits (Postgres NOTIFY), and once after each (re)connect
+   * of the listening connection. A wake-up hint only: readers still read from their checkpoint.
+   * Returns the unsubscribe function.
+   */
+  onAppended?(listener: () => void): () => void;
 }

@@ -1,0 +1,53 @@
+import { Logger } from '@nestjs/common';
+import { Pool } from 'pg';
+import { PostgresEventStore } from './postgres-event-store';
+import { ensureDatabase, runMigrations } from './run-migrations';
+
+export interface EventStoreOptions {
+  databaseUrl: string;
+  /** Maximum pooled connections (default 10). */
+  poolSize?: number;
+  /** NOTIFY channel raised after each committed append (default `hangar_events`). */
+  notifyChannel?: string;
+  /**
+   * When given, the database is created if missing and these migrations are run before the pool
+   * opens (typically `[...eventStoreMigrations, ...messagingMigrations, ...own]`).
+   */
+  migrations?: Function[];
+}
+
+export interface EventStoreHandle {
+  store: PostgresEventStore;
+  pool: Pool;
+  /** Ends the LISTEN connection and the pool. */
+  close(): Promise<void>;
+}
+
+/** Builds the store without Nest (CLI, scripts, tests). */
+export async function createEventStore(options: EventStoreOptions): Promise<EventStoreHandle> {
+  if (options.migrations) {
+    await ensureDatabase(options.databaseUrl);
+    await runMigrations(options.databaseUrl, options.migrations);
+  }
+  const pool = createPool(options);
+  const store = new PostgresEventStore(pool, { notifyChannel: options.notifyChannel });
+  let closed = false;
+  return {
+    store,
+    pool,
+    async close() {
+      if (closed) return;
+      closed = true;
+      store.close();
+      await pool.end();
+    },
+  };
+}
+
+export function createPool(options: Pick<EventStoreOptions, 'databaseUrl' | 'poolSize'>): Pool {
+  const pool = new Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+  const logger = new Logger('PgPool');
+  // An idle client dying (server restart, terminated backend) must not crash the process.
+  pool.on('error', (err) => logger.warn(`idle Postgres connection failed: ${err.message}`));
+  return pool;
+}

@@ -1,0 +1,15 @@
+-- Inserts the new events (positions and hashes computed by the caller from the locked stream row),
+-- moves the stream head, and queues a NOTIFY that Postgres delivers only if the transaction commits.
+-- $1 stream_id, $2 jsonb array of { stream_position, event_id, type, data, metadata, hash },
+-- $3 new stream position, $4 new head hash, $5 notify channel
+WITH inserted AS (
+  INSERT INTO events (stream_id, stream_position, event_id, type, data, metadata, hash)
+  SELECT $1, e.stream_position, e.event_id, e.type, e.data, e.metadata, e.hash
+  FROM jsonb_to_recordset($2::jsonb)
+    AS e(stream_position bigint, event_id uuid, type text, data jsonb, metadata jsonb, hash text)
+  ORDER BY e.stream_position
+  RETURNING global_position
+), moved AS (
+  UPDATE streams SET position = $3, head_hash = $4 WHERE stream_id = $1
+)
+SELECT (SELECT max(global_position) FROM inserted) AS last_global_position, pg_notify($5, '')

@@ -1,0 +1,53 @@
+import { Inject, Injectable, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
+import { EVENT_STORE, PG_POOL, type EventStore } from '@hangar/event-store';
+import type { NatsConnection } from 'nats';
+import type { Pool } from 'pg';
+import type { DurableConsumerOptions } from './consumer.types';
+import { DurableConsumer } from './durable-consumer';
+import { EventRelay, type EventRelayOptions } from './event-relay';
+import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from './messaging.tokens';
+
+export type StartRelayOptions = Omit<EventRelayOptions, 'store' | 'pool' | 'nc' | 'ns'>;
+export type StartConsumerOptions = Omit<DurableConsumerOptions, 'store' | 'pool' | 'nc' | 'ns' | 'service'>;
+
+/**
+ * Starts the relay and durable consumers of a service with the shared connection, store and pool,
+ * and stops them before the connection and pool close. Needs `EventStoreModule` in the app.
+ */
+@Injectable()
+export class MessagingService implements BeforeApplicationShutdown {
+  private readonly relays: EventRelay[] = [];
+  private readonly consumers: DurableConsumer[] = [];
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    @Optional() @Inject(EVENT_STORE) private readonly store?: EventStore,
+    @Optional() @Inject(PG_POOL) private readonly pool?: Pool,
+  ) {}
+
+  /** Starts an `EventRelay` for this namespace (it waits as a standby while another holds the lock). */
+  startRelay(options: StartRelayOptions = {}): EventRelay {
+    const relay = new EventRelay({ ...options, ...this.storeDeps(), nc: this.nc, ns: this.options.ns });
+    relay.start();
+    this.relays.push(relay);
+    return relay;
+  }
+
+  /** Creates or updates the durable `durableName(ns, service, purpose)` and starts consuming. */
+  async startConsumer(options: StartConsumerOptions): Promise<DurableConsumer> {
+    const consumer = new DurableConsumer({ ...options, ...this.storeDeps(), nc: this.nc, ns: this.options.ns, service: this.options.service });
+    await consumer.start();
+    this.consumers.push(consumer);
+    return consumer;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.consumers.map((c) => c.stop()), ...this.relays.map((r) => r.stop())]);
+  }
+
+  private storeDeps(): { store: EventStore; pool: Pool } {
+    if (!this.store || !this.pool) throw new Error('MessagingService needs EventStoreModule.forRootAsync() in the application');
+    return { store: this.store, pool: this.pool };
+  }
+}
