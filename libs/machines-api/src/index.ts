@@ -15,3 +15,9 @@ export type {
   Volume,
 } from './machine.types';
 export type { MachinesApi } from './machines-api';
+export { HttpMachinesApi, IDEMPOTENCY_METADATA_KEY, LEASE_NONCE_HEADER } from './http-machines-api';
+export type { HttpMachinesApiOptions } from './http-machines-api';
+export { MachinesApiError, MachinesApiErrorCodes } from './machines-api.error';
+export type { MachinesApiErrorCode, MachinesApiErrorDetails } from './machines-api.error';
+export { DEFAULT_RETRY, backoffDelay, isRetryable } from './retry-policy';
+export type { RetryOptions, RetryClass } from './retry-policy';

@@ -113,9 +113,11 @@ export interface LaunchMachineInput {
 
 export interface Lease {
   nonce: string;
+  /** Unix time in seconds, as the Fly API returns it. */
   expires_at: number;
   owner: string;
   description?: string;
+  version?: string;
 }
 
 export interface Volume {

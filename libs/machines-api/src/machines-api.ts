@@ -25,4 +25,9 @@ export interface MachinesApi {
   setMetadata(app: string, id: string, key: string, value: string, nonce?: string): Promise<void>;
   listVolumes(app: string): Promise<Volume[]>;
   createVolume(app: string, input: { name: string; region: string; size_gb?: number }): Promise<Volume>;
+  /**
+   * The machine's log lines, oldest first. Only the local fleet serves these (the real API streams
+   * logs elsewhere), so callers must cope with its absence.
+   */
+  logs?(app: string, id: string): Promise<string[]>;
 }

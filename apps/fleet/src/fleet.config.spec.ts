@@ -1,0 +1,27 @@
+import { fleetConfig } from './fleet.config';
+
+describe('fleetConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(fleetConfig({})).toEqual({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/hangar', host: '127.0.0.1', port: 4281, bootMs: 50 });
+  });
+
+  it('reads every variable', () => {
+    const config = fleetConfig({
+      DATABASE_URL: 'postgres://x/db',
+      HANGAR_HTTP_HOST: '0.0.0.0',
+      HANGAR_FLEET_PORT: '9000',
+      HANGAR_FLEET_BOOT_MS: '0',
+      HANGAR_MACHINES_API_TOKEN: 'tok',
+    });
+    expect(config).toEqual({ databaseUrl: 'postgres://x/db', host: '0.0.0.0', port: 9000, bootMs: 0, token: 'tok' });
+  });
+
+  it.each([
+    ['HANGAR_FLEET_PORT', 'abc'],
+    ['HANGAR_FLEET_PORT', '80.5'],
+    ['HANGAR_FLEET_PORT', '70000'],
+    ['HANGAR_FLEET_BOOT_MS', '-1'],
+  ])('rejects %s=%s naming the variable', (name, value) => {
+    expect(() => fleetConfig({ [name]: value })).toThrow(new RegExp(`^${name}: must be an integer`));
+  });
+});

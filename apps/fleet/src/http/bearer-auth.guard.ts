@@ -1,0 +1,24 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import type { Request } from 'express';
+import { FLEET_CONFIG, type FleetConfig } from '../fleet.config';
+import { FleetErrorCodes, fleetError } from '../machines/domain/fleet-errors';
+
+/** With `HANGAR_MACHINES_API_TOKEN` set, every route but `/healthz` needs `Authorization: Bearer <token>`. */
+@Injectable()
+export class BearerAuthGuard implements CanActivate {
+  private readonly expected?: Buffer;
+
+  constructor(@Inject(FLEET_CONFIG) config: FleetConfig) {
+    this.expected = config.token ? Buffer.from(`Bearer ${config.token}`) : undefined;
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    if (!this.expected) return true;
+    const request = context.switchToHttp().getRequest<Request>();
+    if (request.path === '/healthz') return true;
+    const given = Buffer.from(request.headers.authorization ?? '');
+    if (given.length === this.expected.length && timingSafeEqual(given, this.expected)) return true;
+    throw fleetError(FleetErrorCodes.UNAUTHORIZED, 'unauthorized: a valid Authorization: Bearer <token> header is required');
+  }
+}

@@ -1,0 +1,7 @@
+import { IsString } from 'class-validator';
+
+/** Body of `POST …/metadata/:key`. */
+export class MetadataValueDto {
+  @IsString()
+  value!: string;
+}

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { startFleet } from './fleet.bootstrap';
+import { fleetConfig, type FleetConfig } from './fleet.config';
+
+async function main(): Promise<void> {
+  let config: FleetConfig;
+  try {
+    config = fleetConfig();
+  } catch (error) {
+    process.stderr.write(`fleet: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  const { app, url } = await startFleet(config, { logger: ['log', 'error', 'warn'] });
+  app.enableShutdownHooks();
+  new Logger('Fleet').log(`fleet (sim runtime, boot ${config.bootMs} ms) listening on ${url}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`fleet: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,22 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import type { Volume } from '@hangar/machines-api';
+import { flyBody } from '../http/validation';
+import { CreateVolumeDto } from './dto/create-volume.dto';
+import { VolumesService } from './volumes.service';
+
+/** `/v1/apps/:app/volumes`. */
+@Controller('v1/apps/:app/volumes')
+export class VolumesController {
+  constructor(private readonly volumes: VolumesService) {}
+
+  @Get()
+  list(@Param('app') app: string): Promise<Volume[]> {
+    return this.volumes.list(app);
+  }
+
+  @Post()
+  @HttpCode(200)
+  create(@Param('app') app: string, @Body(flyBody) body: CreateVolumeDto): Promise<Volume> {
+    return this.volumes.create(app, body);
+  }
+}

@@ -1,0 +1,88 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { MachineMount, Volume } from '@hangar/machines-api';
+import type { Pool, PoolClient } from 'pg';
+import { findApp } from '../apps/app.repository';
+import { FLEET_CLOCK, FLEET_IDS, FLEET_POOL, type FleetClock, type FleetIds } from '../fleet.tokens';
+import { FleetErrorCodes, fleetError } from '../machines/domain/fleet-errors';
+import { effectiveState } from '../machines/domain/machine-sim';
+import { findMachine, findMachinesByIds } from '../machines/machine.repository';
+import { attachVolume, findVolume, insertVolume, listVolumes, type FleetVolume } from './volume.repository';
+
+/** Fly's volume names: lower-case letters, digits and underscores, at most 30. */
+const VOLUME_NAME = /^[a-z0-9_]{1,30}$/;
+
+/** Volumes: created per app and region, attached to at most one machine, detached when it is destroyed. */
+@Injectable()
+export class VolumesService {
+  constructor(
+    @Inject(FLEET_POOL) private readonly pool: Pool,
+    @Inject(FLEET_CLOCK) private readonly clock: FleetClock,
+    @Inject(FLEET_IDS) private readonly ids: FleetIds,
+  ) {}
+
+  async create(app: string, input: { name: string; region: string; size_gb?: number }): Promise<Volume> {
+    if (!VOLUME_NAME.test(input.name)) throw fleetError(FleetErrorCodes.INVALID, `volume name must match ${VOLUME_NAME.source}; got "${input.name}"`);
+    if (!(await findApp(this.pool, app))) throw fleetError(FleetErrorCodes.NOT_FOUND, `app ${app} not found`);
+    const volume: FleetVolume = {
+      id: this.ids.volumeId(),
+      app,
+      name: input.name,
+      region: input.region,
+      sizeGb: input.size_gb ?? 1,
+      state: 'created',
+      attachedMachineId: null,
+      createdAt: this.clock.now(),
+    };
+    await insertVolume(this.pool, volume);
+    return toWireVolume(volume, null);
+  }
+
+  /** The app's volumes; one attached to a machine that has since destroyed itself (auto_destroy) shows as unattached. */
+  async list(app: string): Promise<Volume[]> {
+    if (!(await findApp(this.pool, app))) throw fleetError(FleetErrorCodes.NOT_FOUND, `app ${app} not found`);
+    const volumes = await listVolumes(this.pool, app);
+    const holders = await findMachinesByIds(this.pool, volumes.flatMap((v) => (v.attachedMachineId ? [v.attachedMachineId] : [])));
+    const now = this.clock.now();
+    const live = new Set(holders.filter((m) => effectiveState(m, now) !== 'destroyed').map((m) => m.id));
+    return volumes.map((v) => toWireVolume(v, v.attachedMachineId && live.has(v.attachedMachineId) ? v.attachedMachineId : null));
+  }
+
+  /**
+   * The volume a new machine's mount names, locked for this transaction; null without mounts. It
+   * must exist in the app, be in the machine's region and not be attached to a live machine.
+   */
+  async claimForNewMachine(tx: PoolClient, app: string, mounts: MachineMount[] | undefined, region: string | undefined, now: number): Promise<FleetVolume | null> {
+    const mount = mounts?.[0];
+    if (!mount) return null;
+    if (!mount.volume) throw fleetError(FleetErrorCodes.INVALID, 'config.mounts[0].volume (the volume id) is required');
+    const volume = await findVolume(tx, app, mount.volume, true);
+    if (!volume) throw fleetError(FleetErrorCodes.UNPROCESSABLE, `volume ${mount.volume} not found in app ${app}`);
+    if (region !== undefined && region !== volume.region) {
+      throw fleetError(FleetErrorCodes.UNPROCESSABLE, `volume ${volume.id} is in region ${volume.region}, not ${region}`);
+    }
+    if (volume.attachedMachineId) {
+      // Read without a lock: a concurrent destroy of the holder detaches by machine id, which then no longer matches.
+      const holder = await findMachine(tx, app, volume.attachedMachineId);
+      if (holder && effectiveState(holder, now) !== 'destroyed') {
+        throw fleetError(FleetErrorCodes.UNPROCESSABLE, `volume ${volume.id} is already attached to machine ${holder.id}`);
+      }
+    }
+    return volume;
+  }
+
+  async attach(tx: PoolClient, volumeId: string, machineId: string): Promise<void> {
+    await attachVolume(tx, volumeId, machineId);
+  }
+}
+
+function toWireVolume(v: FleetVolume, attachedMachineId: string | null): Volume {
+  return {
+    id: v.id,
+    name: v.name,
+    region: v.region,
+    size_gb: v.sizeGb,
+    state: v.state,
+    attached_machine_id: attachedMachineId,
+    created_at: new Date(v.createdAt).toISOString(),
+  };
+}

@@ -1,0 +1,210 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HttpMachinesApi, IDEMPOTENCY_METADATA_KEY } from './http-machines-api';
+import { MachinesApiError, MachinesApiErrorCodes } from './machines-api.error';
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+}
+
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang-up';
+
+/** A scripted HTTP server: each request takes the next reply of the route (the last one repeats). */
+class ScriptedServer {
+  readonly seen: Seen[] = [];
+  private readonly routes = new Map<string, Reply[]>();
+  private server?: Server;
+
+  on(method: string, pathPrefix: string, ...replies: Reply[]): this {
+    this.routes.set(`${method} ${pathPrefix}`, replies);
+    return this;
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  count(method: string, pathPrefix: string): number {
+    return this.seen.filter((s) => s.method === method && s.url.startsWith(pathPrefix)).length;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString();
+    this.seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: text ? JSON.parse(text) : undefined });
+    const key = [...this.routes.keys()].find((k) => `${req.method} ${req.url}`.startsWith(k));
+    const replies = key ? this.routes.get(key)! : [{ status: 404, body: { error: 'no route' } }];
+    const reply = replies.length > 1 ? replies.shift()! : replies[0];
+    if (reply === 'hang-up') {
+      req.socket.destroy();
+      return;
+    }
+    res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+    res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+  }
+}
+
+const machine = (id: string, metadata: Record<string, string> = {}) => ({
+  id,
+  name: id,
+  state: 'started',
+  region: 'local',
+  instance_id: 'i1',
+  config: { image: 'nginx', metadata },
+  created_at: '',
+  updated_at: '',
+});
+
+describe(HttpMachinesApi.name, () => {
+  let server: ScriptedServer;
+  let sut: HttpMachinesApi;
+
+  beforeEach(async () => {
+    server = new ScriptedServer();
+    const baseUrl = await server.start();
+    sut = new HttpMachinesApi({ baseUrl, token: 'secret', retry: { attempts: 4, baseDelayMs: 1, maxDelayMs: 5 } });
+  });
+
+  afterEach(() => server.stop());
+
+  it('retries an idempotent GET on 5xx and sends the bearer token', async () => {
+    server.on('GET', '/v1/apps/a/machines/m1', { status: 503, body: { error: 'busy' } }, { status: 200, body: machine('m1') });
+
+    const got = await sut.get('a', 'm1');
+
+    expect(got.id).toBe('m1');
+    expect(server.count('GET', '/v1/apps/a/machines/m1')).toBe(2);
+    expect(server.seen[0].headers.authorization).toBe('Bearer secret');
+  });
+
+  it('gives up after the configured attempts with the status and the API error text', async () => {
+    server.on('GET', '/v1/apps/a/machines', { status: 502, body: { error: 'bad gateway upstream' } });
+
+    const error = await sut.list('a').catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(MachinesApiError);
+    expect(error).toMatchObject({ code: MachinesApiErrorCodes.API_ERROR, status: 502 });
+    expect((error as Error).message).toBe('GET /v1/apps/a/machines failed: 502 bad gateway upstream');
+    expect(server.count('GET', '/v1/apps/a/machines')).toBe(4);
+  });
+
+  it('retries transport errors of idempotent calls and reports status 0 when they persist', async () => {
+    server.on('GET', '/v1/apps/a/volumes', 'hang-up');
+
+    const error = await sut.listVolumes('a').catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ code: MachinesApiErrorCodes.API_ERROR, status: 0 });
+    expect(server.count('GET', '/v1/apps/a/volumes')).toBe(4);
+  });
+
+  it('does not retry a create without an idempotency key', async () => {
+    server.on('POST', '/v1/apps/a/machines', { status: 500, body: { error: 'boom' } });
+
+    await expect(sut.create('a', { config: { image: 'nginx' } })).rejects.toMatchObject({ status: 500 });
+    expect(server.count('POST', '/v1/apps/a/machines')).toBe(1);
+  });
+
+  it('sends the idempotency key as header and metadata, and recovers a lost create by listing', async () => {
+    server
+      .on('POST', '/v1/apps/a/machines', { status: 504, body: { error: 'gateway timeout' } })
+      .on('GET', '/v1/apps/a/machines', { status: 200, body: [machine('other'), machine('made', { [IDEMPOTENCY_METADATA_KEY]: 'k1' })] });
+
+    const created = await sut.create('a', { config: { image: 'nginx', metadata: { keep: 'me' } } }, 'k1');
+
+    expect(created.id).toBe('made');
+    const post = server.seen.find((s) => s.method === 'POST')!;
+    expect(post.headers['idempotency-key']).toBe('k1');
+    expect(post.body).toMatchObject({ config: { metadata: { keep: 'me', [IDEMPOTENCY_METADATA_KEY]: 'k1' } } });
+    expect(server.count('POST', '/v1/apps/a/machines')).toBe(1);
+  });
+
+  it('re-posts a keyed create when the listing does not show it', async () => {
+    server
+      .on('POST', '/v1/apps/a/machines', { status: 500, body: { error: 'x' } }, { status: 200, body: machine('m2') })
+      .on('GET', '/v1/apps/a/machines', { status: 200, body: [] });
+
+    expect((await sut.create('a', { config: { image: 'nginx' } }, 'k2')).id).toBe('m2');
+    expect(server.count('POST', '/v1/apps/a/machines')).toBe(2);
+  });
+
+  it('retries an update on 503 but not on 500, with the lease nonce header', async () => {
+    server.on('POST', '/v1/apps/a/machines/m1', { status: 503 }, { status: 200, body: machine('m1') });
+    await sut.update('a', 'm1', { config: { image: 'nginx' } }, 'n1');
+    expect(server.count('POST', '/v1/apps/a/machines/m1')).toBe(2);
+    expect(server.seen[0].headers['fly-machine-lease-nonce']).toBe('n1');
+
+    server.on('POST', '/v1/apps/a/machines/m3', { status: 500, body: { error: 'no' } });
+    await expect(sut.update('a', 'm3', { config: { image: 'nginx' } })).rejects.toMatchObject({ status: 500 });
+    expect(server.count('POST', '/v1/apps/a/machines/m3')).toBe(1);
+  });
+
+  it('maps 404 to MACHINE.NOT_FOUND and a lease 409 to MACHINE.LEASE_HELD', async () => {
+    server
+      .on('GET', '/v1/apps/a/machines/gone', { status: 404, body: { error: 'machine not found' } })
+      .on('POST', '/v1/apps/a/machines/m1/lease', { status: 409, body: { error: 'lease currently held by someone' } });
+
+    await expect(sut.get('a', 'gone')).rejects.toMatchObject({ code: MachinesApiErrorCodes.NOT_FOUND, status: 404 });
+    await expect(sut.acquireLease('a', 'm1', 10)).rejects.toMatchObject({ code: MachinesApiErrorCodes.LEASE_HELD, status: 409 });
+    expect(server.count('POST', '/v1/apps/a/machines/m1/lease')).toBe(1);
+  });
+
+  it('treats a 404 on a retried destroy as done, but not on the first try', async () => {
+    server.on('DELETE', '/v1/apps/a/machines/m1', { status: 503 }, { status: 404, body: { error: 'machine not found' } });
+    await sut.destroy('a', 'm1', { nonce: 'n' });
+    expect(server.seen.map((s) => s.url)).toEqual(['/v1/apps/a/machines/m1?kill=true', '/v1/apps/a/machines/m1?kill=true']);
+
+    server.on('DELETE', '/v1/apps/a/machines/m2', { status: 404, body: { error: 'machine not found' } });
+    await expect(sut.destroy('a', 'm2')).rejects.toMatchObject({ code: MachinesApiErrorCodes.NOT_FOUND });
+  });
+
+  it('keeps waiting across 408 answers and resolves on 200', async () => {
+    server.on('GET', '/v1/apps/a/machines/m1/wait', { status: 408, body: { error: 'deadline_exceeded' } }, { status: 200, body: { ok: true } });
+
+    await sut.wait('a', 'm1', { state: 'started', instanceId: 'i9', timeoutSec: 300 });
+
+    const calls = server.seen.filter((s) => s.url.includes('/wait'));
+    expect(calls).toHaveLength(2);
+    expect(calls[0].url).toBe('/v1/apps/a/machines/m1/wait?state=started&timeout=60&instance_id=i9');
+  });
+
+  it('counts a 404 as reached only when waiting for destroyed', async () => {
+    server.on('GET', '/v1/apps/a/machines/m1/wait', { status: 404, body: { error: 'machine not found' } });
+
+    await sut.wait('a', 'm1', { state: 'destroyed', timeoutSec: 5 });
+    await expect(sut.wait('a', 'm1', { state: 'started', timeoutSec: 5 })).rejects.toMatchObject({ code: MachinesApiErrorCodes.NOT_FOUND });
+  });
+
+  it('throws MACHINE.WAIT_TIMEOUT when its own deadline passes', async () => {
+    server.on('GET', '/v1/apps/a/machines/m1/wait', { status: 408, body: { error: 'deadline_exceeded' } });
+
+    const startedAt = Date.now();
+    await expect(sut.wait('a', 'm1', { state: 'started', timeoutSec: 1 })).rejects.toMatchObject({ code: MachinesApiErrorCodes.WAIT_TIMEOUT });
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(900);
+  });
+
+  it('treats an existing app as created', async () => {
+    server.on('POST', '/v1/apps', { status: 409, body: { error: 'app already exists' } });
+    await sut.createApp('a');
+    expect(server.seen[0].body).toEqual({ app_name: 'a', org_slug: 'personal' });
+  });
+
+  it('throws LEASE_HELD when a refresh comes back with another nonce, releasing that lease', async () => {
+    server
+      .on('POST', '/v1/apps/a/machines/m1/lease', { status: 200, body: { status: 'success', data: { nonce: 'new', expires_at: 1, owner: 'o' } } })
+      .on('DELETE', '/v1/apps/a/machines/m1/lease', { status: 200, body: { status: 'success' } });
+
+    await expect(sut.refreshLease('a', 'm1', 'old', 10)).rejects.toMatchObject({ code: MachinesApiErrorCodes.LEASE_HELD });
+    expect(server.seen.find((s) => s.method === 'DELETE')?.headers['fly-machine-lease-nonce']).toBe('new');
+  });
+});

@@ -1,0 +1,300 @@
+import type { Lease, LaunchMachineInput, Machine, MachineState, Volume } from './machine.types';
+import type { MachinesApi } from './machines-api';
+import { MachinesApiError, MachinesApiErrorCodes } from './machines-api.error';
+import { attemptRequest, describeTransportError, sleep, type AttemptOutcome } from './http-attempt';
+import { DEFAULT_RETRY, backoffDelay, isRetryable, type AttemptFailure, type RetryClass, type RetryOptions } from './retry-policy';
+
+/** Config metadata key carrying a create's idempotency key, for APIs without an idempotency header. */
+export const IDEMPOTENCY_METADATA_KEY = 'hangar_idempotency_key';
+
+/** The lease nonce header of the Fly Machines API. */
+export const LEASE_NONCE_HEADER = 'fly-machine-lease-nonce';
+
+export interface HttpMachinesApiOptions {
+  /** `https://api.machines.dev` or the local fleet (`http://127.0.0.1:4281`); paths go under `/v1`. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <token>` when given. */
+  token?: string;
+  /** Budget of one HTTP request in ms (a wait call gets its own wait time on top); default 30 000. */
+  timeoutMs?: number;
+  retry?: Partial<RetryOptions>;
+  /** Jitter source, injectable so tests can pin delays; default `Math.random`. */
+  random?: () => number;
+}
+
+interface CallOptions {
+  body?: unknown;
+  nonce?: string;
+  headers?: Record<string, string>;
+  retry: RetryClass;
+  timeoutMs?: number;
+  /** Non-2xx statuses the caller handles itself instead of an error (e.g. 408 from wait). */
+  accept?: (status: number, attempt: number, apiMessage: string | undefined) => boolean;
+  /** Runs before each retry; a value it returns ends the call with that value. */
+  beforeRetry?: () => Promise<unknown>;
+}
+
+interface CallResult {
+  status: number;
+  body: unknown;
+}
+
+/** Longest server-side hold of one wait request the API allows, in seconds. */
+const MAX_WAIT_SEC = 60;
+const EARLY_TIMEOUT_PAUSE_MS = 200;
+
+/**
+ * {@link MachinesApi} over HTTP with the global `fetch`: the production client, used against the
+ * real Fly Machines API and the local fleet alike. Retries follow {@link isRetryable}; every failure
+ * surfaces as a {@link MachinesApiError}.
+ */
+export class HttpMachinesApi implements MachinesApi {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly retry: RetryOptions;
+  private readonly random: () => number;
+
+  constructor(private readonly options: HttpMachinesApiOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Creates the app; an app that already exists counts as success. */
+  async createApp(app: string, orgSlug = 'personal'): Promise<void> {
+    await this.call('POST', '/v1/apps', {
+      body: { app_name: app, org_slug: orgSlug },
+      retry: 'idempotent',
+      accept: (status, _attempt, message) => status === 409 || (status === 422 && /exist|taken/i.test(message ?? '')),
+    });
+  }
+
+  async list(app: string): Promise<Machine[]> {
+    return (await this.call('GET', `${machinesPath(app)}`, { retry: 'idempotent' })).body as Machine[];
+  }
+
+  async get(app: string, id: string): Promise<Machine> {
+    return (await this.call('GET', machinePath(app, id), { retry: 'idempotent' })).body as Machine;
+  }
+
+  /**
+   * Launches a machine. With `idempotencyKey` the key travels as the `Idempotency-Key` header (fleet
+   * honours it) and as config metadata `hangar_idempotency_key`; before a retry the app's machines are
+   * searched for that key, so a create whose answer was lost is not made twice even where the API
+   * has no idempotency. A machine found that way carries no lease `nonce`.
+   */
+  async create(app: string, input: LaunchMachineInput, idempotencyKey?: string): Promise<Machine> {
+    if (idempotencyKey === undefined) {
+      return (await this.call('POST', machinesPath(app), { body: input, retry: 'once' })).body as Machine;
+    }
+    const body: LaunchMachineInput = {
+      ...input,
+      config: { ...input.config, metadata: { ...input.config.metadata, [IDEMPOTENCY_METADATA_KEY]: idempotencyKey } },
+    };
+    const result = await this.call('POST', machinesPath(app), {
+      body,
+      headers: { 'Idempotency-Key': idempotencyKey },
+      retry: 'keyed',
+      beforeRetry: () => this.findByIdempotencyKey(app, idempotencyKey),
+    });
+    return result.body as Machine;
+  }
+
+  async update(app: string, id: string, input: LaunchMachineInput, nonce?: string): Promise<Machine> {
+    return (await this.call('POST', machinePath(app, id), { body: input, nonce, retry: 'update' })).body as Machine;
+  }
+
+  /** `force` (default true) kills a running machine, as flyctl's deploy does; a retry finding it gone is success. */
+  async destroy(app: string, id: string, opts: { nonce?: string; force?: boolean } = {}): Promise<void> {
+    const query = opts.force === false ? '' : '?kill=true';
+    await this.call('DELETE', `${machinePath(app, id)}${query}`, {
+      nonce: opts.nonce,
+      retry: 'idempotent',
+      accept: (status, attempt) => status === 404 && attempt > 1,
+    });
+  }
+
+  async start(app: string, id: string): Promise<void> {
+    await this.call('POST', `${machinePath(app, id)}/start`, { retry: 'idempotent' });
+  }
+
+  async stop(app: string, id: string, nonce?: string): Promise<void> {
+    await this.call('POST', `${machinePath(app, id)}/stop`, { body: {}, nonce, retry: 'idempotent' });
+  }
+
+  async cordon(app: string, id: string, nonce?: string): Promise<void> {
+    await this.call('POST', `${machinePath(app, id)}/cordon`, { nonce, retry: 'idempotent' });
+  }
+
+  async uncordon(app: string, id: string, nonce?: string): Promise<void> {
+    await this.call('POST', `${machinePath(app, id)}/uncordon`, { nonce, retry: 'idempotent' });
+  }
+
+  /**
+   * Loops server-side waits (each at most 60 s) until the machine is in `state` — with `instanceId`
+   * when given — or `timeoutSec` has passed, then throws `MACHINE.WAIT_TIMEOUT`. A machine that
+   * exits instead of starting is not reported here: callers that care poll {@link get}. A 404 while
+   * waiting for `destroyed` counts as reached.
+   */
+  async wait(app: string, id: string, opts: { state: MachineState; instanceId?: string; timeoutSec: number }): Promise<void> {
+    const deadline = Date.now() + opts.timeoutSec * 1000;
+    const path = `${machinePath(app, id)}/wait`;
+    for (;;) {
+      const remainingSec = Math.ceil((deadline - Date.now()) / 1000);
+      if (remainingSec <= 0) break;
+      const holdSec = Math.min(MAX_WAIT_SEC, Math.max(1, remainingSec));
+      const query = new URLSearchParams({ state: opts.state, timeout: String(holdSec) });
+      if (opts.instanceId !== undefined) query.set('instance_id', opts.instanceId);
+      const startedAt = Date.now();
+      const result = await this.call('GET', `${path}?${query.toString()}`, {
+        retry: 'idempotent',
+        timeoutMs: holdSec * 1000 + this.timeoutMs,
+        // A machine gone entirely has certainly reached `destroyed` (flyctl treats it so, too).
+        accept: (status) => status === 408 || (status === 404 && opts.state === 'destroyed'),
+      });
+      if (result.status !== 408) return;
+      // A server that answers 408 well before the hold it was given (a proxy, an overloaded host)
+      // would otherwise be hammered in a tight loop.
+      if (Date.now() - startedAt < (holdSec * 1000) / 2) await sleep(Math.min(EARLY_TIMEOUT_PAUSE_MS, Math.max(0, deadline - Date.now())));
+    }
+    const target = `${opts.state}${opts.instanceId === undefined ? '' : ` with instance ${opts.instanceId}`}`;
+    throw new MachinesApiError(
+      MachinesApiErrorCodes.WAIT_TIMEOUT,
+      `timed out after ${opts.timeoutSec}s waiting for machine ${id} to be ${target}`,
+      { method: 'GET', path, status: 408, attempts: 1 },
+    );
+  }
+
+  async acquireLease(app: string, id: string, ttlSec: number, description?: string): Promise<Lease> {
+    const result = await this.call('POST', `${machinePath(app, id)}/lease?ttl=${ttlSec}`, {
+      body: { ttl: ttlSec, ...(description === undefined ? {} : { description }) },
+      retry: 'once',
+    });
+    return { ...leaseData(result.body), ...(description === undefined ? {} : { description }) };
+  }
+
+  /** Extends the lease; if the API hands back a different nonce, the old lease had lapsed and this throws `MACHINE.LEASE_HELD`. */
+  async refreshLease(app: string, id: string, nonce: string, ttlSec: number): Promise<Lease> {
+    const path = `${machinePath(app, id)}/lease?ttl=${ttlSec}`;
+    const result = await this.call('POST', path, { body: { ttl: ttlSec }, nonce, retry: 'idempotent' });
+    const lease = leaseData(result.body);
+    if (lease.nonce !== nonce) {
+      await this.releaseLease(app, id, lease.nonce).catch(() => undefined);
+      throw new MachinesApiError(
+        MachinesApiErrorCodes.LEASE_HELD,
+        `POST ${path}: lease on machine ${id} had expired; refresh returned a new nonce`,
+        { method: 'POST', path, status: result.status, attempts: 1 },
+      );
+    }
+    return lease;
+  }
+
+  /** Releases the lease; a lease that is already gone counts as released. */
+  async releaseLease(app: string, id: string, nonce: string): Promise<void> {
+    await this.call('DELETE', `${machinePath(app, id)}/lease`, { nonce, retry: 'idempotent', accept: (status) => status === 404 });
+  }
+
+  /** The current lease, or null when there is none. */
+  async getLease(app: string, id: string): Promise<Lease | null> {
+    const result = await this.call('GET', `${machinePath(app, id)}/lease`, { retry: 'idempotent', accept: (s) => s === 404 });
+    return result.status === 404 ? null : leaseData(result.body);
+  }
+
+  async setMetadata(app: string, id: string, key: string, value: string, nonce?: string): Promise<void> {
+    await this.call('POST', `${machinePath(app, id)}/metadata/${encodeURIComponent(key)}`, { body: { value }, nonce, retry: 'idempotent' });
+  }
+
+  async deleteMetadata(app: string, id: string, key: string, nonce?: string): Promise<void> {
+    await this.call('DELETE', `${machinePath(app, id)}/metadata/${encodeURIComponent(key)}`, { nonce, retry: 'idempotent' });
+  }
+
+  async listVolumes(app: string): Promise<Volume[]> {
+    return (await this.call('GET', `/v1/apps/${encodeURIComponent(app)}/volumes`, { retry: 'idempotent' })).body as Volume[];
+  }
+
+  async createVolume(app: string, input: { name: string; region: string; size_gb?: number }): Promise<Volume> {
+    return (await this.call('POST', `/v1/apps/${encodeURIComponent(app)}/volumes`, { body: input, retry: 'once' })).body as Volume;
+  }
+
+  /** Fleet only: `GET /fleet/v1/apps/:app/machines/:id/logs`. */
+  async logs(app: string, id: string): Promise<string[]> {
+    const path = `/fleet/v1/apps/${encodeURIComponent(app)}/machines/${encodeURIComponent(id)}/logs`;
+    return ((await this.call('GET', path, { retry: 'idempotent' })).body as { lines: string[] }).lines;
+  }
+
+  private async findByIdempotencyKey(app: string, key: string): Promise<Machine | undefined> {
+    try {
+      const machines = (await this.call('GET', machinesPath(app), { retry: 'once' })).body as Machine[];
+      return machines.find((m) => m.config?.metadata?.[IDEMPOTENCY_METADATA_KEY] === key);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async call(method: string, path: string, opts: CallOptions): Promise<CallResult> {
+    let attempt = 0;
+    for (;;) {
+      attempt += 1;
+      const outcome = await attemptRequest(`${this.baseUrl}${path}`, {
+        method,
+        headers: this.headers(opts),
+        body: opts.body,
+        timeoutMs: opts.timeoutMs ?? this.timeoutMs,
+      });
+      if ('status' in outcome && (outcome.ok || opts.accept?.(outcome.status, attempt, outcome.apiMessage))) {
+        return { status: outcome.status, body: outcome.body };
+      }
+      const failure: AttemptFailure = 'status' in outcome ? outcome.status : 'transport';
+      if (attempt < this.retry.attempts && isRetryable(opts.retry, failure)) {
+        const retryAfter = 'status' in outcome ? outcome.retryAfterMs : undefined;
+        await sleep(backoffDelay(attempt, this.retry, this.random, retryAfter));
+        const found = await opts.beforeRetry?.();
+        if (found !== undefined) return { status: 200, body: found };
+        continue;
+      }
+      throw this.toError(method, path, outcome, attempt);
+    }
+  }
+
+  private headers(opts: CallOptions): Record<string, string> {
+    const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    if (opts.nonce) headers[LEASE_NONCE_HEADER] = opts.nonce;
+    return headers;
+  }
+
+  private toError(method: string, path: string, outcome: AttemptOutcome, attempts: number): MachinesApiError {
+    if (!('status' in outcome)) {
+      const reason = describeTransportError(outcome.transportError);
+      return new MachinesApiError(
+        MachinesApiErrorCodes.API_ERROR,
+        `${method} ${path} failed: ${reason}`,
+        { method, path, status: 0, attempts },
+        { cause: outcome.transportError },
+      );
+    }
+    const apiMessage = outcome.apiMessage;
+    return new MachinesApiError(
+      MachinesApiError.codeFor(outcome.status, apiMessage),
+      `${method} ${path} failed: ${outcome.status}${apiMessage ? ` ${apiMessage}` : ''}`,
+      { method, path, status: outcome.status, attempts, ...(apiMessage === undefined ? {} : { apiMessage }) },
+    );
+  }
+}
+
+function machinesPath(app: string): string {
+  return `/v1/apps/${encodeURIComponent(app)}/machines`;
+}
+
+function machinePath(app: string, id: string): string {
+  return `${machinesPath(app)}/${encodeURIComponent(id)}`;
+}
+
+function leaseData(body: unknown): Lease {
+  const data = (body as { data?: Lease } | null)?.data;
+  if (!data || typeof data.nonce !== 'string') {
+    throw new MachinesApiError(MachinesApiErrorCodes.API_ERROR, 'lease response without data.nonce', { method: 'POST', path: 'lease', status: 200, attempts: 1 });
+  }
+  return data;
+}
