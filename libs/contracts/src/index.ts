@@ -26,3 +26,8 @@ export type {
   MachineUpdatedData,
   MachineUpdateFailedData,
 } from './events';
+export { readServiceEnv, EnvConfigError } from './service-env';
+export type { ServiceEnv, Env } from './service-env';
+export type { MachineView } from './machine-view';
+export type { ReleaseSummary } from './release-view';
+export type { AppSummary } from './app-view';

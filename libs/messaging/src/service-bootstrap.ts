@@ -1,4 +1,4 @@
-import type { INestMicroservice } from '@nestjs/common';
+import { Logger, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ensureDatabase, eventStoreMigrations, runMigrations } from '@hangar/event-store';
 import { messagingMigrations } from './messaging-migrations';
@@ -41,5 +41,6 @@ export async function startService(module: unknown, options: StartServiceOptions
   app.enableShutdownHooks();
   await app.listen();
   if (options.relay ?? true) app.get(MessagingService).startRelay();
+  new Logger(options.service).log(`${options.service} service ready`);
   return app;
 }

@@ -1,0 +1,42 @@
+import { EnvConfigError, readServiceEnv, type Env } from '@hangar/contracts';
+import type { RegistryCredentials } from './image/registry.client';
+
+export interface BuilderConfig {
+  databaseUrl: string;
+  natsUrl: string;
+  namespace: string;
+  /** Registries spoken to over plain http besides localhost/127.0.0.1 (`HANGAR_INSECURE_REGISTRIES`, comma-separated). */
+  insecureRegistries: string[];
+  /** `HANGAR_REGISTRY_CREDENTIALS`: JSON `{ "<registry>": { "username", "password" } }`. */
+  credentials: Record<string, RegistryCredentials>;
+}
+
+/** The only reader of the environment in builder (DESIGN §7.4). */
+export function builderConfig(env: Env = process.env): BuilderConfig {
+  const e = readServiceEnv(env);
+  return {
+    databaseUrl: e.databaseUrl,
+    natsUrl: e.natsUrl,
+    namespace: e.namespace,
+    insecureRegistries: (env.HANGAR_INSECURE_REGISTRIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    credentials: parseCredentials(env.HANGAR_REGISTRY_CREDENTIALS),
+  };
+}
+
+function parseCredentials(raw: string | undefined): Record<string, RegistryCredentials> {
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new EnvConfigError('HANGAR_REGISTRY_CREDENTIALS', 'must be JSON like {"ghcr.io":{"username":"u","password":"p"}}');
+  }
+  if (typeof parsed !== 'object' || parsed === null) throw new EnvConfigError('HANGAR_REGISTRY_CREDENTIALS', 'must be a JSON object');
+  for (const [host, c] of Object.entries(parsed)) {
+    const cred = c as Partial<RegistryCredentials>;
+    if (typeof cred?.username !== 'string' || typeof cred?.password !== 'string') {
+      throw new EnvConfigError('HANGAR_REGISTRY_CREDENTIALS', `entry "${host}" needs string username and password`);
+    }
+  }
+  return parsed as Record<string, RegistryCredentials>;
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { CommandClient } from '@hangar/messaging';
+import type { AppSummary } from '@hangar/contracts';
+import type { AuthenticatedRequest } from '../auth/bearer-auth.guard';
+import { objectBody } from '../http/request-body';
+
+@Controller('v1/apps')
+export class AppsController {
+  constructor(private readonly commands: CommandClient) {}
+
+  @Post()
+  @HttpCode(201)
+  create(@Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<{ app: AppSummary }> {
+    const { name, app, ...rest } = objectBody(body);
+    return this.commands.request('releaser', 'create-app', { ...rest, ...(name ?? app ? { app: name ?? app } : {}), actor: req.actor });
+  }
+
+  @Get()
+  list(): Promise<{ apps: AppSummary[] }> {
+    return this.commands.request('releaser', 'list-apps', {});
+  }
+
+  @Get(':app')
+  get(@Param('app') app: string): Promise<{ app: AppSummary }> {
+    return this.commands.request('releaser', 'get-app', { app });
+  }
+
+  @Post(':app/deploys')
+  @HttpCode(202)
+  deploy(@Param('app') app: string, @Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<unknown> {
+    const trigger = req.headers['x-hangar-client'] === 'cli' ? 'cli' : 'api';
+    return this.commands.request('releaser', 'create-release', { ...objectBody(body), app, trigger, actor: req.actor }, { timeoutMs: 30000 });
+  }
+
+  @Post(':app/scale')
+  scale(@Param('app') app: string, @Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<unknown> {
+    return this.commands.request('releaser', 'scale', { ...objectBody(body), app, actor: req.actor }, { timeoutMs: 30000 });
+  }
+}

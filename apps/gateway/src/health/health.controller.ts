@@ -1,0 +1,38 @@
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import type { NatsConnection } from 'nats';
+import { EVENT_STORE, type EventStore } from '@hangar/event-store';
+import { NATS_CONNECTION } from '@hangar/messaging';
+import { Public } from '../auth/bearer-auth.guard';
+
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+  ) {}
+
+  /** Liveness: the process answers. */
+  @Public()
+  @Get('healthz')
+  @HttpCode(200)
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: the store and NATS answer. */
+  @Public()
+  @Get('readyz')
+  async readyz(@Res() res: Response): Promise<void> {
+    const checks: Record<string, string> = {};
+    try {
+      await this.store.streamVersion('readyz-probe');
+      checks.database = 'ok';
+    } catch (error) {
+      checks.database = `error: ${(error as Error).message}`;
+    }
+    checks.nats = this.nc.isClosed() ? 'error: closed' : 'ok';
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks });
+  }
+}

@@ -1,0 +1,41 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { ErrorCodes, HangarError } from '@hangar/contracts';
+
+/** The one place errors become HTTP: `{ error: { code, message, details } }` with the right status. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger(HttpErrorFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (exception instanceof HangarError) {
+      res.status(statusFor(exception.code)).json(exception.toBody());
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = status === 404 ? ErrorCodes.NOT_FOUND : status === 413 ? 'REQUEST.TOO_LARGE' : status < 500 ? ErrorCodes.VALIDATION : ErrorCodes.INTERNAL;
+      res.status(status).json({ error: { code, message: status === 400 ? 'malformed request body: expected JSON' : exception.message } });
+      return;
+    }
+    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    res.status(500).json({ error: { code: ErrorCodes.INTERNAL, message: 'internal error' } });
+  }
+}
+
+/** Maps a stable error code to its HTTP status. */
+export function statusFor(code: string): number {
+  if (code === ErrorCodes.UNAUTHORIZED) return 401;
+  if (code === ErrorCodes.FORBIDDEN) return 403;
+  if (code.endsWith('NOT_FOUND')) return 404;
+  if (code === ErrorCodes.APP_EXISTS || code.endsWith('CONFLICT')) return 409;
+  if (code.startsWith('TRANSPORT.')) return 503;
+  if (code === ErrorCodes.INTERNAL) return 500;
+  if (code.startsWith('REQUEST.') || code.startsWith('CONFIG.') || code.startsWith('RELEASE.') || code.startsWith('IMAGE.')) return 400;
+  return 422;
+}

@@ -1,0 +1,21 @@
+import { readServiceEnv, type Env } from '@hangar/contracts';
+
+export interface MachineUpdaterConfig {
+  databaseUrl: string;
+  natsUrl: string;
+  namespace: string;
+  machinesApiUrl: string;
+  machinesApiToken?: string;
+}
+
+/** The only reader of the environment in machine-updater (DESIGN §7.4). */
+export function machineUpdaterConfig(env: Env = process.env): MachineUpdaterConfig {
+  const e = readServiceEnv(env);
+  return {
+    databaseUrl: e.databaseUrl,
+    natsUrl: e.natsUrl,
+    namespace: e.namespace,
+    machinesApiUrl: e.machinesApiUrl,
+    ...(e.machinesApiToken ? { machinesApiToken: e.machinesApiToken } : {}),
+  };
+}

@@ -1,0 +1,28 @@
+import type { MachineView } from '@hangar/contracts';
+import { MetadataKeys, type Machine } from '@hangar/machines-api';
+
+/** Maps a machines-API machine to Hangar's view: managed = `fly_platform_version` is `v2` (DESIGN §1). */
+export function toMachineView(machine: Machine): MachineView {
+  const metadata = machine.config.metadata ?? {};
+  const version = Number(metadata[MetadataKeys.releaseVersion]);
+  const mount = machine.config.mounts?.[0];
+  return {
+    id: machine.id,
+    processGroup: metadata[MetadataKeys.processGroup] ?? 'app',
+    region: machine.region,
+    state: machine.state,
+    managed: metadata[MetadataKeys.platformVersion] === 'v2',
+    ...(metadata[MetadataKeys.releaseId] ? { releaseId: metadata[MetadataKeys.releaseId] } : {}),
+    ...(Number.isInteger(version) && version > 0 ? { releaseVersion: version } : {}),
+    image: machine.config.image,
+    instanceId: machine.instance_id,
+    ...(mount?.volume ? { volume: mount.volume } : {}),
+    ...(mount?.path ? { mountPath: mount.path } : {}),
+    config: machine.config,
+  };
+}
+
+/** Machines that count as existing: not destroyed or on the way there. */
+export function isLive(machine: Machine): boolean {
+  return machine.state !== 'destroyed' && machine.state !== 'destroying';
+}

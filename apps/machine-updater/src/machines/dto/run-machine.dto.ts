@@ -1,0 +1,31 @@
+import { IsArray, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { APP_NAME_PATTERN } from '@hangar/contracts';
+
+/** `machine run`: an unmanaged machine with its own image and config (DESIGN §6.3). */
+export class RunMachineDto {
+  @IsString()
+  @Matches(APP_NAME_PATTERN, { message: 'app must be a valid app name' })
+  app!: string;
+
+  @IsString()
+  @MaxLength(512)
+  image!: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,32}$/, { message: 'region must be lower-case letters, digits and -' })
+  region?: string;
+
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  cmd?: string[];
+
+  @IsOptional()
+  @IsObject()
+  env?: Record<string, string>;
+
+  @IsOptional()
+  @IsString()
+  actor?: string;
+}

@@ -1,0 +1,8 @@
+import { prepareHangarDatabase, startService } from '@hangar/messaging';
+import { machineUpdaterConfig } from './machine-updater.config';
+import { MachineUpdaterModule } from './machine-updater.module';
+
+const config = machineUpdaterConfig();
+void prepareHangarDatabase(config.databaseUrl).then(() =>
+  startService(MachineUpdaterModule.forRoot(config), { natsUrl: config.natsUrl, ns: config.namespace, service: 'machine-updater' }),
+);

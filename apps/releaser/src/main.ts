@@ -1,0 +1,8 @@
+import { prepareHangarDatabase, startService } from '@hangar/messaging';
+import { releaserConfig } from './releaser.config';
+import { ReleaserModule } from './releaser.module';
+
+const config = releaserConfig();
+void prepareHangarDatabase(config.databaseUrl).then(() =>
+  startService(ReleaserModule.forRoot(config), { natsUrl: config.natsUrl, ns: config.namespace, service: 'releaser' }),
+);

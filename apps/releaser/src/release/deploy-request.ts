@@ -1,0 +1,59 @@
+import { ErrorCodes, HangarError } from '@hangar/contracts';
+import { formatConfigIssue, parseAppConfig, parseDurationMs, type AppConfig, type ConfigIssue } from '@hangar/app-config';
+import type { CreateReleaseDto } from './dto/create-release.dto';
+import type { CreateReleaseInput } from './release.process';
+
+const DEFAULT_MAX_UNAVAILABLE = 0.33;
+const DEFAULT_WAIT_TIMEOUT_MS = 5 * 60 * 1000;
+
+/**
+ * Turns a create-release request into the release's settings, flags over fly.toml over defaults
+ * (reference §0 "Precedence"). Invalid config is a `CONFIG.INVALID` error naming file, line and key.
+ */
+export function toCreateReleaseInput(dto: CreateReleaseDto): CreateReleaseInput {
+  const config = configOf(dto);
+  const imageRef = dto.image ?? config.build?.image;
+  if (!imageRef) {
+    throw new HangarError('RELEASE.NO_IMAGE', 'no image to deploy: pass --image (image) or set [build].image in fly.toml', { path: '[build].image' });
+  }
+  const waitTimeoutMs = duration('waitTimeout', dto.waitTimeout) ?? config.deploy?.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
+  return {
+    app: dto.app,
+    config,
+    imageRef,
+    strategy: dto.strategy ?? config.deploy?.strategy ?? 'rolling',
+    maxUnavailable: dto.maxUnavailable ?? config.deploy?.maxUnavailable ?? DEFAULT_MAX_UNAVAILABLE,
+    waitTimeoutMs,
+    trigger: dto.trigger ?? 'nats',
+    actor: dto.actor ?? 'anonymous',
+  };
+}
+
+function configOf(dto: CreateReleaseDto): AppConfig {
+  if (dto.configToml !== undefined) {
+    const parsed = parseAppConfig(dto.configToml, { file: 'fly.toml' });
+    if (!parsed.ok) throw invalidConfig(parsed.errors);
+    return parsed.config;
+  }
+  const c = dto.config as Partial<AppConfig> | undefined;
+  if (!c || typeof c.processes !== 'object' || typeof c.env !== 'object') {
+    throw invalidConfig([{ path: 'config', message: 'must be a normalised config as printed by `hangar config validate --json`' }]);
+  }
+  return { mounts: [], services: [], checks: {}, vm: [], warnings: [], ...c } as AppConfig;
+}
+
+function invalidConfig(errors: ConfigIssue[]): HangarError {
+  const message = errors.map((e) => formatConfigIssue('fly.toml', e)).join('\n');
+  return new HangarError(ErrorCodes.CONFIG_INVALID, message, { errors });
+}
+
+function duration(field: string, value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = typeof value === 'number' ? value : parseDurationMs(value);
+  if (ms === undefined || ms === null || !Number.isFinite(ms) || ms <= 0) {
+    throw new HangarError(ErrorCodes.VALIDATION, `${field} must be a positive duration like "5m" or "30s"; got ${JSON.stringify(value)}`, [
+      { path: field, message: 'must be a positive duration' },
+    ]);
+  }
+  return ms;
+}

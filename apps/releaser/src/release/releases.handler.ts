@@ -1,0 +1,46 @@
+import { Controller, Inject } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { ErrorCodes, HangarError, commandPattern, streams, type ReleaseSummary } from '@hangar/contracts';
+import { EVENT_STORE, type EventStore } from '@hangar/event-store';
+import { CreateReleaseDto } from './dto/create-release.dto';
+import { GetReleaseDto, ListReleasesDto } from './dto/release-query.dto';
+import { toCreateReleaseInput } from './deploy-request';
+import { ReleaseProcess, appNotFound, type ReleaseRef } from './release.process';
+import { summarizeRelease } from './release-summary';
+
+/** Release commands and queries over NATS request-reply. */
+@Controller()
+export class ReleasesHandler {
+  constructor(
+    private readonly process: ReleaseProcess,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @MessagePattern(commandPattern('releaser', 'create-release'))
+  async create(@Payload() dto: CreateReleaseDto): Promise<{ release: ReleaseRef }> {
+    return this.process.createRelease(toCreateReleaseInput(dto));
+  }
+
+  @MessagePattern(commandPattern('releaser', 'list-releases'))
+  async list(@Payload() dto: ListReleasesDto): Promise<{ releases: ReleaseSummary[] }> {
+    const ids = await this.releaseIds(dto.app);
+    const releases = await Promise.all(ids.map(async (id) => summarizeRelease(await this.store.readStream(streams.release(id)))));
+    return { releases: releases.sort((a, b) => b.version - a.version) };
+  }
+
+  @MessagePattern(commandPattern('releaser', 'get-release'))
+  async get(@Payload() dto: GetReleaseDto): Promise<{ release: ReleaseSummary }> {
+    const ids = await this.releaseIds(dto.app);
+    for (const id of ids) {
+      const summary = summarizeRelease(await this.store.readStream(streams.release(id)));
+      if (summary.version === dto.version) return { release: summary };
+    }
+    throw new HangarError(ErrorCodes.RELEASE_NOT_FOUND, `release v${dto.version} of app '${dto.app}' not found`, { app: dto.app, version: dto.version });
+  }
+
+  private async releaseIds(app: string): Promise<string[]> {
+    const events = await this.store.readStream(streams.app(app));
+    if (events.length === 0) throw appNotFound(app);
+    return events.filter((e) => e.type === 'ReleaseEnqueued').map((e) => String((e.data as { releaseId: string }).releaseId));
+  }
+}
