@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import type { ReleaseSummary } from '@hangar/contracts';
+import { resolveApp, table, type CliContext } from '../cli-context';
+import { CliError, ExitCode } from '../cli-error';
+import { followRelease } from './deploy.command';
+
+interface Opts {
+  app?: string;
+  config?: string;
+  json?: boolean;
+  follow?: boolean;
+}
+
+/** `hangar releases [list|show vN]` (DESIGN §6.5, §7.1). */
+export function registerReleases(program: Command, ctx: CliContext): void {
+  const releases = program
+    .command('releases')
+    .description("List and inspect the app's releases")
+    .option('-a, --app <app>', 'app name (default: app in fly.toml)')
+    .option('-c, --config <path>', 'path to fly.toml')
+    .option('--json', 'print JSON')
+    .action((opts: Opts) => list(ctx, opts));
+  releases
+    .command('list')
+    .description('List releases, newest first')
+    .option('-a, --app <app>', 'app name')
+    .option('-c, --config <path>', 'path to fly.toml')
+    .option('--json', 'print JSON')
+    .action((opts: Opts, cmd: Command) => list(ctx, { ...cmd.parent!.opts<Opts>(), ...opts }));
+  releases
+    .command('show <version>')
+    .description('Show one release; --follow streams it until it ends')
+    .option('-a, --app <app>', 'app name')
+    .option('-c, --config <path>', 'path to fly.toml')
+    .option('--follow', 'stream the release events until it ends')
+    .option('--json', 'print JSON')
+    .action(async (version: string, opts: Opts, cmd: Command) => {
+      const o = { ...cmd.parent!.opts<Opts>(), ...opts };
+      const app = resolveApp(o);
+      const v = version.replace(/^v/, '');
+      const { release } = await ctx.api().request<{ release: ReleaseSummary }>('GET', `/v1/apps/${app}/releases/v${v}`);
+      if (o.follow) {
+        const final = await followRelease(ctx, app, release, Boolean(o.json));
+        if (final.exitCode !== 0) throw new CliError('', final.exitCode);
+        return;
+      }
+      if (o.json) return ctx.json({ release });
+      const lines: [string, string][] = [
+        ['Version', `v${release.version}`],
+        ['ID', release.id],
+        ['Status', release.status],
+        ['Trigger', release.trigger],
+        ['Actor', release.actor],
+        ['Strategy', release.strategy],
+        ['Image', release.image],
+        ['Created', release.createdAt],
+        ['Finished', release.finishedAt ?? '-'],
+      ];
+      if (release.machines) lines.push(['Machines', `${release.machines.succeeded}/${release.machines.total} updated, ${release.machines.failed} failed`]);
+      if (release.reason) lines.push(['Reason', release.reason]);
+      table(lines.map(([k, val]) => [`${k}:`, val])).forEach((l) => ctx.out(l));
+    });
+}
+
+async function list(ctx: CliContext, opts: Opts): Promise<void> {
+  const app = resolveApp(opts);
+  const { releases } = await ctx.api().request<{ releases: ReleaseSummary[] }>('GET', `/v1/apps/${app}/releases`);
+  if (opts.json) {
+    ctx.json({
+      releases: releases.map((r) => ({
+        id: r.id,
+        version: r.version,
+        status: r.status,
+        trigger: r.trigger,
+        actor: r.actor,
+        image: r.image,
+        strategy: r.strategy,
+        createdAt: r.createdAt,
+        ...(r.finishedAt ? { finishedAt: r.finishedAt } : {}),
+      })),
+    });
+    return;
+  }
+  if (releases.length === 0) throw new CliError(`app ${app} has no releases yet`, ExitCode.OK);
+  const rows = [['VERSION', 'STATUS', 'TRIGGER', 'ACTOR', 'STRATEGY', 'IMAGE', 'CREATED']];
+  for (const r of releases) rows.push([`v${r.version}`, r.status, r.trigger, r.actor, r.strategy, r.image, r.createdAt]);
+  table(rows).forEach((l) => ctx.out(l));
+}

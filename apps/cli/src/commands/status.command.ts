@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { resolveApp, table, type CliContext } from '../cli-context';
+
+interface MachineStatus {
+  id: string;
+  processGroup: string;
+  region: string;
+  state: string;
+  managed: boolean;
+  releaseVersion?: number;
+  image: string;
+  volume?: string;
+  mountPath?: string;
+}
+
+/** Fetches `status --json`'s document: `{ app, machines }`. */
+export async function fetchStatus(ctx: CliContext, app: string): Promise<{ app: string; machines: MachineStatus[] }> {
+  return ctx.api().request('GET', `/v1/apps/${app}/machines`);
+}
+
+export function printMachines(ctx: CliContext, machines: MachineStatus[]): void {
+  const rows = [['ID', 'PROCESS', 'VERSION', 'REGION', 'STATE', 'MANAGED', 'IMAGE']];
+  for (const m of machines) {
+    rows.push([m.id, m.processGroup, m.releaseVersion ? `v${m.releaseVersion}` : '-', m.region, m.state, m.managed ? 'yes' : 'no (machine run)', m.image]);
+  }
+  table(rows).forEach((l) => ctx.out(l));
+}
+
+/** `hangar status` (DESIGN §7.1): machines with group, release, state and managed or not. */
+export function registerStatus(program: Command, ctx: CliContext): void {
+  program
+    .command('status')
+    .description("Show the app's machines")
+    .option('-a, --app <app>', 'app name (default: app in fly.toml)')
+    .option('-c, --config <path>', 'path to fly.toml')
+    .option('--json', 'print JSON')
+    .action(async (opts: { app?: string; config?: string; json?: boolean }) => {
+      const app = resolveApp(opts);
+      const status = await fetchStatus(ctx, app);
+      if (opts.json) return ctx.json(status);
+      const managed = status.machines.filter((m) => m.managed).length;
+      ctx.out(`App ${app}: ${status.machines.length} machine(s), ${managed} managed by deploy`);
+      ctx.out();
+      printMachines(ctx, status.machines);
+    });
+}

@@ -1,0 +1,31 @@
+import { renderDeployEvent } from './deploy-output';
+
+describe(renderDeployEvent.name, () => {
+  it('prints the rolling deploy lines of DESIGN §7.1', () => {
+    const events = [
+      { type: 'ReleaseQueued', data: {} },
+      { type: 'ReleaseStarted', data: { imageRef: 'nginx' } },
+      { type: 'RolloutPlanned', data: { image: { imageId: 'img_wd57v5nge95v38o0' }, strategy: 'rolling' } },
+      { type: 'MachineUpdateRequested', data: {} },
+      { type: 'RolloutStepSucceeded', data: { machineId: '21781973f03e89' } },
+      { type: 'ReleaseCompleted', data: { version: 2 } },
+    ];
+    const lines = events.flatMap((e) => renderDeployEvent(e, 'dry-pond-1475').stdout);
+    expect(lines).toEqual([
+      '==> Building image',
+      "Searching for image 'nginx' remotely...",
+      'image found: img_wd57v5nge95v38o0',
+      'Deploying dry-pond-1475 app with rolling strategy',
+      '  Machine 21781973f03e89 update finished: success',
+      '  Finished deploying',
+    ]);
+  });
+
+  it('ends a failed release with the error on stderr and exit code 1', () => {
+    const failed = renderDeployEvent({ type: 'RolloutStepFailed', data: { machineId: 'abc', reason: 'unhealthy' } }, 'a');
+    expect(failed.stdout).toEqual(['  Machine abc update finished: failed: unhealthy']);
+    const end = renderDeployEvent({ type: 'ReleaseFailed', data: { version: 3, reason: 'machine abc update failed: unhealthy' } }, 'a');
+    expect(end.stderr).toEqual(['Error: release v3 failed: machine abc update failed: unhealthy']);
+    expect(end.final).toEqual({ status: 'failed', exitCode: 1 });
+  });
+});

@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { defaultContext } from './cli-context';
+import { CliError, ExitCode } from './cli-error';
+import { registerApps } from './commands/apps.command';
+import { registerConfig } from './commands/config.command';
+import { registerDeploy } from './commands/deploy.command';
+import { registerMachine } from './commands/machine.command';
+import { registerReleases } from './commands/releases.command';
+import { registerScale } from './commands/scale.command';
+import { registerServer } from './commands/server.command';
+import { registerStatus } from './commands/status.command';
+
+async function main(argv: string[]): Promise<number> {
+  const ctx = defaultContext();
+  const program = new Command('hangar')
+    .description('Hangar: event-sourced releases for apps on machines')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const register of [registerApps, registerDeploy, registerReleases, registerStatus, registerMachine, registerScale, registerConfig, registerServer]) {
+    register(program, ctx);
+  }
+  try {
+    await program.parseAsync(argv);
+    return ExitCode.OK;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    if (error instanceof CliError) {
+      if (error.message) ctx.err(error.exitCode === ExitCode.OK ? error.message : `Error: ${error.message}`);
+      return error.exitCode;
+    }
+    ctx.err(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    return ExitCode.FAILED;
+  }
+}
+
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

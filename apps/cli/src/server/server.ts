@@ -1,0 +1,47 @@
+import type { INestApplication, INestMicroservice } from '@nestjs/common';
+import { prepareHangarDatabase, startService } from '@hangar/messaging';
+import { startFleet } from '../../../fleet/src/fleet.bootstrap';
+import { fleetConfig } from '../../../fleet/src/fleet.config';
+import { builderConfig } from '../../../builder/src/builder.config';
+import { BuilderModule } from '../../../builder/src/builder.module';
+import { gatewayConfig } from '../../../gateway/src/gateway.config';
+import { startGateway } from '../../../gateway/src/gateway.bootstrap';
+import { machineUpdaterConfig } from '../../../machine-updater/src/machine-updater.config';
+import { MachineUpdaterModule } from '../../../machine-updater/src/machine-updater.module';
+import { releaserConfig } from '../../../releaser/src/releaser.config';
+import { ReleaserModule } from '../../../releaser/src/releaser.module';
+
+export interface RunningServer {
+  url: string;
+  fleetUrl: string;
+  tokenFile?: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `hangar server`: migrations, then fleet and every service in this one process, talking over
+ * NATS exactly as they do when run apart (DESIGN §2).
+ */
+export async function startServer(): Promise<RunningServer> {
+  const gateway = gatewayConfig();
+  await prepareHangarDatabase(gateway.databaseUrl);
+  const fleet = await startFleet(fleetConfig());
+  const releaser = releaserConfig();
+  const builder = builderConfig();
+  const updater = machineUpdaterConfig();
+  const services: INestMicroservice[] = [
+    await startService(ReleaserModule.forRoot(releaser), { natsUrl: releaser.natsUrl, ns: releaser.namespace, service: 'releaser' }),
+    await startService(BuilderModule.forRoot(builder), { natsUrl: builder.natsUrl, ns: builder.namespace, service: 'builder' }),
+    await startService(MachineUpdaterModule.forRoot(updater), { natsUrl: updater.natsUrl, ns: updater.namespace, service: 'machine-updater' }),
+  ];
+  const http = await startGateway(gateway);
+  const apps: (INestApplication | INestMicroservice)[] = [http.app, ...services.reverse(), fleet.app];
+  return {
+    url: http.url,
+    fleetUrl: fleet.url,
+    ...(http.tokenFile ? { tokenFile: http.tokenFile } : {}),
+    async close() {
+      for (const app of apps) await app.close();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { TEST_NATS_URL } from './test-database';
+
+/** The repository root (libs/testing/src → ../../..), for `dist/` paths in ts and in dist alike. */
+const ROOT = join(__dirname, '..', '..', '..').replace(/[\\/]dist$/, '');
+
+export type HangarService = 'fleet' | 'releaser' | 'builder' | 'machine-updater' | 'gateway';
+export const ALL_SERVICES: readonly HangarService[] = ['fleet', 'releaser', 'builder', 'machine-updater', 'gateway'];
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface HangarProcessesOptions {
+  databaseUrl: string;
+  namespace: string;
+  adminToken?: string;
+  fleetBootMs?: number;
+  extraEnv?: Record<string, string>;
+}
+
+/**
+ * Hangar's services and fleet as separate OS processes (`node dist/apps/<name>/main.js`), each
+ * killable and restartable, for end-to-end and chaos tests. Requires `npm run build` first.
+ */
+export class HangarProcesses {
+  readonly adminToken: string;
+  private readonly procs = new Map<HangarService, ChildProcess>();
+  private readonly logs = new Map<HangarService, string[]>();
+  private env: Record<string, string> = {};
+  apiUrl = '';
+  fleetUrl = '';
+
+  constructor(private readonly opts: HangarProcessesOptions) {
+    this.adminToken = opts.adminToken ?? `test-admin-token-${opts.namespace}-0123456789`;
+  }
+
+  async start(services: readonly HangarService[] = ALL_SERVICES): Promise<void> {
+    const [httpPort, fleetPort] = await Promise.all([freePort(), freePort()]);
+    this.apiUrl = `http://127.0.0.1:${httpPort}`;
+    this.fleetUrl = `http://127.0.0.1:${fleetPort}`;
+    this.env = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      DATABASE_URL: this.opts.databaseUrl,
+      NATS_URL: TEST_NATS_URL,
+      HANGAR_NAMESPACE: this.opts.namespace,
+      HANGAR_HTTP_PORT: String(httpPort),
+      HANGAR_FLEET_PORT: String(fleetPort),
+      HANGAR_MACHINES_API_URL: this.fleetUrl,
+      HANGAR_FLEET_BOOT_MS: String(this.opts.fleetBootMs ?? 50),
+      HANGAR_ADMIN_TOKEN: this.adminToken,
+      ...(this.opts.extraEnv ?? {}),
+    };
+    // fleet first and alone: it creates the database's fleet schema; the rest migrate under a lock.
+    if (services.includes('fleet')) await this.startOne('fleet');
+    await Promise.all(services.filter((s) => s !== 'fleet').map((s) => this.startOne(s)));
+  }
+
+  async startOne(service: HangarService): Promise<void> {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = this.logs.get(service) ?? [];
+    this.logs.set(service, log);
+    const collect = (chunk: Buffer) => log.push(chunk.toString());
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    this.procs.set(service, child);
+    await this.waitReady(service, child);
+  }
+
+  /** SIGKILLs one service (chaos) or stops it gracefully. */
+  async stopOne(service: HangarService, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.procs.get(service);
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    this.procs.delete(service);
+  }
+
+  async stop(): Promise<void> {
+    for (const s of [...this.procs.keys()].reverse()) await this.stopOne(s);
+  }
+
+  /** Everything a service printed, for diagnosing a failed test (and for leak checks). */
+  output(service?: HangarService): string {
+    if (service) return (this.logs.get(service) ?? []).join('');
+    return [...this.logs.entries()].map(([s, l]) => `--- ${s}\n${l.join('')}`).join('\n');
+  }
+
+  /** Runs the `hangar` CLI against these services. */
+  async cli(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+    return runCli(args, {
+      cwd: opts.cwd,
+      env: { PATH: this.env.PATH ?? '', HOME: this.env.HOME ?? '/root', HANGAR_API_URL: this.apiUrl, HANGAR_API_TOKEN: this.adminToken, ...(opts.env ?? {}) },
+      timeoutMs: opts.timeoutMs,
+    });
+  }
+
+  private async waitReady(service: HangarService, child: ChildProcess): Promise<void> {
+    const deadline = Date.now() + 30000;
+    const probe = service === 'gateway' ? `${this.apiUrl}/readyz` : service === 'fleet' ? `${this.fleetUrl}/healthz` : undefined;
+    const marker = 'service ready';
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`${service} exited with ${child.exitCode}:\n${this.output(service)}`);
+      if (probe) {
+        const ok = await fetch(probe).then((r) => r.ok, () => false);
+        if (ok) return;
+      } else if (this.output(service).includes(marker)) {
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${service} not ready within 30s:\n${this.output(service)}`);
+  }
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/apps/cli/main.js …` and collects its output and exit code. */
+export function runCli(args: string[], opts: { cwd?: string; env: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'cli', 'main.js'), ...args], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`hangar ${args.join(' ')} timed out\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, opts.timeoutMs ?? 120000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
