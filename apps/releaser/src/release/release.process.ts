@@ -17,6 +17,7 @@ import type { AppConfig, DeployStrategy } from '@hangar/app-config';
 import { appDecider, type AppEvent } from '../app/domain/app.decider';
 import { releaseDecider, isTerminal, type ReleaseEvent, type ReleaseState, type MachineSnapshot } from './domain/release.decider';
 import { evolveAll, loadAggregate, toNewEvents, type Loaded } from '../decider-store';
+import { KeyedSerializer, ReleaseStateCache } from './release-state.cache';
 
 export interface CreateReleaseInput {
   app: string;
@@ -44,10 +45,16 @@ const TERMINAL_TYPES = new Set(['ReleaseCompleted', 'ReleaseFailed']);
  */
 @Injectable()
 export class ReleaseProcess {
+  private readonly cache: ReleaseStateCache;
+  /** One decision at a time per release in this process: concurrent outcomes would only conflict. */
+  private readonly serial = new KeyedSerializer();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly commands: CommandClient,
-  ) {}
+  ) {
+    this.cache = new ReleaseStateCache(store);
+  }
 
   async createRelease(input: CreateReleaseInput): Promise<{ release: ReleaseRef }> {
     const metadata: EventMetadata = { actor: input.actor };
@@ -76,8 +83,8 @@ export class ReleaseProcess {
 
   /** The image is known: list the machines, plan the rollout and request the first operations. */
   async onImageResolved(data: ImageResolvedData, commit: Committer, causationId: string): Promise<void> {
-    await retryOnConflict(async () => {
-      const release = await this.load(data.releaseId);
+    await this.serial.run(data.releaseId, () => retryOnConflict(async () => {
+      const release = await this.cache.load(data.releaseId);
       if (release.state.status !== 'running' || release.state.plan) return;
       const { machines } = await this.commands.request<{ machines: MachineView[] }>('machine-updater', 'list-machines', { app: data.app });
       const events = releaseDecider.decide(
@@ -90,7 +97,8 @@ export class ReleaseProcess {
         release.state,
       );
       await commit((tx) => this.appendRelease(data.releaseId, release, events, tx, { correlationId: data.releaseId, causationId, actor: 'system' }));
-    });
+      this.cache.committed(data.releaseId, release, events);
+    }));
   }
 
   async onImageResolutionFailed(data: ImageResolutionFailedData, commit: Committer, causationId: string): Promise<void> {
@@ -120,13 +128,14 @@ export class ReleaseProcess {
     commit: Committer,
     causationId: string,
   ): Promise<void> {
-    await retryOnConflict(async () => {
-      const release = await this.load(releaseId);
+    await this.serial.run(releaseId, () => retryOnConflict(async () => {
+      const release = await this.cache.load(releaseId);
       if (release.state.status === 'initial' || isTerminal(release.state)) return;
       const events = releaseDecider.decide(command, release.state);
       if (events.length === 0) return;
       await commit((tx) => this.appendRelease(releaseId, release, events, tx, { correlationId: releaseId, causationId, actor: 'system' }));
-    });
+      this.cache.committed(releaseId, release, events);
+    }));
   }
 
   private load(releaseId: string, tx?: Tx): Promise<Loaded<ReleaseState>> {
