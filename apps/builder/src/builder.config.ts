@@ -1,4 +1,5 @@
 import { EnvConfigError, readServiceEnv, type Env } from '@hangar/contracts';
+import type { AdminTokenSource } from '@hangar/messaging';
 import type { RegistryCredentials } from './image/registry.client';
 
 export interface BuilderConfig {
@@ -9,6 +10,8 @@ export interface BuilderConfig {
   insecureRegistries: string[];
   /** `HANGAR_REGISTRY_CREDENTIALS`: JSON `{ "<registry>": { "username", "password" } }`. */
   credentials: Record<string, RegistryCredentials>;
+  /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
+  credential: AdminTokenSource;
 }
 
 /** The only reader of the environment in builder (DESIGN §7.4). */
@@ -20,6 +23,7 @@ export function builderConfig(env: Env = process.env): BuilderConfig {
     namespace: e.namespace,
     insecureRegistries: (env.HANGAR_INSECURE_REGISTRIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     credentials: parseCredentials(env.HANGAR_REGISTRY_CREDENTIALS),
+    credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
   };
 }
 

@@ -11,31 +11,102 @@ export interface RenderedEvent {
   final?: { status: 'complete' | 'failed' | 'cancelled'; exitCode: number };
 }
 
+type Step = { kind: string; machineId?: string; processGroup?: string };
+
 /**
- * Renders one release event as the lines `hangar deploy` prints (DESIGN §7.1, modelled on flyctl's
- * output). Pure, so the exact output is unit-tested.
+ * Renders a release's events as the lines `hangar deploy` prints (DESIGN §7.1, modelled on
+ * flyctl's output per strategy, reference §9). Keeps what it needs to name each step (the requests
+ * it saw), so the exact output is unit-tested without I/O.
  */
-export function renderDeployEvent(e: ReleaseFeedEvent, app: string): RenderedEvent {
-  const d = e.data;
-  const out = (...lines: string[]): RenderedEvent => ({ stdout: lines, stderr: [] });
-  switch (e.type) {
-    case 'ReleaseStarted':
-      return out('==> Building image', `Searching for image '${String(d.imageRef)}' remotely...`);
-    case 'RolloutPlanned': {
-      const image = d.image as { imageId: string };
-      return out(`image found: ${image.imageId}`, `Deploying ${app} app with ${String(d.strategy)} strategy`);
+export class DeployRenderer {
+  private readonly steps = new Map<string, Step>();
+  private readonly phases = new Set<string>();
+
+  constructor(private readonly app: string) {}
+
+  render(e: ReleaseFeedEvent): RenderedEvent {
+    const d = e.data;
+    const out = (...lines: string[]): RenderedEvent => ({ stdout: lines, stderr: [] });
+    switch (e.type) {
+      case 'ReleaseStarted':
+        return out('==> Building image', `Searching for image '${String(d.imageRef)}' remotely...`);
+      case 'ReleaseCommandStarted': {
+        const image = d.image as { imageId: string };
+        this.phases.add('image');
+        return out(`image found: ${image.imageId}`, `Running ${this.app} release_command: ${String(d.command)}`);
+      }
+      case 'ReleaseCommandCompleted':
+        return out(`  release_command ${String(d.machineId)} completed successfully`);
+      case 'ReleaseCommandFailed': {
+        const logs = (d.logs as string[] | undefined) ?? [];
+        const head =
+          d.exitCode === undefined
+            ? `Error release_command failed running on machine ${String(d.machineId ?? '?')}: ${String(d.reason)}`
+            : `Error release_command failed running on machine ${String(d.machineId)} with exit code ${String(d.exitCode)}.`;
+        return out(head, 'Checking logs: fetching the last 100 lines below:', ...logs.map((l) => `  ${l}`));
+      }
+      case 'RolloutPlanned': {
+        const image = d.image as { imageId: string };
+        const seen = this.phases.has('image');
+        return out(...(seen ? [] : [`image found: ${image.imageId}`]), `Deploying ${this.app} app with ${String(d.strategy)} strategy`);
+      }
+      case 'MachineUpdateRequested':
+        return out(...this.requested(String(d.key), { kind: String(d.kind), ...(d.machineId ? { machineId: String(d.machineId) } : {}), processGroup: String(d.processGroup) }));
+      case 'RolloutStepSucceeded':
+        return out(...this.succeeded(String(d.key), String(d.machineId)));
+      case 'RolloutStepFailed':
+        return out(`  Machine ${String(d.machineId ?? d.key)} update finished: failed: ${String(d.reason)}`);
+      case 'ReleaseCancelRequested':
+        return out('Cancelling: operations in flight finish, nothing new starts');
+      case 'ReleaseCompleted':
+        return { stdout: ['  Finished deploying'], stderr: [], final: { status: 'complete', exitCode: 0 } };
+      case 'ReleaseFailed':
+        return { stdout: [], stderr: [`Error: release v${String(d.version)} failed: ${String(d.reason)}`], final: { status: 'failed', exitCode: 1 } };
+      case 'ReleaseCancelled':
+        return { stdout: [`Release v${String(d.version)} cancelled`], stderr: [], final: { status: 'cancelled', exitCode: 1 } };
+      case 'ReleaseRolledBack':
+        return out(`Rolling back: release v${String(d.rollbackVersion)} restores v${String(d.toVersion)} (automatic rollback)`);
+      default:
+        return out();
     }
-    case 'RolloutStepSucceeded':
-      return out(`  Machine ${String(d.machineId)} update finished: success`);
-    case 'RolloutStepFailed':
-      return out(`  Machine ${String(d.machineId ?? d.key)} update finished: failed: ${String(d.reason)}`);
-    case 'ReleaseCompleted':
-      return { stdout: ['  Finished deploying'], stderr: [], final: { status: 'complete', exitCode: 0 } };
-    case 'ReleaseFailed':
-      return { stdout: [], stderr: [`Error: release v${String(d.version)} failed: ${String(d.reason)}`], final: { status: 'failed', exitCode: 1 } };
-    case 'ReleaseCancelled':
-      return { stdout: [], stderr: [`Error: release v${String(d.version)} was cancelled`], final: { status: 'cancelled', exitCode: 1 } };
-    default:
-      return out();
   }
+
+  private once(phase: string, line: string): string[] {
+    if (this.phases.has(phase)) return [];
+    this.phases.add(phase);
+    return [line];
+  }
+
+  private requested(key: string, step: Step): string[] {
+    this.steps.set(key, step);
+    if (key.includes(':canary:') && step.kind === 'create') return [`Creating canary machine for group ${step.processGroup}`];
+    if (key.includes(':green:') && step.kind === 'create') return this.once('green', 'Creating green machines');
+    if (step.kind === 'uncordon') return this.once('uncordon', 'Marking green machines as ready');
+    if (step.kind === 'cordon') return this.once('cordon', 'Cordoning, stopping and destroying blue machines');
+    return [];
+  }
+
+  private succeeded(key: string, machineId: string): string[] {
+    const step = this.steps.get(key);
+    if (key.includes(':canary:')) {
+      return step?.kind === 'destroy' ? [`  Canary machine ${machineId} destroyed`] : [`  Machine ${machineId} [${step?.processGroup ?? 'app'}] canary is healthy`];
+    }
+    switch (step?.kind) {
+      case 'uncordon':
+        return [`  Machine ${machineId} now ready`];
+      case 'cordon':
+        return [`  Machine ${machineId} cordoned`];
+      case 'stop':
+        return [`  Machine ${machineId} stopped`];
+      case 'destroy':
+        return [`  Machine ${machineId} destroyed`];
+      default:
+        return key.includes(':green:') ? [`  Created machine ${machineId}`] : [`  Machine ${machineId} update finished: success`];
+    }
+  }
+}
+
+/** One event rendered on its own (no request context). */
+export function renderDeployEvent(e: ReleaseFeedEvent, app: string): RenderedEvent {
+  return new DeployRenderer(app).render(e);
 }

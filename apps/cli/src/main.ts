@@ -3,13 +3,18 @@ import { Command, CommanderError } from 'commander';
 import { defaultContext } from './cli-context';
 import { CliError, ExitCode } from './cli-error';
 import { registerApps } from './commands/apps.command';
+import { registerAudit } from './commands/audit.command';
+import { registerTokens } from './commands/tokens.command';
 import { registerConfig } from './commands/config.command';
 import { registerDeploy } from './commands/deploy.command';
 import { registerMachine } from './commands/machine.command';
 import { registerReleases } from './commands/releases.command';
 import { registerScale } from './commands/scale.command';
+import { registerSecrets } from './commands/secrets.command';
 import { registerServer } from './commands/server.command';
 import { registerStatus } from './commands/status.command';
+import { registerIps } from './commands/ips.command';
+import { registerVolumes } from './commands/volumes.command';
 
 async function main(argv: string[]): Promise<number> {
   const ctx = defaultContext();
@@ -17,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
     .description('Hangar: event-sourced releases for apps on machines')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const register of [registerApps, registerDeploy, registerReleases, registerStatus, registerMachine, registerScale, registerConfig, registerServer]) {
+  for (const register of [registerApps, registerDeploy, registerReleases, registerStatus, registerMachine, registerVolumes, registerIps, registerSecrets, registerScale, registerConfig, registerAudit, registerTokens, registerServer]) {
     register(program, ctx);
   }
   try {

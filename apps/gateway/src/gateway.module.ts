@@ -1,14 +1,23 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { EventStoreModule } from '@hangar/event-store';
-import { MessagingModule } from '@hangar/messaging';
+import { EventStoreModule, PG_POOL } from '@hangar/event-store';
+import { ApiTokenStore, CredentialVerifier, MessagingModule } from '@hangar/messaging';
+import type { Pool } from 'pg';
 import type { GatewayConfig } from './gateway.config';
 import { AppsController } from './apps/apps.controller';
 import { ADMIN_TOKEN, BearerAuthGuard } from './auth/bearer-auth.guard';
 import { HealthController } from './health/health.controller';
+import { AuditController } from './audit/audit.controller';
+import { TokensController } from './tokens/tokens.controller';
+import { TokenLifecycle } from './tokens/token-lifecycle.service';
+import { FleetHistory } from './machines/fleet-history.service';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { MachinesController } from './machines/machines.controller';
+import { MachineActionsController } from './machines/machine-actions.controller';
+import { IpsController } from './ips/ips.controller';
+import { VolumesController } from './volumes/volumes.controller';
 import { ReleasesController } from './releases/releases.controller';
+import { SecretsController } from './secrets/secrets.controller';
 
 /** Composition root of the HTTP gateway: turns requests into NATS commands; reads the store for queries. */
 @Module({})
@@ -18,11 +27,15 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, poolSize: 5 }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'gateway' }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'gateway', serviceToken: adminToken }) }),
       ],
-      controllers: [HealthController, AppsController, ReleasesController, MachinesController],
+      controllers: [HealthController, AppsController, ReleasesController, MachinesController, MachineActionsController, VolumesController, IpsController, SecretsController, AuditController, TokensController],
       providers: [
         { provide: ADMIN_TOKEN, useValue: adminToken },
+        { provide: ApiTokenStore, inject: [PG_POOL], useFactory: (pool: Pool) => new ApiTokenStore(pool) },
+        { provide: CredentialVerifier, inject: [ApiTokenStore], useFactory: (tokens: ApiTokenStore) => new CredentialVerifier(adminToken, tokens) },
+        TokenLifecycle,
+        FleetHistory,
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],

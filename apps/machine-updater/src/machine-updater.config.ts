@@ -1,4 +1,5 @@
 import { readServiceEnv, type Env } from '@hangar/contracts';
+import type { AdminTokenSource } from '@hangar/messaging';
 
 export interface MachineUpdaterConfig {
   databaseUrl: string;
@@ -6,6 +7,8 @@ export interface MachineUpdaterConfig {
   namespace: string;
   machinesApiUrl: string;
   machinesApiToken?: string;
+  /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
+  credential: AdminTokenSource;
 }
 
 /** The only reader of the environment in machine-updater (DESIGN §7.4). */
@@ -17,5 +20,6 @@ export function machineUpdaterConfig(env: Env = process.env): MachineUpdaterConf
     namespace: e.namespace,
     machinesApiUrl: e.machinesApiUrl,
     ...(e.machinesApiToken ? { machinesApiToken: e.machinesApiToken } : {}),
+    credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
   };
 }

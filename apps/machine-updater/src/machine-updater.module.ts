@@ -1,12 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventStoreModule } from '@hangar/event-store';
+import { EventStoreModule, PG_POOL } from '@hangar/event-store';
 import { HttpMachinesApi, type MachinesApi } from '@hangar/machines-api';
-import { MessagingModule } from '@hangar/messaging';
+import { CommandClient, MessagingModule, resolveAdminToken } from '@hangar/messaging';
 import type { MachineUpdaterConfig } from './machine-updater.config';
 import { MACHINES_API } from './machine-updater.tokens';
 import { MachinesHandler } from './machines/machines.handler';
+import { MachineLifecycleHandler } from './machines/machine-lifecycle.handler';
+import { AdoptMachinesHandler } from './machines/adopt-machines.handler';
+import { VolumesHandler } from './volumes/volumes.handler';
 import { MachineOperationExecutor } from './operations/machine-operation.executor';
 import { MachineOperationsConsumer } from './operations/machine-operations.consumer';
+import { OperationClaims } from './operations/operation-claims';
+import { OperationReconcileHandler } from './operations/operation-reconcile.handler';
+import { OperationRunner } from './operations/operation.runner';
+import { NatsSecretValuesSource, SecretsDelivery } from './operations/secrets-delivery';
+import type { Pool } from 'pg';
 
 /** Composition root of machine-updater: the machines API port, its commands and its consumer. */
 @Module({})
@@ -16,12 +24,15 @@ export class MachineUpdaterModule {
       module: MachineUpdaterModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'machine-updater' }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'machine-updater', serviceToken: resolveAdminToken(config.credential).token }) }),
       ],
-      controllers: [MachinesHandler],
+      controllers: [MachinesHandler, MachineLifecycleHandler, AdoptMachinesHandler, VolumesHandler, OperationReconcileHandler],
       providers: [
         { provide: MACHINES_API, useFactory: () => new HttpMachinesApi({ baseUrl: config.machinesApiUrl, token: config.machinesApiToken }) },
         { provide: MachineOperationExecutor, useFactory: (api: MachinesApi) => new MachineOperationExecutor(api), inject: [MACHINES_API] },
+        { provide: OperationClaims, useFactory: (pool: Pool) => new OperationClaims(pool.options), inject: [PG_POOL] },
+        { provide: SecretsDelivery, useFactory: (commands: CommandClient) => new SecretsDelivery(new NatsSecretValuesSource(commands)), inject: [CommandClient] },
+        OperationRunner,
         MachineOperationsConsumer,
       ],
     };

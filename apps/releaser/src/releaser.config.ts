@@ -1,13 +1,49 @@
-import { readServiceEnv, type Env } from '@hangar/contracts';
+import { EnvConfigError, readServiceEnv, type Env } from '@hangar/contracts';
+import type { AdminTokenSource } from '@hangar/messaging';
+import { parseCidr, type IpFamily, type IpRange } from './ips/domain/ip-address';
+import type { IpPools } from './ips/domain/ip-pool.decider';
 
 export interface ReleaserConfig {
   databaseUrl: string;
   natsUrl: string;
   namespace: string;
+  /** `HANGAR_IPV4_POOL` / `HANGAR_IPV6_POOL`: where `ips allocate-v4|v6` take addresses from. */
+  ipPools: IpPools;
+  /** `HANGAR_RECONCILE_INTERVAL_MS` (default 10 000): how often running releases are checked for lost work. */
+  reconcileIntervalMs: number;
+  /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
+  credential: AdminTokenSource;
 }
+
+/** Documentation ranges (RFC 5737, RFC 3849): safe defaults that route nowhere. */
+const DEFAULT_POOLS: Record<IpFamily, string> = { v4: '192.0.2.0/24', v6: '2001:db8::/64' };
 
 /** The only reader of the environment in releaser (DESIGN §7.4). */
 export function releaserConfig(env: Env = process.env): ReleaserConfig {
   const e = readServiceEnv(env);
-  return { databaseUrl: e.databaseUrl, natsUrl: e.natsUrl, namespace: e.namespace };
+  return {
+    databaseUrl: e.databaseUrl,
+    natsUrl: e.natsUrl,
+    namespace: e.namespace,
+    ipPools: { v4: pool(env, 'HANGAR_IPV4_POOL', 'v4'), v6: pool(env, 'HANGAR_IPV6_POOL', 'v6') },
+    reconcileIntervalMs: reconcileInterval(env),
+    credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
+  };
+}
+
+function reconcileInterval(env: Env): number {
+  const raw = env.HANGAR_RECONCILE_INTERVAL_MS;
+  if (raw === undefined || raw === '') return 10_000;
+  const ms = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || ms < 100 || ms > 3_600_000) {
+    throw new EnvConfigError('HANGAR_RECONCILE_INTERVAL_MS', `must be an integer from 100 to 3600000 (ms); got "${raw}"`);
+  }
+  return ms;
+}
+
+function pool(env: Env, variable: string, family: IpFamily): IpRange {
+  const raw = env[variable] || DEFAULT_POOLS[family];
+  const parsed = parseCidr(raw, family);
+  if (!parsed.ok) throw new EnvConfigError(variable, parsed.reason);
+  return parsed.range;
 }

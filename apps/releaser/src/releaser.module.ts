@@ -1,12 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStoreModule } from '@hangar/event-store';
-import { MessagingModule } from '@hangar/messaging';
+import { MessagingModule, resolveAdminToken } from '@hangar/messaging';
 import type { ReleaserConfig } from './releaser.config';
 import { AppsHandler } from './app/apps.handler';
 import { ScaleHandler } from './app/scale.handler';
+import { LegacyAppMigration } from './app/migrate-to-v2';
+import { IpsHandler } from './ips/ips.handler';
+import { IP_POOLS } from './ips/ip-pools.token';
 import { ReleasesHandler } from './release/releases.handler';
 import { ReleaseProcess } from './release/release.process';
+import { DryRun } from './release/dry-run';
 import { RolloutConsumer } from './release/rollout.consumer';
+import { RECONCILE_OPTIONS, ReleaseReconciler } from './release/release.reconciler';
+import { SecretsReleaseConsumer } from './secrets/secrets-release.consumer';
 
 /** Composition root of releaser: the deploy queue, the rollout process manager and their commands. */
 @Module({})
@@ -16,10 +22,10 @@ export class ReleaserModule {
       module: ReleaserModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'releaser' }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'releaser', serviceToken: resolveAdminToken(config.credential).token }) }),
       ],
-      controllers: [AppsHandler, ReleasesHandler, ScaleHandler],
-      providers: [ReleaseProcess, RolloutConsumer],
+      controllers: [AppsHandler, ReleasesHandler, ScaleHandler, IpsHandler],
+      providers: [DryRun, ReleaseProcess, RolloutConsumer, ReleaseReconciler, { provide: RECONCILE_OPTIONS, useValue: { intervalMs: config.reconcileIntervalMs } }, LegacyAppMigration, { provide: IP_POOLS, useValue: config.ipPools }, SecretsReleaseConsumer],
     };
   }
 }

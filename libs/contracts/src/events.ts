@@ -38,7 +38,7 @@ export interface ImageResolutionFailedData {
 }
 
 /** What machine-updater is asked to do to one machine. */
-export type MachineOperationKind = 'update' | 'create' | 'destroy';
+export type MachineOperationKind = 'update' | 'create' | 'destroy' | 'cordon' | 'uncordon' | 'stop' | 'release-command';
 
 /** Release (or app, for scale) stream, written by releaser; consumed by machine-updater. */
 export interface MachineUpdateRequestedData {
@@ -59,6 +59,13 @@ export interface MachineUpdateRequestedData {
   /** Wait for `started` with the new instance id and for checks to pass before reporting. */
   waitForHealth: boolean;
   waitTimeoutMs: number;
+  /** `create`: cordon the new machine at once, so the proxy does not route to it (bluegreen greens). */
+  cordoned?: boolean;
+  /**
+   * The app's secrets version this operation delivers: machine-updater fetches its values from the
+   * secrets service right before the call and merges them into `config.env` (DESIGN §6.6, G5).
+   */
+  secretsVersion?: number;
 }
 
 /** `machine-<id>`, written by machine-updater: the operation with `key` succeeded. */
@@ -70,6 +77,16 @@ export interface MachineUpdatedData {
   releaseId: string;
   instanceId?: string;
   state?: string;
+  /** Facts for point-in-time fleet queries (absent on events recorded before they were added). */
+  image?: string;
+  processGroup?: string;
+  region?: string;
+  /** `fly_platform_version = v2` in the machine's metadata. */
+  managed?: boolean;
+  releaseVersion?: number;
+  /** `release-command`: the command's exit code (0) and the last lines it printed. */
+  exitCode?: number;
+  logs?: string[];
 }
 
 /** `machine-<id or key>`, written by machine-updater: the operation with `key` failed. */
@@ -80,6 +97,9 @@ export interface MachineUpdateFailedData {
   machineId?: string;
   releaseId: string;
   reason: string;
+  /** `release-command`: the exit code (absent on timeout) and the last 100 lines it printed. */
+  exitCode?: number;
+  logs?: string[];
 }
 
 export const EventTypes = {

@@ -13,6 +13,8 @@ export {
 } from './names';
 export type { ServiceName } from './names';
 export { HangarError, isErrorBody, ErrorCodes } from './errors';
+export { parseScope, grants, canReadApp, describeScope, commandScope, isReadCommand, TOKEN_NAME_PATTERN, RESERVED_PRINCIPAL_NAMES } from './scopes';
+export type { Scope, RequiredScope } from './scopes';
 export type { ErrorBody } from './errors';
 export { EventTypes } from './events';
 export type {
@@ -31,3 +33,25 @@ export type { ServiceEnv, Env } from './service-env';
 export type { MachineView } from './machine-view';
 export type { ReleaseSummary } from './release-view';
 export type { AppSummary } from './app-view';
+export {
+  SECRET_NAME_PATTERN,
+  RESERVED_SECRET_PREFIXES,
+  MAX_SECRET_VALUE_BYTES,
+  SecretsEventTypes,
+  secretsSetContext,
+  secretValuesContext,
+} from './secrets';
+export type {
+  SecretsUpdatedData,
+  SecretsDeployRequestedData,
+  SecretsReleasedData,
+  SecretsKeyRotatedData,
+  SecretsVersionsPrunedData,
+  SecretSummary,
+  SecretsListing,
+  SecretsChangeResult,
+  SecretValuesReply,
+  TransportKeyReply,
+} from './secrets';
+export { seal, openSealed, isSealedBox, createSealingKeyPair, sealingKeyPairFromSeed, SEALED_BOX_INVALID } from './sealed-box';
+export type { SealedBox, SealingKeyPair } from './sealed-box';

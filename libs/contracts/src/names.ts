@@ -56,6 +56,12 @@ export const streams = {
   machine: (machineIdOrKey: string) => `machine-${machineIdOrKey}`,
   volume: (volumeId: string) => `volume-${volumeId}`,
   secrets: (app: string) => `secrets-${app}`,
+  /** An IP address pool (written by releaser): which addresses are handed out, `ippool-v4` / `ippool-v6`. */
+  ipPool: (family: 'v4' | 'v6') => `ippool-${family}`,
+  /** API token lifecycle (written by gateway): `token-<name>`. */
+  token: (name: string) => `token-${name}`,
+  /** Periodic commitments to every stream's head hash (tamper evidence, DESIGN G7). */
+  auditCheckpoints: () => 'audit-checkpoints',
 } as const;
 
 /** The category of a stream id: the part before the first `-` (`release-01H…` → `release`). */

@@ -33,7 +33,7 @@ export interface PostgresEventStoreOptions {
   notifyChannel?: string;
 }
 
-interface EventRow {
+export interface EventRow {
   global_position: string;
   transaction_id: string;
   stream_id: string;
@@ -193,7 +193,8 @@ export function wrapClient(client: PoolClient): Tx {
   };
 }
 
-function toStoredEvent(row: EventRow): StoredEvent {
+/** Maps an `events` row (as the read queries select it) to a `StoredEvent`. */
+export function toStoredEvent(row: EventRow): StoredEvent {
   return {
     globalPosition: Number(row.global_position),
     transactionId: row.transaction_id,

@@ -1,5 +1,5 @@
 import { commandSubject, ErrorCodes, HangarError, isErrorBody, type ServiceName } from '@hangar/contracts';
-import type { NatsConnection } from 'nats';
+import { headers, type NatsConnection } from 'nats';
 import { decodeJson } from './plain-json.deserializer';
 import { encodeJson } from './plain-json.serializer';
 
@@ -11,6 +11,8 @@ export class CommandClient {
   constructor(
     private readonly nc: NatsConnection,
     private readonly ns: string,
+    /** Sent as `Authorization: Bearer <token>` with every command (the service credential or an API token). */
+    private readonly token?: string,
   ) {}
 
   /**
@@ -23,7 +25,7 @@ export class CommandClient {
     const timeout = opts.timeoutMs ?? 10_000;
     let reply: unknown;
     try {
-      const msg = await this.nc.request(subject, encodeJson(payload), { timeout });
+      const msg = await this.nc.request(subject, encodeJson(payload), { timeout, ...(this.token ? { headers: authorization(this.token) } : {}) });
       reply = decodeJson(msg.data);
     } catch (err) {
       throw transportError(err, subject, timeout);
@@ -31,6 +33,12 @@ export class CommandClient {
     if (isErrorBody(reply)) throw new HangarError(reply.error.code, reply.error.message, reply.error.details);
     return reply as T;
   }
+}
+
+function authorization(token: string): ReturnType<typeof headers> {
+  const h = headers();
+  h.set('Authorization', `Bearer ${token}`);
+  return h;
 }
 
 function transportError(err: unknown, subject: string, timeoutMs: number): HangarError {

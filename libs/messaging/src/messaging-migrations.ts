@@ -1,4 +1,5 @@
 import { CreateMessagingTables1764100001000 } from './migrations/1764100001000-create-messaging-tables';
+import { CreateApiTokens1764300001000 } from './migrations/1764300001000-create-api-tokens';
 
 /** Messaging's migrations, oldest first; run them after `eventStoreMigrations` with `runMigrations`. */
-export const messagingMigrations: Function[] = [CreateMessagingTables1764100001000];
+export const messagingMigrations: Function[] = [CreateMessagingTables1764100001000, CreateApiTokens1764300001000];

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OnApplicationShutdown } from '@nestjs/common';
 import { connect, type NatsConnection } from 'nats';
 import { CommandClient } from './command.client';
+import { natsServerOptions } from './nats-url';
 import { ConsumerFactory } from './consumer.factory';
 import { MessagingService } from './messaging.service';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from './messaging.tokens';
@@ -13,7 +14,7 @@ export interface MessagingModuleAsyncOptions {
 
 /** Connects to NATS, reconnecting forever (a restarted NATS must not need a restarted service). */
 export function connectNats(options: MessagingOptions): Promise<NatsConnection> {
-  return connect({ servers: options.natsUrl, name: `${options.ns}-${options.service}`, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  return connect({ ...natsServerOptions(options.natsUrl), name: `${options.ns}-${options.service}`, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
 }
 
 @Injectable()
@@ -37,7 +38,7 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
         { provide: NATS_CONNECTION, inject: [MESSAGING_OPTIONS], useFactory: connectNats },
-        { provide: CommandClient, inject: [NATS_CONNECTION, MESSAGING_OPTIONS], useFactory: (nc: NatsConnection, o: MessagingOptions) => new CommandClient(nc, o.ns) },
+        { provide: CommandClient, inject: [NATS_CONNECTION, MESSAGING_OPTIONS], useFactory: (nc: NatsConnection, o: MessagingOptions) => new CommandClient(nc, o.ns, o.serviceToken) },
         MessagingService,
         ConsumerFactory,
         NatsConnectionLifecycle,

@@ -4,10 +4,14 @@ import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
 import type { DurableConsumerOptions } from './consumer.types';
 import { DurableConsumer } from './durable-consumer';
+import { AuditCheckpointSchedule } from './audit-checkpoint.schedule';
 import { EventRelay, type EventRelayOptions } from './event-relay';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from './messaging.tokens';
 
-export type StartRelayOptions = Omit<EventRelayOptions, 'store' | 'pool' | 'nc' | 'ns'>;
+export type StartRelayOptions = Omit<EventRelayOptions, 'store' | 'pool' | 'nc' | 'ns'> & {
+  /** The active relay also records audit checkpoints this often (default 5 minutes; 0 = never). */
+  auditCheckpointIntervalMs?: number;
+};
 export type StartConsumerOptions = Omit<DurableConsumerOptions, 'store' | 'pool' | 'nc' | 'ns' | 'service'>;
 
 /**
@@ -18,6 +22,7 @@ export type StartConsumerOptions = Omit<DurableConsumerOptions, 'store' | 'pool'
 export class MessagingService implements BeforeApplicationShutdown {
   private readonly relays: EventRelay[] = [];
   private readonly consumers: DurableConsumer[] = [];
+  private readonly schedules: AuditCheckpointSchedule[] = [];
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -28,9 +33,14 @@ export class MessagingService implements BeforeApplicationShutdown {
 
   /** Starts an `EventRelay` for this namespace (it waits as a standby while another holds the lock). */
   startRelay(options: StartRelayOptions = {}): EventRelay {
-    const relay = new EventRelay({ ...options, ...this.storeDeps(), nc: this.nc, ns: this.options.ns });
+    const { auditCheckpointIntervalMs, ...relayOptions } = options;
+    const deps = this.storeDeps();
+    const relay = new EventRelay({ ...relayOptions, ...deps, nc: this.nc, ns: this.options.ns });
     relay.start();
     this.relays.push(relay);
+    const schedule = new AuditCheckpointSchedule({ store: deps.store, db: deps.pool, isWriter: () => relay.isLeader, intervalMs: auditCheckpointIntervalMs });
+    schedule.start();
+    this.schedules.push(schedule);
     return relay;
   }
 
@@ -43,7 +53,7 @@ export class MessagingService implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.consumers.map((c) => c.stop()), ...this.relays.map((r) => r.stop())]);
+    await Promise.allSettled([...this.consumers.map((c) => c.stop()), ...this.relays.map((r) => r.stop()), ...this.schedules.map((s) => s.stop())]);
   }
 
   private storeDeps(): { store: EventStore; pool: Pool } {

@@ -8,4 +8,9 @@ export interface MessagingOptions {
   ns: string;
   /** This service's name: durable names and the NATS connection name. */
   service: string;
+  /**
+   * The service credential (the admin token): sent with every command this service sends, and,
+   * when set, required on every command it serves (`CommandAuthGuard`, installed by `startService`).
+   */
+  serviceToken?: string;
 }

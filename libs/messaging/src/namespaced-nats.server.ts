@@ -3,6 +3,7 @@ import { ServerNats, type NatsOptions } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { decodeJson, PlainJsonRequestDeserializer } from './plain-json.deserializer';
 import { encodeJson, PlainJsonSerializer } from './plain-json.serializer';
+import { natsServerOptions } from './nats-url';
 
 export type NamespacedNatsServerOptions = Omit<NonNullable<NatsOptions['options']>, 'queue' | 'serializer' | 'deserializer'> & {
   /** `HANGAR_NAMESPACE`: prefixed to every pattern. */
@@ -74,5 +75,5 @@ export class NamespacedNatsServer extends ServerNats {
 
 /** Options for `app.connectMicroservice()` / `NestFactory.createMicroservice()`. */
 export function createMicroserviceOptions(options: { natsUrl: string; ns: string; service: string }): { strategy: NamespacedNatsServer } {
-  return { strategy: new NamespacedNatsServer({ servers: options.natsUrl, ns: options.ns, service: options.service }) };
+  return { strategy: new NamespacedNatsServer({ ...natsServerOptions(options.natsUrl), ns: options.ns, service: options.service }) };
 }

@@ -1,6 +1,11 @@
 import { Logger, type INestMicroservice } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { NestFactory } from '@nestjs/core';
-import { ensureDatabase, eventStoreMigrations, runMigrations } from '@hangar/event-store';
+import { ensureDatabase, eventStoreMigrations, PG_POOL, runMigrations } from '@hangar/event-store';
+import { ApiTokenStore } from './auth/api-token.store';
+import { CommandAuthGuard } from './auth/command-auth.guard';
+import { CredentialVerifier } from './auth/credential-verifier';
+import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.tokens';
 import { messagingMigrations } from './messaging-migrations';
 import { MessagingService } from './messaging.service';
 import { createMicroserviceOptions } from './namespaced-nats.server';
@@ -30,7 +35,9 @@ export interface StartServiceOptions {
 
 /**
  * Starts a command-serving service: a Nest microservice on the namespaced NATS transport with the
- * RPC error filter and validation pipe installed, shutdown hooks enabled, and the relay started.
+ * RPC error filter and validation pipe installed, every command checked for a token when the
+ * module's `MessagingOptions.serviceToken` is set (needs `EventStoreModule` for API tokens),
+ * shutdown hooks enabled, and the relay (with its audit checkpoints) started.
  */
 export async function startService(module: unknown, options: StartServiceOptions): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice(module as Parameters<typeof NestFactory.createMicroservice>[0], {
@@ -38,6 +45,9 @@ export async function startService(module: unknown, options: StartServiceOptions
   });
   app.useGlobalFilters(new RpcErrorFilter());
   app.useGlobalPipes(rpcValidationPipe());
+  const { serviceToken } = app.get<MessagingOptions>(MESSAGING_OPTIONS);
+  if (serviceToken) app.useGlobalGuards(new CommandAuthGuard(new CredentialVerifier(serviceToken, new ApiTokenStore(app.get<Pool>(PG_POOL)))));
+  else new Logger(options.service).warn('no service credential (HANGAR_ADMIN_TOKEN): NATS commands are not authenticated');
   app.enableShutdownHooks();
   await app.listen();
   if (options.relay ?? true) app.get(MessagingService).startRelay();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { TEST_NATS_URL } from './test-database';
@@ -6,8 +7,8 @@ import { TEST_NATS_URL } from './test-database';
 /** The repository root (libs/testing/src → ../../..), for `dist/` paths in ts and in dist alike. */
 const ROOT = join(__dirname, '..', '..', '..').replace(/[\\/]dist$/, '');
 
-export type HangarService = 'fleet' | 'releaser' | 'builder' | 'machine-updater' | 'gateway';
-export const ALL_SERVICES: readonly HangarService[] = ['fleet', 'releaser', 'builder', 'machine-updater', 'gateway'];
+export type HangarService = 'fleet' | 'releaser' | 'builder' | 'machine-updater' | 'secrets' | 'gateway';
+export const ALL_SERVICES: readonly HangarService[] = ['fleet', 'releaser', 'builder', 'machine-updater', 'secrets', 'gateway'];
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -60,6 +61,8 @@ export class HangarProcesses {
       HANGAR_MACHINES_API_URL: this.fleetUrl,
       HANGAR_FLEET_BOOT_MS: String(this.opts.fleetBootMs ?? 50),
       HANGAR_ADMIN_TOKEN: this.adminToken,
+      // A fresh key-encryption key per instance, so no test writes a development key into the repository.
+      HANGAR_SECRETS_KEY: randomBytes(32).toString('base64'),
       ...(this.opts.extraEnv ?? {}),
     };
     // fleet first and alone: it creates the database's fleet schema; the rest migrate under a lock.
@@ -67,15 +70,23 @@ export class HangarProcesses {
     await Promise.all(services.filter((s) => s !== 'fleet').map((s) => this.startOne(s)));
   }
 
-  async startOne(service: HangarService): Promise<void> {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** Starts one service; `opts.env` overrides variables for this start only (e.g. a new `HANGAR_SECRETS_KEY`). */
+  async startOne(service: HangarService, opts: { env?: Record<string, string> } = {}): Promise<void> {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], { env: { ...this.env, ...(opts.env ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = this.logs.get(service) ?? [];
     this.logs.set(service, log);
+    const printedBefore = log.length;
     const collect = (chunk: Buffer) => log.push(chunk.toString());
     child.stdout!.on('data', collect);
     child.stderr!.on('data', collect);
     this.procs.set(service, child);
-    await this.waitReady(service, child);
+    await this.waitReady(service, child, printedBefore);
+  }
+
+  /** The OS pid of a running service (chaos tests map Postgres sessions to processes with it). */
+  pid(service: HangarService): number | undefined {
+    const child = this.procs.get(service);
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
   }
 
   /** SIGKILLs one service (chaos) or stops it gracefully. */
@@ -101,15 +112,17 @@ export class HangarProcesses {
   }
 
   /** Runs the `hangar` CLI against these services. */
-  async cli(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+  async cli(args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number; input?: string } = {}): Promise<CliResult> {
     return runCli(args, {
       cwd: opts.cwd,
+      input: opts.input,
       env: { PATH: this.env.PATH ?? '', HOME: this.env.HOME ?? '/root', HANGAR_API_URL: this.apiUrl, HANGAR_API_TOKEN: this.adminToken, ...(opts.env ?? {}) },
       timeoutMs: opts.timeoutMs,
     });
   }
 
-  private async waitReady(service: HangarService, child: ChildProcess): Promise<void> {
+  /** `printedBefore`: chunks of output from earlier runs of the service, which do not count as ready. */
+  private async waitReady(service: HangarService, child: ChildProcess, printedBefore: number): Promise<void> {
     const deadline = Date.now() + 30000;
     const probe = service === 'gateway' ? `${this.apiUrl}/readyz` : service === 'fleet' ? `${this.fleetUrl}/healthz` : undefined;
     const marker = 'service ready';
@@ -118,7 +131,7 @@ export class HangarProcesses {
       if (probe) {
         const ok = await fetch(probe).then((r) => r.ok, () => false);
         if (ok) return;
-      } else if (this.output(service).includes(marker)) {
+      } else if ((this.logs.get(service) ?? []).slice(printedBefore).join('').includes(marker)) {
         return;
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -134,13 +147,15 @@ export interface CliResult {
 }
 
 /** Runs `node dist/apps/cli/main.js …` and collects its output and exit code. */
-export function runCli(args: string[], opts: { cwd?: string; env: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(args: string[], opts: { cwd?: string; env: Record<string, string>; timeoutMs?: number; input?: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'cli', 'main.js'), ...args], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdin = opts.input === undefined ? 'ignore' : 'pipe';
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', 'cli', 'main.js'), ...args], { cwd: opts.cwd, env: opts.env, stdio: [stdin, 'pipe', 'pipe'] });
+    if (opts.input !== undefined) child.stdin!.end(opts.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`hangar ${args.join(' ')} timed out\nstdout:\n${stdout}\nstderr:\n${stderr}`));

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { resolveApp, type CliContext } from '../cli-context';
 import { CliError, ExitCode } from '../cli-error';
 import { fetchStatus, printMachines } from './status.command';
+import { registerMachineActions } from './machine-actions.command';
 
 /** `hangar machine run|list`: unmanaged machines that deploys leave alone (DESIGN §6.3). */
 export function registerMachine(program: Command, ctx: CliContext): void {
@@ -13,9 +14,11 @@ export function registerMachine(program: Command, ctx: CliContext): void {
     .option('-c, --config <path>', 'path to fly.toml')
     .option('-r, --region <region>', 'region')
     .option('-e, --env <KEY=VALUE...>', 'environment variables')
+    .option('-v, --volume <name:/path>', 'mount an unattached volume of that name (see `hangar volumes create`)')
     .option('--json', 'print JSON')
-    .action(async (image: string, cmd: string[], opts: { app?: string; config?: string; region?: string; env?: string[]; json?: boolean }) => {
+    .action(async (image: string, cmd: string[], opts: { app?: string; config?: string; region?: string; env?: string[]; volume?: string; json?: boolean }) => {
       const app = resolveApp(opts);
+      const mount = opts.volume === undefined ? undefined : parseVolumeFlag(opts.volume);
       const env: Record<string, string> = {};
       for (const pair of opts.env ?? []) {
         const eq = pair.indexOf('=');
@@ -27,6 +30,7 @@ export function registerMachine(program: Command, ctx: CliContext): void {
         ...(cmd.length ? { cmd } : {}),
         ...(opts.region ? { region: opts.region } : {}),
         ...(Object.keys(env).length ? { env } : {}),
+        ...(mount ? { mount } : {}),
       });
       if (opts.json) return ctx.json({ machine: m });
       ctx.out(`Machine ${m.id} created (unmanaged: deploys leave it alone), state ${m.state}`);
@@ -42,4 +46,12 @@ export function registerMachine(program: Command, ctx: CliContext): void {
       if (opts.json) return ctx.json(status);
       printMachines(ctx, status.machines);
     });
+  registerMachineActions(machine, ctx);
+}
+
+/** `-v data:/data` → `{ volume: 'data', path: '/data' }`. */
+function parseVolumeFlag(raw: string): { volume: string; path: string } {
+  const colon = raw.indexOf(':');
+  if (colon <= 0 || !raw.slice(colon + 1).startsWith('/')) throw new CliError(`--volume takes <name>:/<path>; got "${raw}"`, ExitCode.USAGE);
+  return { volume: raw.slice(0, colon), path: raw.slice(colon + 1) };
 }

@@ -3,6 +3,7 @@ import type { ReleaseSummary } from '@hangar/contracts';
 import { resolveApp, table, type CliContext } from '../cli-context';
 import { CliError, ExitCode } from '../cli-error';
 import { followRelease } from './deploy.command';
+import { releaseTimeline, type TimelineEvent } from '../release-timeline';
 
 interface Opts {
   app?: string;
@@ -59,6 +60,46 @@ export function registerReleases(program: Command, ctx: CliContext): void {
       if (release.machines) lines.push(['Machines', `${release.machines.succeeded}/${release.machines.total} updated, ${release.machines.failed} failed`]);
       if (release.reason) lines.push(['Reason', release.reason]);
       table(lines.map(([k, val]) => [`${k}:`, val])).forEach((l) => ctx.out(l));
+      const { events } = await ctx.api().request<{ events: TimelineEvent[] }>('GET', `/v1/apps/${app}/releases/v${v}/events`);
+      ctx.out();
+      ctx.out('Timeline:');
+      table(releaseTimeline(events)).forEach((l) => ctx.out(`  ${l}`));
+    });
+  registerReleaseActions(releases, ctx);
+}
+
+/** `releases rollback [vN]` and `releases cancel vN` (DESIGN §6.5). */
+export function registerReleaseActions(releases: Command, ctx: CliContext): void {
+  releases
+    .command('rollback [version]')
+    .description('Create a new release of vN\'s image and config (default: the last complete release before the current one)')
+    .option('-a, --app <app>', 'app name')
+    .option('-c, --config <path>', 'path to fly.toml')
+    .option('--detach', 'return once the release is created')
+    .option('--json', 'print JSON')
+    .action(async (version: string | undefined, opts: Opts & { detach?: boolean }, cmd: Command) => {
+      const o = { ...cmd.parent!.opts<Opts>(), ...opts };
+      const app = resolveApp(o);
+      const target = version ? `v${version.replace(/^v/, '')}` : 'previous';
+      const { release } = await ctx.api().request<{ release: { id: string; version: number; status: string } }>('POST', `/v1/apps/${app}/releases/${target}/rollback`);
+      if (!o.json) ctx.out(`Rollback release v${release.version} ${release.status}`);
+      if (opts.detach) return o.json ? ctx.json({ release }) : undefined;
+      const final = await followRelease(ctx, app, release, Boolean(o.json));
+      if (o.json) ctx.json({ release: { ...release, status: final.status } });
+      if (final.exitCode !== 0) throw new CliError('', final.exitCode);
+    });
+  releases
+    .command('cancel <version>')
+    .description('Cancel a queued release, or stop a running one between operations')
+    .option('-a, --app <app>', 'app name')
+    .option('-c, --config <path>', 'path to fly.toml')
+    .option('--json', 'print JSON')
+    .action(async (version: string, opts: Opts, cmd: Command) => {
+      const o = { ...cmd.parent!.opts<Opts>(), ...opts };
+      const app = resolveApp(o);
+      const { release } = await ctx.api().request<{ release: { version: number; status: string } }>('POST', `/v1/apps/${app}/releases/v${version.replace(/^v/, '')}/cancel`);
+      if (o.json) return ctx.json({ release });
+      ctx.out(release.status === 'cancelled' ? `Release v${release.version} cancelled` : `Release v${release.version} is cancelling: operations in flight finish, nothing new starts`);
     });
 }
 

@@ -14,8 +14,8 @@ interface MachineStatus {
 }
 
 /** Fetches `status --json`'s document: `{ app, machines }`. */
-export async function fetchStatus(ctx: CliContext, app: string): Promise<{ app: string; machines: MachineStatus[] }> {
-  return ctx.api().request('GET', `/v1/apps/${app}/machines`);
+export async function fetchStatus(ctx: CliContext, app: string, at?: string): Promise<{ app: string; at?: string; machines: MachineStatus[] }> {
+  return ctx.api().request('GET', `/v1/apps/${app}/machines${at ? `?at=${encodeURIComponent(at)}` : ''}`);
 }
 
 export function printMachines(ctx: CliContext, machines: MachineStatus[]): void {
@@ -33,13 +33,14 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .description("Show the app's machines")
     .option('-a, --app <app>', 'app name (default: app in fly.toml)')
     .option('-c, --config <path>', 'path to fly.toml')
+    .option('--at <time>', 'the machines as they were at an RFC 3339 time (from the event history)')
     .option('--json', 'print JSON')
-    .action(async (opts: { app?: string; config?: string; json?: boolean }) => {
+    .action(async (opts: { app?: string; config?: string; json?: boolean; at?: string }) => {
       const app = resolveApp(opts);
-      const status = await fetchStatus(ctx, app);
+      const status = await fetchStatus(ctx, app, opts.at);
       if (opts.json) return ctx.json(status);
       const managed = status.machines.filter((m) => m.managed).length;
-      ctx.out(`App ${app}: ${status.machines.length} machine(s), ${managed} managed by deploy`);
+      ctx.out(`App ${app}${status.at ? ` at ${status.at}` : ''}: ${status.machines.length} machine(s), ${managed} managed by deploy`);
       ctx.out();
       printMachines(ctx, status.machines);
     });

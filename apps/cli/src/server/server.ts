@@ -10,6 +10,8 @@ import { machineUpdaterConfig } from '../../../machine-updater/src/machine-updat
 import { MachineUpdaterModule } from '../../../machine-updater/src/machine-updater.module';
 import { releaserConfig } from '../../../releaser/src/releaser.config';
 import { ReleaserModule } from '../../../releaser/src/releaser.module';
+import { secretsConfig } from '../../../secrets/src/secrets.config';
+import { startSecretsService } from '../../../secrets/src/secrets.bootstrap';
 
 export interface RunningServer {
   url: string;
@@ -33,6 +35,7 @@ export async function startServer(): Promise<RunningServer> {
     await startService(ReleaserModule.forRoot(releaser), { natsUrl: releaser.natsUrl, ns: releaser.namespace, service: 'releaser' }),
     await startService(BuilderModule.forRoot(builder), { natsUrl: builder.natsUrl, ns: builder.namespace, service: 'builder' }),
     await startService(MachineUpdaterModule.forRoot(updater), { natsUrl: updater.natsUrl, ns: updater.namespace, service: 'machine-updater' }),
+    await startSecretsService(secretsConfig(), { prepareDatabase: false }),
   ];
   const http = await startGateway(gateway);
   const apps: (INestApplication | INestMicroservice)[] = [http.app, ...services.reverse(), fleet.app];

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandClient } from '@hangar/messaging';
-import type { AppSummary } from '@hangar/contracts';
+import { canReadApp, type AppSummary } from '@hangar/contracts';
 import type { AuthenticatedRequest } from '../auth/bearer-auth.guard';
+import { RequiresScope } from '../auth/requires-scope.decorator';
 import { objectBody } from '../http/request-body';
 
 @Controller('v1/apps')
@@ -9,6 +10,7 @@ export class AppsController {
   constructor(private readonly commands: CommandClient) {}
 
   @Post()
+  @RequiresScope('admin')
   @HttpCode(201)
   create(@Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<{ app: AppSummary }> {
     const { name, app, ...rest } = objectBody(body);
@@ -16,16 +18,21 @@ export class AppsController {
   }
 
   @Get()
-  list(): Promise<{ apps: AppSummary[] }> {
-    return this.commands.request('releaser', 'list-apps', {});
+  @RequiresScope('authenticated')
+  async list(@Req() req: AuthenticatedRequest): Promise<{ apps: AppSummary[] }> {
+    const { apps } = await this.commands.request<{ apps: AppSummary[] }>('releaser', 'list-apps', {});
+    // Any token may list; it sees the apps it can read.
+    return { apps: apps.filter((a) => canReadApp(req.principal?.scopes ?? [], a.name)) };
   }
 
   @Get(':app')
+  @RequiresScope('app:read')
   get(@Param('app') app: string): Promise<{ app: AppSummary }> {
     return this.commands.request('releaser', 'get-app', { app });
   }
 
   @Post(':app/deploys')
+  @RequiresScope('app:deploy')
   @HttpCode(202)
   deploy(@Param('app') app: string, @Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<unknown> {
     const trigger = req.headers['x-hangar-client'] === 'cli' ? 'cli' : 'api';
@@ -33,6 +40,7 @@ export class AppsController {
   }
 
   @Post(':app/scale')
+  @RequiresScope('app:deploy')
   scale(@Param('app') app: string, @Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<unknown> {
     return this.commands.request('releaser', 'scale', { ...objectBody(body), app, actor: req.actor }, { timeoutMs: 30000 });
   }

@@ -26,11 +26,14 @@ export async function* releaseEvents(store: EventStore, releaseId: string, opts:
   let position = opts.from ?? 0;
   for (;;) {
     const batch = await store.readStream(streams.release(releaseId), { from: position + 1 });
+    // Events written with the terminal one (an automatic rollback's note) are part of its story.
+    let ended = false;
     for (const e of batch) {
       position = e.streamPosition;
       yield e;
-      if (TERMINAL.has(e.type)) return;
+      if (TERMINAL.has(e.type)) ended = true;
     }
+    if (ended) return;
     if (!opts.follow || opts.signal.aborted) return;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     if (opts.signal.aborted) return;

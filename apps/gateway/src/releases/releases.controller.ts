@@ -1,4 +1,6 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { AuthenticatedRequest } from '../auth/bearer-auth.guard';
+import { RequiresScope } from '../auth/requires-scope.decorator';
 import type { Response } from 'express';
 import { CommandClient } from '@hangar/messaging';
 import { EVENT_STORE, type EventStore } from '@hangar/event-store';
@@ -14,17 +16,35 @@ export class ReleasesController {
   ) {}
 
   @Get()
+  @RequiresScope('app:read')
   list(@Param('app') app: string): Promise<{ releases: ReleaseSummary[] }> {
     return this.commands.request('releaser', 'list-releases', { app });
   }
 
   @Get(':version')
+  @RequiresScope('app:read')
   get(@Param('app') app: string, @Param('version') version: string): Promise<{ release: ReleaseSummary }> {
     return this.commands.request('releaser', 'get-release', { app, version: parseVersion(version) });
   }
 
+  /** `releases rollback [vN]`: `:version` is `vN`, or `previous` for the last complete release before the current one. */
+  @Post(':version/rollback')
+  @RequiresScope('app:deploy')
+  @HttpCode(202)
+  rollback(@Param('app') app: string, @Param('version') version: string, @Req() req: AuthenticatedRequest): Promise<unknown> {
+    return this.commands.request('releaser', 'rollback-release', { app, ...(version === 'previous' ? {} : { version: parseVersion(version) }), actor: req.actor });
+  }
+
+  @Post(':version/cancel')
+  @RequiresScope('app:deploy')
+  @HttpCode(202)
+  cancel(@Param('app') app: string, @Param('version') version: string, @Req() req: AuthenticatedRequest): Promise<unknown> {
+    return this.commands.request('releaser', 'cancel-release', { app, version: parseVersion(version), actor: req.actor });
+  }
+
   /** The release's events: JSON array, or `text/event-stream` that follows to the end with `?follow=true`. */
   @Get(':version/events')
+  @RequiresScope('app:read')
   async events(
     @Param('app') app: string,
     @Param('version') version: string,

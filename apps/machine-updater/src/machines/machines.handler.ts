@@ -5,6 +5,8 @@ import { EVENT_STORE, type EventStore } from '@hangar/event-store';
 import type { MachinesApi } from '@hangar/machines-api';
 import { MACHINES_API } from '../machine-updater.tokens';
 import { isLive, toMachineView } from './domain/machine-view';
+import { listVolumes } from '../volumes/volumes.handler';
+import { noVolumeAvailable, pickUnattachedVolume } from '../volumes/domain/volume-choice';
 import { ListMachinesDto } from './dto/list-machines.dto';
 import { RunMachineDto } from './dto/run-machine.dto';
 
@@ -29,9 +31,12 @@ export class MachinesHandler {
   @MessagePattern(commandPattern('machine-updater', 'run-machine'))
   async run(@Payload() dto: RunMachineDto): Promise<{ machine: MachineView }> {
     await this.api.createApp(dto.app);
+    const region = dto.region ?? 'local';
+    const mount = dto.mount ? await this.volumeMount(dto.app, dto.mount, region) : undefined;
     const machine = await this.api.create(dto.app, {
-      region: dto.region ?? 'local',
+      region,
       config: {
+        ...(mount ? { mounts: [mount] } : {}),
         image: dto.image,
         env: dto.env ?? {},
         ...(dto.cmd?.length ? { init: { cmd: dto.cmd } } : {}),
@@ -45,5 +50,11 @@ export class MachinesHandler {
       { expectedVersion: 'ANY' },
     );
     return { machine: toMachineView(machine) };
+  }
+
+  private async volumeMount(app: string, mount: { volume: string; path: string }, region: string): Promise<{ volume: string; name: string; path: string }> {
+    const volume = pickUnattachedVolume(await listVolumes(this.api, app), mount.volume, region);
+    if (!volume) throw noVolumeAvailable(mount.volume, region, 'the machine');
+    return { volume: volume.id, name: volume.name, path: mount.path };
   }
 }

@@ -1,18 +1,32 @@
 import type { MachineUpdateRequestedData } from '@hangar/contracts';
-import { MetadataKeys, type Machine, type MachinesApi } from '@hangar/machines-api';
+import { MachinesApiErrorCodes, MetadataKeys, type Lease, type Machine, type MachinesApi } from '@hangar/machines-api';
+import { isTransientFailure } from './domain/transient-failure';
 import { judgeHealth } from './domain/health';
+import { MachineSteps } from './machine-steps';
 
+/**
+ * `retryable`: nothing definitive happened (the machines API was unreachable, a lease was held, the
+ * process lost its claim on the operation): run the operation again later instead of reporting it.
+ */
 export type OperationResult =
-  | { ok: true; machineId: string; instanceId?: string; state?: string }
-  | { ok: false; machineId?: string; reason: string };
+  | { ok: true; machineId: string; instanceId?: string; state?: string; exitCode?: number; logs?: string[] }
+  | { ok: false; machineId?: string; reason: string; retryable?: boolean; exitCode?: number; logs?: string[] };
 
 export interface ExecutorHooks {
   /** Called with the lease nonce before the first call made under it (recorded write-ahead). */
   beforeMutation(info: { machineId: string; nonce?: string }): Promise<void>;
+  /**
+   * The lease nonce an interrupted earlier run of this same operation recorded: the run resumes
+   * under that lease (refreshing it) instead of failing on "lease held" or waiting for it to expire.
+   */
+  resumeNonce?: string;
 }
 
 /** Lease TTL, as flyctl (13 s), refreshed every (ttl − 1 s) / 3 while the operation runs. */
 const LEASE_TTL_SEC = 13;
+/** A lease left by a run that died unrecorded expires within its TTL: keep trying that long. */
+const LEASE_WAIT_MS = (LEASE_TTL_SEC + 2) * 1000;
+const LEASE_RETRY_MS = 500;
 const POLL_MIN_MS = 20;
 const POLL_MAX_MS = 500;
 
@@ -24,7 +38,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * (DESIGN §5 step 5). Idempotent: a machine that already shows the request's effect is not touched.
  */
 export class MachineOperationExecutor {
-  constructor(private readonly api: MachinesApi) {}
+  private readonly steps: MachineSteps;
+
+  constructor(private readonly api: MachinesApi) {
+    this.steps = new MachineSteps(api);
+  }
 
   async execute(req: MachineUpdateRequestedData, hooks: ExecutorHooks): Promise<OperationResult> {
     try {
@@ -35,13 +53,21 @@ export class MachineOperationExecutor {
           return await this.create(req, hooks);
         case 'destroy':
           return await this.destroy(req, hooks);
+        case 'cordon':
+        case 'uncordon':
+          return await this.steps.cordon(req, req.kind === 'uncordon');
+        case 'stop':
+          return await this.steps.stop(req);
+        case 'release-command':
+          return await this.steps.releaseCommand(req, (machineId) => hooks.beforeMutation({ machineId }));
         default: {
           const never: never = req.kind;
           return { ok: false, reason: `unknown operation ${String(never)}` };
         }
       }
     } catch (error) {
-      return { ok: false, machineId: req.machineId, reason: error instanceof Error ? error.message : String(error) };
+      const reason = error instanceof Error ? error.message : String(error);
+      return { ok: false, machineId: req.machineId, reason, ...(isTransientFailure(error) ? { retryable: true } : {}) };
     }
   }
 
@@ -49,9 +75,13 @@ export class MachineOperationExecutor {
     const machineId = req.machineId!;
     const current = await this.api.get(req.app, machineId);
     if (alreadyAtRelease(current, req.releaseId)) {
-      return this.finish(req, machineId, current.instance_id);
+      // A redelivery, or a run that died after its update (maybe mid-wait): never update twice, only
+      // wait for the instance it made to be healthy, then let go of the lease that run left behind.
+      const result = await this.finish(req, machineId, current.instance_id);
+      if (hooks.resumeNonce) await this.api.releaseLease(req.app, machineId, hooks.resumeNonce).catch(() => undefined);
+      return result;
     }
-    const lease = await this.api.acquireLease(req.app, machineId, LEASE_TTL_SEC, `hangar release ${req.releaseId}`);
+    const lease = await this.leaseFor(req, machineId, hooks.resumeNonce);
     const stopRefresh = this.keepLease(req.app, machineId, lease.nonce);
     try {
       await hooks.beforeMutation({ machineId, nonce: lease.nonce });
@@ -76,6 +106,8 @@ export class MachineOperationExecutor {
       { config: req.config!, region: req.region, ...(req.skipLaunch ? { skip_launch: true } : {}) },
       req.key,
     );
+    // A bluegreen green is cordoned from birth: the proxy must not route to it before it is healthy.
+    if (req.cordoned) await this.api.cordon(req.app, created.id);
     return this.finish(req, created.id, created.instance_id);
   }
 
@@ -110,6 +142,26 @@ export class MachineOperationExecutor {
       machineId,
       reason: `timeout reached waiting for machine ${machineId} to be healthy after ${Math.round(req.waitTimeoutMs / 1000)}s (${last})`,
     };
+  }
+
+  /** The recorded lease of an interrupted run when it is still ours, else a new one (waiting out a dead run's unrecorded lease). */
+  private async leaseFor(req: MachineUpdateRequestedData, machineId: string, resumeNonce: string | undefined): Promise<Lease> {
+    if (resumeNonce) {
+      try {
+        return await this.api.refreshLease(req.app, machineId, resumeNonce, LEASE_TTL_SEC);
+      } catch (error) {
+        if ((error as { code?: string }).code !== MachinesApiErrorCodes.LEASE_HELD) throw error;
+      }
+    }
+    const deadline = Date.now() + LEASE_WAIT_MS;
+    for (;;) {
+      try {
+        return await this.api.acquireLease(req.app, machineId, LEASE_TTL_SEC, `hangar release ${req.releaseId}`);
+      } catch (error) {
+        if ((error as { code?: string }).code !== MachinesApiErrorCodes.LEASE_HELD || Date.now() >= deadline) throw error;
+        await sleep(LEASE_RETRY_MS);
+      }
+    }
   }
 
   private keepLease(app: string, machineId: string, nonce: string): () => void {

@@ -40,7 +40,7 @@ export class ScaleHandler {
       processGroup,
       region: dto.region ?? release.config.primaryRegion ?? machines.find((m) => m.managed)?.region ?? 'local',
       count: dto.count,
-      release: { releaseId: current.releaseId, version: current.version, config: release.config, image: release.image },
+      release: { releaseId: current.releaseId, version: current.version, config: release.config, image: release.image, secretsVersion: release.secretsVersion },
       requestId,
       waitTimeoutMs: release.waitTimeoutMs,
     });
@@ -55,12 +55,12 @@ export class ScaleHandler {
     };
   }
 
-  private async currentRelease(releaseId: string): Promise<{ config: AppConfig; image: string; waitTimeoutMs: number }> {
+  private async currentRelease(releaseId: string): Promise<{ config: AppConfig; image: string; waitTimeoutMs: number; secretsVersion?: number }> {
     const events = await this.store.readStream(streams.release(releaseId));
-    const queued = events.find((e) => e.type === 'ReleaseQueued')?.data as { config: AppConfig; waitTimeoutMs: number } | undefined;
+    const queued = events.find((e) => e.type === 'ReleaseQueued')?.data as { config: AppConfig; waitTimeoutMs: number; secretsVersion?: number } | undefined;
     const planned = events.find((e) => e.type === 'RolloutPlanned')?.data as { image: { canonicalRef: string; digest: string } } | undefined;
     if (!queued || !planned) throw new HangarError(ErrorCodes.INTERNAL, `release ${releaseId} has no plan`);
-    return { config: queued.config, image: pinnedImage(planned.image), waitTimeoutMs: queued.waitTimeoutMs };
+    return { config: queued.config, image: pinnedImage(planned.image), waitTimeoutMs: queued.waitTimeoutMs, ...(queued.secretsVersion ? { secretsVersion: queued.secretsVersion } : {}) };
   }
 }
 

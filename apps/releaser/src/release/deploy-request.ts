@@ -26,7 +26,28 @@ export function toCreateReleaseInput(dto: CreateReleaseDto): CreateReleaseInput 
     waitTimeoutMs,
     trigger: dto.trigger ?? 'nats',
     actor: dto.actor ?? 'anonymous',
+    ...releaseCommandTimeout(dto.releaseCommandTimeout, config),
+    ...(dto.processGroups?.length ? { processGroups: checkGroups(dto.processGroups, config) } : {}),
   };
+}
+
+/** `--release-command-timeout`: a duration, milliseconds, or `none` (no limit); else fly.toml; else the default. */
+function releaseCommandTimeout(value: string | number | undefined, config: AppConfig): { releaseCommandTimeoutMs?: number | null } {
+  if (value === 'none') return { releaseCommandTimeoutMs: null };
+  const fromFlag = duration('releaseCommandTimeout', value);
+  if (fromFlag !== undefined) return { releaseCommandTimeoutMs: fromFlag };
+  const fromFile = config.deploy?.releaseCommandTimeoutMs;
+  return fromFile === undefined ? {} : { releaseCommandTimeoutMs: fromFile };
+}
+
+function checkGroups(groups: string[], config: AppConfig): string[] {
+  const unknown = groups.filter((g) => !(g in config.processes));
+  if (unknown.length > 0) {
+    throw new HangarError(ErrorCodes.VALIDATION, `process group(s) ${unknown.join(', ')} not in fly.toml (groups: ${Object.keys(config.processes).join(', ')})`, [
+      { path: 'processGroups', message: 'unknown process group' },
+    ]);
+  }
+  return groups;
 }
 
 function configOf(dto: CreateReleaseDto): AppConfig {

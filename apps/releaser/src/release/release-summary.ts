@@ -48,6 +48,9 @@ export function summarizeRelease(events: readonly StoredEvent[]): ReleaseSummary
       case 'RolloutStepFailed':
         failed += 1;
         break;
+      case 'ReleaseRolledBack':
+        s.status = 'rolled_back';
+        break;
       case 'ReleaseCompleted':
       case 'ReleaseFailed':
       case 'ReleaseCancelled':

@@ -3,10 +3,12 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ErrorCodes, HangarError, commandPattern, streams, type ReleaseSummary } from '@hangar/contracts';
 import { EVENT_STORE, type EventStore } from '@hangar/event-store';
 import { CreateReleaseDto } from './dto/create-release.dto';
-import { GetReleaseDto, ListReleasesDto } from './dto/release-query.dto';
+import { GetReleaseDto, ListReleasesDto, ReleaseActionDto } from './dto/release-query.dto';
+import { DryRun, type DryRunPlan } from './dry-run';
 import { toCreateReleaseInput } from './deploy-request';
 import { ReleaseProcess, appNotFound, type ReleaseRef } from './release.process';
 import { summarizeRelease } from './release-summary';
+import { LegacyAppMigration } from '../app/migrate-to-v2';
 
 /** Release commands and queries over NATS request-reply. */
 @Controller()
@@ -14,11 +16,27 @@ export class ReleasesHandler {
   constructor(
     private readonly process: ReleaseProcess,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly legacy: LegacyAppMigration,
+    private readonly dryRun: DryRun,
   ) {}
 
   @MessagePattern(commandPattern('releaser', 'create-release'))
-  async create(@Payload() dto: CreateReleaseDto): Promise<{ release: ReleaseRef }> {
-    return this.process.createRelease(toCreateReleaseInput(dto));
+  async create(@Payload() dto: CreateReleaseDto): Promise<{ release: ReleaseRef } | { dryRun: DryRunPlan }> {
+    const input = toCreateReleaseInput(dto);
+    await this.legacy.ensureV2(input, { confirmed: dto.migrateToV2 === true, dryRun: dto.dryRun === true });
+    if (dto.dryRun) return this.dryRun.plan(input);
+    return this.process.createRelease(input);
+  }
+
+  @MessagePattern(commandPattern('releaser', 'rollback-release'))
+  async rollback(@Payload() dto: ReleaseActionDto): Promise<{ release: ReleaseRef }> {
+    return this.process.rollback(dto.app, dto.version, dto.actor ?? 'anonymous');
+  }
+
+  @MessagePattern(commandPattern('releaser', 'cancel-release'))
+  async cancel(@Payload() dto: ReleaseActionDto): Promise<{ release: { id: string; version: number; status: string } }> {
+    if (dto.version === undefined) throw new HangarError(ErrorCodes.VALIDATION, 'version is required', [{ path: 'version', message: 'required' }]);
+    return this.process.cancel(dto.app, dto.version, dto.actor ?? 'anonymous');
   }
 
   @MessagePattern(commandPattern('releaser', 'list-releases'))

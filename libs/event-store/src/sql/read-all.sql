@@ -8,5 +8,6 @@ SELECT global_position, transaction_id::text AS transaction_id, stream_id, strea
 FROM events
 WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
-ORDER BY transaction_id, global_position
+-- Qualified: a bare `transaction_id` here would name the text output column and sort as text.
+ORDER BY events.transaction_id, events.global_position
 LIMIT $3

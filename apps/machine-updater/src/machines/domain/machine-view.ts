@@ -18,8 +18,14 @@ export function toMachineView(machine: Machine): MachineView {
     instanceId: machine.instance_id,
     ...(mount?.volume ? { volume: mount.volume } : {}),
     ...(mount?.path ? { mountPath: mount.path } : {}),
-    config: machine.config,
+    // The env is left out: it holds the app's secret values, which no reply may carry (DESIGN G5).
+    config: withoutEnv(machine.config),
   };
+}
+
+function withoutEnv(config: Machine['config']): Machine['config'] {
+  const { env: _env, ...rest } = config;
+  return rest;
 }
 
 /** Machines that count as existing: not destroyed or on the way there. */

@@ -25,4 +25,27 @@ export type FinishRelease = {
   readonly status: ReleaseOutcome;
 };
 
-export type AppCommand = CreateApp | EnqueueRelease | FinishRelease;
+/** Record an address the IP pool handed to the app (or the shared IPv4). */
+export type AllocateIp = {
+  readonly type: 'AllocateIp';
+  readonly app: string;
+  readonly address: string;
+  readonly ipType: 'v4' | 'v6';
+  readonly shared: boolean;
+  readonly now: Instant;
+};
+
+export type ReleaseIp = {
+  readonly type: 'ReleaseIp';
+  readonly app: string;
+  readonly address: string;
+};
+
+/** The user confirmed migrating a legacy app; `machineIds` were given v2 metadata (DESIGN §6.7). */
+export type MigrateToV2 = {
+  readonly type: 'MigrateToV2';
+  readonly app: string;
+  readonly machineIds: readonly string[];
+};
+
+export type AppCommand = CreateApp | EnqueueRelease | FinishRelease | AllocateIp | ReleaseIp | MigrateToV2;

@@ -104,9 +104,18 @@ describe('appDecider', () => {
 
     it('ignores a release that does not hold the lock (late or duplicate)', () => {
       const state = given(created, enqueued('r1', 1), acquired('r1', 1), enqueued('r2', 2));
-      expect(when(state, { type: 'FinishRelease', releaseId: 'r2', status: 'cancelled' })).toEqual([]);
+      expect(when(state, { type: 'FinishRelease', releaseId: 'r2', status: 'complete' })).toEqual([]);
       expect(when(state, { type: 'FinishRelease', releaseId: 'nope', status: 'complete' })).toEqual([]);
       expect(when(given(created), { type: 'FinishRelease', releaseId: 'r1', status: 'complete' })).toEqual([]);
+    });
+
+    it('takes a cancelled queued release out of the queue, leaving the lock alone', () => {
+      const state = given(created, enqueued('r1', 1), acquired('r1', 1), enqueued('r2', 2), enqueued('r3', 3));
+      const events = when(state, { type: 'FinishRelease', releaseId: 'r2', status: 'cancelled' });
+      expect(events).toEqual([{ type: 'ReleaseDequeued', data: { app: expect.any(String), releaseId: 'r2', version: 2 } }]);
+      const after = events.reduce(appDecider.evolve, state);
+      expect(after.queue.map((q) => q.releaseId)).toEqual(['r3']);
+      expect(after.running?.releaseId).toBe('r1');
     });
 
     it('runs three releases one at a time in FIFO order', () => {

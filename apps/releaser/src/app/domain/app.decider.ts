@@ -1,6 +1,6 @@
 import { APP_NAME_PATTERN, ErrorCodes, HangarError } from '@hangar/contracts';
-import type { AppCommand, CreateApp, EnqueueRelease, FinishRelease, Instant } from './app.commands';
-import type { AppEvent, AppLockAcquired, PlatformVersion, QueuedRelease } from './app.events';
+import type { AllocateIp, AppCommand, CreateApp, EnqueueRelease, FinishRelease, Instant, MigrateToV2, ReleaseIp } from './app.commands';
+import type { AppEvent, AppIp, AppLockAcquired, PlatformVersion, QueuedRelease } from './app.events';
 
 export type { AppCommand } from './app.commands';
 export type { AppEvent } from './app.events';
@@ -20,10 +20,12 @@ export type AppState = {
   /** Every release ever enqueued → its version, so a retried enqueue is recognised. */
   readonly versions: Readonly<Record<string, number>>;
   readonly createdAt: string;
+  /** IP addresses the app holds, in allocation order. */
+  readonly ips: readonly AppIp[];
 };
 
 export function initialState(): AppState {
-  return { exists: false, app: '', platformVersion: 'v2', lastVersion: 0, queue: [], versions: {}, createdAt: '' };
+  return { exists: false, app: '', platformVersion: 'v2', lastVersion: 0, queue: [], versions: {}, createdAt: '', ips: [] };
 }
 
 export function evolve(state: AppState, event: AppEvent): AppState {
@@ -51,6 +53,16 @@ export function evolve(state: AppState, event: AppEvent): AppState {
     }
     case 'ScaleRequested':
       return state;
+    case 'ReleaseDequeued':
+      return { ...state, queue: state.queue.filter((q) => q.releaseId !== event.data.releaseId) };
+    case 'IpAllocated': {
+      const { app: _app, ...ip } = event.data;
+      return { ...state, ips: [...state.ips, ip] };
+    }
+    case 'IpReleased':
+      return { ...state, ips: state.ips.filter((ip) => ip.address !== event.data.address) };
+    case 'AppMigratedToV2':
+      return { ...state, platformVersion: 'v2' };
     default: {
       const unknown: never = event;
       return unknown;
@@ -66,6 +78,12 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
       return enqueueRelease(command, state);
     case 'FinishRelease':
       return finishRelease(command, state);
+    case 'AllocateIp':
+      return allocateIp(command, state);
+    case 'ReleaseIp':
+      return releaseIp(command, state);
+    case 'MigrateToV2':
+      return migrateToV2(command, state);
     default: {
       const unknown: never = command;
       throw new HangarError(ErrorCodes.INTERNAL, `unknown app command ${JSON.stringify(unknown)}`);
@@ -98,6 +116,10 @@ function enqueueRelease(command: EnqueueRelease, state: AppState): AppEvent[] {
 
 function finishRelease(command: FinishRelease, state: AppState): AppEvent[] {
   const running = state.running;
+  const waiting = state.queue.find((q) => q.releaseId === command.releaseId);
+  if (waiting && command.status === 'cancelled') {
+    return [{ type: 'ReleaseDequeued', data: { app: state.app, releaseId: waiting.releaseId, version: waiting.version } }];
+  }
   // Only the holder can let go; anything else is a late or duplicate message.
   if (!running || running.releaseId !== command.releaseId) return [];
   const events: AppEvent[] = [
@@ -106,6 +128,35 @@ function finishRelease(command: FinishRelease, state: AppState): AppEvent[] {
   const next = state.queue[0];
   if (next) events.push(lockAcquired(state.app, next));
   return events;
+}
+
+function allocateIp(command: AllocateIp, state: AppState): AppEvent[] {
+  if (!state.exists) throw appNotFound(command.app);
+  const held = state.ips.find((ip) => ip.address === command.address || (command.shared && ip.shared));
+  if (held) {
+    throw new HangarError('IP.ALREADY_ALLOCATED', `app ${state.app} already has the ${held.shared ? 'shared ' : ''}IP${held.type} address ${held.address}`, {
+      app: state.app,
+      address: held.address,
+    });
+  }
+  const ip: AppIp = { address: command.address, type: command.ipType, shared: command.shared, allocatedAt: isoOf(command.now) };
+  return [{ type: 'IpAllocated', data: { app: state.app, ...ip } }];
+}
+
+function releaseIp(command: ReleaseIp, state: AppState): AppEvent[] {
+  if (!state.exists) throw appNotFound(command.app);
+  const ip = state.ips.find((i) => i.address === command.address);
+  if (!ip) {
+    throw new HangarError('IP.NOT_FOUND', `app ${state.app} has no IP address ${command.address}: see \`hangar ips list\``, { app: state.app, address: command.address });
+  }
+  return [{ type: 'IpReleased', data: { app: state.app, address: ip.address, type: ip.type, shared: ip.shared } }];
+}
+
+/** Legacy → v2 once; a second confirmation (a concurrent deploy's) changes nothing. */
+function migrateToV2(command: MigrateToV2, state: AppState): AppEvent[] {
+  if (!state.exists) throw appNotFound(command.app);
+  if (state.platformVersion === 'v2') return [];
+  return [{ type: 'AppMigratedToV2', data: { app: state.app, machineIds: [...command.machineIds] } }];
 }
 
 function lockAcquired(app: string, release: QueuedRelease): AppLockAcquired {

@@ -47,4 +47,42 @@ export type ScaleRequested = {
   };
 };
 
-export type AppEvent = AppCreated | ReleaseEnqueued | AppLockAcquired | AppLockReleased | ScaleRequested;
+/** An IP address the app holds: dedicated (`shared: false`) or the pool's shared IPv4 (DESIGN §6.6). */
+export type AppIp = { readonly address: string; readonly type: 'v4' | 'v6'; readonly shared: boolean; readonly allocatedAt: string };
+
+/** An address was allocated to the app, without a release (DESIGN §6.6). */
+export type IpAllocated = {
+  readonly type: 'IpAllocated';
+  readonly data: { readonly app: string } & AppIp;
+};
+
+export type IpReleased = {
+  readonly type: 'IpReleased';
+  readonly data: { readonly app: string; readonly address: string; readonly type: 'v4' | 'v6'; readonly shared: boolean };
+};
+
+/**
+ * A legacy app became a v2 app (DESIGN §6.7): `machineIds` are the machines that existed then and
+ * were given v2 metadata, so deploys manage them from now on.
+ */
+export type AppMigratedToV2 = {
+  readonly type: 'AppMigratedToV2';
+  readonly data: { readonly app: string; readonly machineIds: readonly string[] };
+};
+
+/** A queued release was cancelled before it ran: it leaves the queue (`releases cancel`). */
+export type ReleaseDequeued = {
+  readonly type: 'ReleaseDequeued';
+  readonly data: { readonly app: string; readonly releaseId: string; readonly version: number };
+};
+
+export type AppEvent =
+  | AppCreated
+  | ReleaseEnqueued
+  | AppLockAcquired
+  | AppLockReleased
+  | ScaleRequested
+  | IpAllocated
+  | IpReleased
+  | AppMigratedToV2
+  | ReleaseDequeued;

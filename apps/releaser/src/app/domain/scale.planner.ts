@@ -9,7 +9,7 @@ export interface ScaleInput {
   region: string;
   count: number;
   /** The app's current (last complete) release: new machines get its config and image. */
-  release: { releaseId: string; version: number; config: AppConfig; image: string };
+  release: { releaseId: string; version: number; config: AppConfig; image: string; secretsVersion?: number };
   /** Unique per scale request, so retried requests of the same operation are recognisable. */
   requestId: string;
   waitTimeoutMs: number;
@@ -26,6 +26,8 @@ export function planScale(input: ScaleInput): MachineUpdateRequestedData[] {
     releaseId: input.release.releaseId,
     releaseVersion: input.release.version,
     processGroup: input.processGroup,
+    // New machines get the secrets the current release delivers (DESIGN §6.6).
+    ...(input.release.secretsVersion ? { secretsVersion: input.release.secretsVersion } : {}),
     skipLaunch: false,
     waitForHealth: true,
     waitTimeoutMs: input.waitTimeoutMs,

@@ -32,12 +32,31 @@ export function planRollout(release: ReleaseState, _image: ResolvedImage, machin
   const creates = groups
     .filter((g) => !managed.some((m) => groupOf(m) === g))
     .flatMap((g) => createEntries(release.releaseId, release.config, g, region));
+  const atTarget = (m: MachineSnapshot) => m.releaseId === release.releaseId || (release.rollbackOf !== undefined && m.releaseId === release.rollbackOf.releaseId);
+  const selected = (g: string) => release.processGroups === undefined || release.processGroups.length === 0 || release.processGroups.includes(g);
+  const updateAction = release.strategy === 'bluegreen' ? 'green' : 'update';
   const updates = managed
     .filter((m) => groups.includes(groupOf(m)))
-    .map((m) => entry(m, m.releaseId === release.releaseId ? 'skip' : 'update'));
+    .map((m) => entry(m, atTarget(m) || !selected(groupOf(m)) ? 'skip' : updateAction));
+  const canaries = release.strategy === 'canary' ? canaryEntries(release.releaseId, updates) : [];
 
   const startedCount = updates.filter((e) => e.wasStarted).length;
-  return { entries: [...destroys, ...creates, ...updates], maxUnavailableCount: maxUnavailableCount(release.maxUnavailable, startedCount) };
+  const entries = [...destroys, ...creates].filter((e) => selected(e.processGroup));
+  return { entries: [...canaries, ...entries, ...updates], maxUnavailableCount: maxUnavailableCount(release.maxUnavailable, startedCount) };
+}
+
+/** One canary per process group that has machines to update, in that group's region (reference §4.3). */
+function canaryEntries(releaseId: string, updates: readonly PlanEntry[]): PlanEntry[] {
+  const byGroup = new Map<string, PlanEntry>();
+  for (const u of updates) if (u.action === 'update' && !byGroup.has(u.processGroup)) byGroup.set(u.processGroup, u);
+  return [...byGroup.values()].map((u) => ({
+    key: `${releaseId}:canary:${u.processGroup}`,
+    action: 'canary' as const,
+    processGroup: u.processGroup,
+    region: u.region,
+    wasStarted: false,
+    ...(u.guest ? { guest: u.guest } : {}),
+  }));
 }
 
 /**

@@ -37,6 +37,12 @@ export type QueueRelease = {
   readonly trigger: ReleaseTrigger;
   readonly actor: string;
   readonly now: Instant;
+  readonly releaseCommandTimeoutMs?: number | null;
+  readonly skipReleaseCommand?: boolean;
+  /** The app's secrets version the machines get (DESIGN §6.6); absent when the app has no secrets. */
+  readonly secretsVersion?: number;
+  readonly processGroups?: readonly string[];
+  readonly rollbackOf?: { readonly releaseId: string; readonly version: number };
 };
 
 export type StartRelease = { readonly type: 'StartRelease' };
@@ -61,7 +67,13 @@ export type RecordStepOutcome = {
   readonly machineId?: string;
   readonly instanceId?: string;
   readonly reason?: string;
+  /** Release command outcomes: its exit code and the last lines it printed. */
+  readonly exitCode?: number;
+  readonly logs?: readonly string[];
   readonly now: Instant;
 };
 
-export type ReleaseCommand = QueueRelease | StartRelease | PlanRollout | FailRelease | RecordStepOutcome;
+/** `releases cancel`: a queued release ends at once; a running one after its in-flight operations. */
+export type CancelRelease = { readonly type: 'CancelRelease'; readonly actor: string; readonly now: Instant };
+
+export type ReleaseCommand = QueueRelease | StartRelease | PlanRollout | FailRelease | RecordStepOutcome | CancelRelease;

@@ -2,8 +2,9 @@ import { ErrorCodes, HangarError, type MachineUpdateRequestedData } from '@hanga
 import { machineConfigFor, pinnedImageRef } from './machine-config';
 import { planRollout } from './plan-rollout';
 import { nextOperations, type PlannedOperation } from './planners';
-import type { FailRelease, Instant, PlanRollout, QueueRelease, RecordStepOutcome, ReleaseCommand } from './release.commands';
+import type { CancelRelease, FailRelease, Instant, PlanRollout, QueueRelease, RecordStepOutcome, ReleaseCommand } from './release.commands';
 import type { Failure, MachineUpdateRequested, PlanEntry, ReleaseEvent, RolloutPlanned } from './release.events';
+import { checkBluegreen, releaseCommandKey, releaseCommandOutcome, releaseCommandRequest } from './release-command';
 import { evolve, initialState, isTerminal, type ReleaseState } from './release.state';
 
 export type { MachineSnapshot, ReleaseCommand } from './release.commands';
@@ -36,6 +37,8 @@ export function decide(command: ReleaseCommand, state: ReleaseState): ReleaseEve
       return failRelease(command, state);
     case 'RecordStepOutcome':
       return recordStepOutcome(command, state);
+    case 'CancelRelease':
+      return cancelRelease(command, state);
     default: {
       const unknown: never = command;
       throw new HangarError(ErrorCodes.INTERNAL, `unknown release command ${JSON.stringify(unknown)}`);
@@ -63,12 +66,31 @@ function plan(command: PlanRollout, state: ReleaseState): ReleaseEvent[] {
   if (state.status !== 'running') {
     throw new HangarError(ReleaseErrorCodes.NOT_STARTED, `release ${state.releaseId} has not started`, { releaseId: state.releaseId });
   }
+  if (state.cancelRequested) return [];
+  const releaseCommand = state.config.deploy?.releaseCommand;
+  if (releaseCommand && !state.skipReleaseCommand && state.releaseCommand?.status !== 'succeeded') {
+    // The release command runs before any machine changes (DESIGN §5 step 3).
+    return state.releaseCommand ? [] : releaseCommandRequest(state, command.image, releaseCommand);
+  }
+  const refused = state.strategy === 'bluegreen' ? checkBluegreen(state, command.machines) : undefined;
+  if (refused) return failRelease({ type: 'FailRelease', reason: refused, now: command.now }, state);
   const { entries, maxUnavailableCount } = planRollout(state, command.image, command.machines);
   const planned: RolloutPlanned = {
     type: 'RolloutPlanned',
     data: { releaseId: state.releaseId, app: state.app, image: command.image, strategy: state.strategy, maxUnavailableCount, entries },
   };
   return [planned, ...advance(evolve(state, planned), command.now)];
+}
+
+function cancelRelease(command: CancelRelease, state: ReleaseState): ReleaseEvent[] {
+  requireExists(state);
+  if (isTerminal(state) || state.cancelRequested) return [];
+  const { releaseId, app, version } = state;
+  const cancelled: ReleaseEvent = { type: 'ReleaseCancelled', data: { releaseId, app, version, finishedAt: isoOf(command.now) } };
+  if (state.status === 'queued') return [cancelled];
+  const requested: ReleaseEvent = { type: 'ReleaseCancelRequested', data: { releaseId, app, actor: command.actor } };
+  if (!state.plan) return Object.values(state.ops).includes('requested') ? [requested] : [requested, cancelled];
+  return [requested, ...advance(evolve(state, requested), command.now)];
 }
 
 function failRelease(command: FailRelease, state: ReleaseState): ReleaseEvent[] {
@@ -82,8 +104,10 @@ function recordStepOutcome(data: RecordStepOutcome, state: ReleaseState): Releas
   requireExists(state);
   // Unknown, never requested or already recorded: a redelivered or stray outcome changes nothing.
   if (isTerminal(state) || state.ops[data.key] !== 'requested') return [];
+  if (data.key === releaseCommandKey(state)) return releaseCommandOutcome(state, data, isoOf(data.now));
   const entry = entryOf(state, data.key);
-  const machineId = data.machineId ?? entry.machineId;
+  const makesMachine = entry.action === 'create' || entry.action === 'canary' || entry.action === 'green';
+  const machineId = data.machineId ?? (makesMachine ? undefined : entry.machineId);
   const { releaseId, app } = state;
   let step: ReleaseEvent;
   if (data.ok) {
@@ -112,39 +136,45 @@ function requestFor(state: ReleaseState, op: PlannedOperation): MachineUpdateReq
     app: state.app,
     key: op.key,
     kind: op.kind,
-    ...optional('machineId', entry.machineId),
+    // A create (new group, canary, green) makes a new machine: a green's entry names its blue.
+    ...(op.kind === 'create' ? {} : optional('machineId', entry.machineId)),
     releaseId: state.releaseId,
     releaseVersion: state.version,
     processGroup: entry.processGroup,
     region: entry.region,
-    ...(op.kind === 'destroy' ? {} : { config: targetConfig(state, entry) }),
-    // Stopped machines are updated but stay stopped (DESIGN §5 step 5).
-    skipLaunch: op.kind === 'update' && !entry.wasStarted,
+    ...(op.kind === 'create' || op.kind === 'update' ? { config: targetConfig(state, entry) } : {}),
+    // Stopped machines are updated but stay stopped (DESIGN §5 step 5); a stopped blue's green too.
+    skipLaunch: (op.kind === 'update' || (op.kind === 'create' && entry.action === 'green')) && !entry.wasStarted,
     waitForHealth: op.waitForHealth,
     waitTimeoutMs: state.waitTimeoutMs,
+    ...(op.kind === 'create' && state.strategy === 'bluegreen' ? { cordoned: true } : {}),
+    ...optional('secretsVersion', state.secretsVersion),
   };
   return { type: 'MachineUpdateRequested', data };
 }
 
 function targetConfig(state: ReleaseState, entry: PlanEntry) {
   if (!state.image) throw new HangarError(ErrorCodes.INTERNAL, `release ${state.releaseId} has a plan but no image`);
-  return machineConfigFor({
+  const config = machineConfigFor({
     config: state.config,
     group: entry.processGroup,
     image: pinnedImageRef(state.image),
     releaseId: state.releaseId,
     releaseVersion: state.version,
-    existing: { ...optional('guest', entry.guest), ...optional('mounts', entry.mounts) },
+    existing: { ...optional('guest', entry.guest), ...(entry.action === 'green' ? {} : optional('mounts', entry.mounts)) },
   });
+  return entry.action === 'canary' ? { ...config, metadata: { ...config.metadata, fly_canary: 'true' } } : config;
 }
 
 function finish(state: ReleaseState, now: Instant): ReleaseEvent {
   const { releaseId, app, version, failures } = state;
   const finishedAt = isoOf(now);
+  if (state.cancelRequested && failures.length === 0) return { type: 'ReleaseCancelled', data: { releaseId, app, version, finishedAt } };
   if (failures.length > 0) {
     return { type: 'ReleaseFailed', data: { releaseId, app, version, reason: failureReason(state), failures, finishedAt } };
   }
   const neverRequested = Object.values(state.ops).filter((s) => s === 'pending').length;
+  if (neverRequested > 0 && state.cancelRequested) return { type: 'ReleaseCancelled', data: { releaseId, app, version, finishedAt } };
   if (neverRequested > 0) {
     // Unreachable while the planners are correct (the property tests check it); failing beats hanging.
     const reason = `rollout stalled with ${neverRequested} machine operations never requested`;
@@ -163,7 +193,8 @@ function failureReason(state: ReleaseState): string {
 /** `machine <id> update failed: <reason>`, as the CLI prints it (DESIGN §7.1). */
 function describeFailure(state: ReleaseState, failure: Failure): string {
   const entry = failure.key === undefined ? undefined : state.plan?.entries.find((e) => e.key === failure.key);
-  const action = entry?.action ?? 'update';
+  const request = failure.key === undefined ? undefined : state.requests[failure.key];
+  const action = entry?.action ?? request?.kind ?? 'update';
   const machineId = failure.machineId ?? entry?.machineId;
   const subject = machineId ? `machine ${machineId}` : entry ? `new ${entry.processGroup} machine` : `operation ${failure.key ?? '?'}`;
   return `${subject} ${action} failed: ${failure.reason}`;
@@ -171,6 +202,10 @@ function describeFailure(state: ReleaseState, failure: Failure): string {
 
 function entryOf(state: ReleaseState, key: string): PlanEntry {
   const entry = state.plan?.entries.find((e) => e.key === key);
+  const request = state.requests[key];
+  if (!entry && request) {
+    return { key, action: request.kind === 'destroy' ? 'destroy' : 'update', processGroup: request.processGroup, region: request.region, wasStarted: false, ...optional('machineId', request.machineId) };
+  }
   if (!entry) throw new HangarError(ErrorCodes.INTERNAL, `release ${state.releaseId} has no plan entry ${key}`);
   return entry;
 }

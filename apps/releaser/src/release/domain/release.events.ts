@@ -2,7 +2,11 @@ import type { AppConfig, DeployStrategy } from '@hangar/app-config';
 import type { MachineUpdateRequestedData, ReleaseStartedData, ReleaseTrigger } from '@hangar/contracts';
 import type { MachineGuest, MachineMount } from '@hangar/machines-api';
 
-export type RolloutAction = 'update' | 'create' | 'destroy' | 'skip';
+/**
+ * `canary`: an extra machine of the group at the new release, kept until the roll is done (DESIGN
+ * §6.2); `green`: the bluegreen replacement of the blue machine `machineId`.
+ */
+export type RolloutAction = 'update' | 'create' | 'destroy' | 'skip' | 'canary' | 'green';
 
 /** The image a release rolls out, as builder resolved it (`ImageResolved`). */
 export type ResolvedImage = {
@@ -53,6 +57,16 @@ export type ReleaseQueued = {
     readonly trigger: ReleaseTrigger;
     readonly actor: string;
     readonly createdAt: string;
+    /** `null`: no limit (`release_command_timeout = "none"`); absent: the 5 minute default. */
+    readonly releaseCommandTimeoutMs?: number | null;
+    /** Secrets releases and rollbacks run no release command. */
+    readonly skipReleaseCommand?: boolean;
+    /** The app's secrets version every machine of this release gets; absent when the app has no secrets. */
+    readonly secretsVersion?: number;
+    /** `deploy --process-group`: only these groups are rolled; the others' machines are skipped. */
+    readonly processGroups?: readonly string[];
+    /** A rollback: machines still on this release are already at the target and are skipped. */
+    readonly rollbackOf?: { readonly releaseId: string; readonly version: number };
   };
 };
 
@@ -100,7 +114,55 @@ export type ReleaseFailed = {
   };
 };
 
+/** The release command's temporary machine was requested (DESIGN §5 step 3). */
+export type ReleaseCommandStarted = {
+  readonly type: 'ReleaseCommandStarted';
+  readonly data: { readonly releaseId: string; readonly app: string; readonly key: string; readonly command: string; readonly image: ResolvedImage };
+};
+
+export type ReleaseCommandCompleted = {
+  readonly type: 'ReleaseCommandCompleted';
+  readonly data: { readonly releaseId: string; readonly app: string; readonly key: string; readonly machineId: string };
+};
+
+export type ReleaseCommandFailed = {
+  readonly type: 'ReleaseCommandFailed';
+  readonly data: {
+    readonly releaseId: string;
+    readonly app: string;
+    readonly key: string;
+    readonly machineId?: string;
+    readonly exitCode?: number;
+    /** The last (at most 100) lines the command printed. */
+    readonly logs: readonly string[];
+    readonly reason: string;
+  };
+};
+
+/** `releases cancel` on a running release: no new operation starts; in-flight ones finish. */
+export type ReleaseCancelRequested = {
+  readonly type: 'ReleaseCancelRequested';
+  readonly data: { readonly releaseId: string; readonly app: string; readonly actor: string };
+};
+
+export type ReleaseCancelled = {
+  readonly type: 'ReleaseCancelled';
+  readonly data: { readonly releaseId: string; readonly app: string; readonly version: number; readonly finishedAt: string };
+};
+
+/** This failed release was followed by an automatic rollback release (status `rolled_back`, DESIGN §1). */
+export type ReleaseRolledBack = {
+  readonly type: 'ReleaseRolledBack';
+  readonly data: { readonly releaseId: string; readonly app: string; readonly rollbackReleaseId: string; readonly rollbackVersion: number; readonly toVersion: number };
+};
+
 export type ReleaseEvent =
+  | ReleaseRolledBack
+  | ReleaseCommandStarted
+  | ReleaseCommandCompleted
+  | ReleaseCommandFailed
+  | ReleaseCancelRequested
+  | ReleaseCancelled
   | ReleaseQueued
   | ReleaseStarted
   | RolloutPlanned

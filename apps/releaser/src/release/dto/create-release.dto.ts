@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsPositive, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsNumber, IsObject, IsOptional, IsPositive, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { APP_NAME_PATTERN } from '@hangar/contracts';
 
 export const STRATEGIES = ['rolling', 'immediate', 'canary', 'bluegreen'] as const;
@@ -58,4 +58,10 @@ export class CreateReleaseDto {
   @IsOptional()
   @IsBoolean()
   migrateToV2?: boolean;
+
+  /** `deploy --process-group`: roll only these groups. */
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  processGroups?: string[];
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsString, Matches, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
 import { APP_NAME_PATTERN } from '@hangar/contracts';
 
 export class ListReleasesDto {
@@ -13,4 +13,21 @@ export class GetReleaseDto extends ListReleasesDto {
   @IsInt({ message: 'version must be an integer' })
   @Min(1)
   version!: number;
+}
+
+export class ReleaseActionDto extends ListReleasesDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'version must be an integer' })
+  @Min(1)
+  version?: number;
+
+  @IsOptional()
+  @IsString()
+  actor?: string;
+
+  /** `rollback --restore-secrets`: also use the target release's secrets version. */
+  @IsOptional()
+  @IsBoolean()
+  restoreSecrets?: boolean;
 }

@@ -7,6 +7,6 @@ import { MAX_CONCURRENT, actionable, operationFor, takePending, type PlannedOper
  * attempted and the decider collects the errors at the end.
  */
 export function immediatePlanner(state: ReleaseState): PlannedOperation[] {
-  if (!state.plan || isTerminal(state)) return [];
+  if (!state.plan || isTerminal(state) || state.cancelRequested) return [];
   return takePending(state, actionable(state), MAX_CONCURRENT).map((e) => operationFor(e, false));
 }

@@ -1,5 +1,7 @@
 import { ErrorCodes, HangarError } from '@hangar/contracts';
 import type { ReleaseState } from '../release.state';
+import { bluegreenPlanner } from './bluegreen.planner';
+import { canaryPlanner } from './canary.planner';
 import { immediatePlanner } from './immediate.planner';
 import type { PlannedOperation } from './planner.types';
 import { rollingPlanner } from './rolling.planner';
@@ -15,9 +17,9 @@ export function nextOperations(state: ReleaseState): PlannedOperation[] {
     case 'immediate':
       return immediatePlanner(state);
     case 'canary':
+      return canaryPlanner(state);
     case 'bluegreen':
-      // Their own planners (extra machines, cordoning) come with a later issue; until then they roll.
-      return rollingPlanner(state);
+      return bluegreenPlanner(state);
     default: {
       const unknown: never = state.strategy;
       throw new HangarError(ErrorCodes.INTERNAL, `unknown strategy ${String(unknown)}`);

@@ -47,5 +47,36 @@ export function takePending(state: ReleaseState, entries: readonly PlanEntry[], 
 
 export function operationFor(entry: PlanEntry, waitForHealth: boolean): PlannedOperation {
   if (entry.action === 'skip') throw new HangarError(ErrorCodes.INTERNAL, `plan entry ${entry.key} is a skip and is never requested`);
-  return { key: entry.key, kind: entry.action, entry, waitForHealth };
+  const kind = entry.action === 'canary' || entry.action === 'green' ? 'create' : entry.action;
+  return { key: entry.key, kind, entry, waitForHealth };
+}
+
+/**
+ * An operation derived from a plan entry (uncordon a green, destroy a canary, …): its own key,
+ * on the machine the entry's operation created (`outcomes`) or the entry's own machine.
+ */
+export function derivedOperation(
+  state: ReleaseState,
+  entry: PlanEntry,
+  kind: MachineOperationKind,
+  on: 'created' | 'own',
+): PlannedOperation | undefined {
+  const machineId = on === 'created' ? state.outcomes[entry.key]?.machineId : entry.machineId;
+  if (!machineId) return undefined;
+  const key = `${entry.key}:${kind}`;
+  return { key, kind, entry: { ...entry, key, machineId }, waitForHealth: false };
+}
+
+/** Not yet requested (derived operations have no `pending` state: absent until requested). */
+export function notRequested(state: ReleaseState, op: PlannedOperation | undefined): op is PlannedOperation {
+  return op !== undefined && state.ops[op.key] === undefined;
+}
+
+export function anyInFlight(state: ReleaseState): boolean {
+  return Object.values(state.ops).includes('requested');
+}
+
+/** A failure or a cancel: the strategy requests nothing new except its cleanup. */
+export function isStopping(state: ReleaseState): boolean {
+  return state.failures.length > 0 || state.cancelRequested;
 }

@@ -40,7 +40,7 @@ const scenario: fc.Arbitrary<Scenario> = fc
     shapes: fc.tuple(groupConfig, groupConfig, groupConfig),
     primaryRegion: fc.option(fc.constantFrom('ams', 'syd'), { nil: undefined }),
     specs: fc.array(machineSpec, { minLength: 1, maxLength: 200, size: 'max' }),
-    strategy: fc.constantFrom<DeployStrategy>('rolling', 'immediate', 'canary'),
+    strategy: fc.constantFrom<DeployStrategy>('rolling', 'immediate'),
     maxUnavailable: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.double({ min: 0.01, max: 0.99, noNaN: true })),
     failPercent: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 25 })),
   })

@@ -4,6 +4,7 @@ import {
   MAX_CONCURRENT,
   actionable,
   isStartedUpdate,
+  isStopping,
   operationFor,
   statusOf,
   takePending,
@@ -20,8 +21,12 @@ import {
  * operations in flight have reported.
  */
 export function rollingPlanner(state: ReleaseState): PlannedOperation[] {
-  if (!state.plan || isTerminal(state) || state.failures.length > 0) return [];
-  const entries = actionable(state);
+  if (!state.plan || isTerminal(state) || isStopping(state)) return [];
+  return rollOver(state, actionable(state));
+}
+
+/** Rolling over `entries` (a canary release rolls everything but its canaries this way). */
+export function rollOver(state: ReleaseState, entries: readonly PlanEntry[]): PlannedOperation[] {
 
   const destroys = entries.filter((e) => e.action === 'destroy');
   if (destroys.some((e) => statusOf(state, e) !== 'succeeded')) {

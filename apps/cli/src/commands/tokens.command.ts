@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { table, type CliContext } from '../cli-context';
+
+interface TokenRecord {
+  name: string;
+  scopes: string[];
+  createdBy: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** `hangar tokens create|list|revoke` (DESIGN §7.1): API tokens with scopes; admin only. */
+export function registerTokens(program: Command, ctx: CliContext): void {
+  const tokens = program.command('tokens').description('Manage API tokens');
+  tokens
+    .command('create <name>')
+    .description('Create a token; its secret is printed once')
+    .option('-s, --scope <scope>', 'admin | audit:read | app:<name>:read | app:<name>:deploy (repeatable)', collect, [])
+    .option('--json', 'print JSON ({ token, secret })')
+    .action(async (name: string, opts: { scope: string[]; json?: boolean }) => {
+      const created = await ctx.api().request<{ token: TokenRecord; secret: string }>('POST', '/v1/tokens', { name, scopes: opts.scope });
+      if (opts.json) return ctx.json(created);
+      ctx.out(`Token ${created.token.name} created (scopes: ${created.token.scopes.join(', ')}). Its secret, shown only now:`);
+      ctx.out(created.secret);
+    });
+  tokens
+    .command('list')
+    .description('List tokens (never their secrets)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const { tokens: list } = await ctx.api().request<{ tokens: TokenRecord[] }>('GET', '/v1/tokens');
+      if (opts.json) return ctx.json({ tokens: list });
+      const rows = [['NAME', 'SCOPES', 'CREATED BY', 'CREATED', 'REVOKED']];
+      for (const t of list) rows.push([t.name, t.scopes.join(','), t.createdBy, t.createdAt, t.revokedAt ?? '-']);
+      table(rows).forEach((l) => ctx.out(l));
+    });
+  tokens
+    .command('revoke <name>')
+    .description('Revoke a token at once (its name is never reused)')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      const { token } = await ctx.api().request<{ token: TokenRecord }>('DELETE', `/v1/tokens/${encodeURIComponent(name)}`);
+      if (opts.json) return ctx.json({ token });
+      ctx.out(`Token ${token.name} revoked at ${token.revokedAt}`);
+    });
+}

@@ -1,0 +1,43 @@
+import { Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { EVENT_STORE, PG_POOL, queryEvents, recordAuditCheckpoint, verifyEventStore, type EventStore, type VerificationReport } from '@hangar/event-store';
+import type { AuthenticatedRequest } from '../auth/bearer-auth.guard';
+import { RequiresScope } from '../auth/requires-scope.decorator';
+import { toFeedJson } from '../releases/release-feed';
+import { parseAuditQuery } from './audit-query';
+
+/** Audit queries and tamper evidence over the whole store (DESIGN §7.2, G7). Reads the store directly. */
+@Controller('v1/audit')
+export class AuditController {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  /** One page of matching events in the global order; follow `next` (as `after`) for the rest. */
+  @Get()
+  @RequiresScope('audit:read')
+  async query(@Query() query: Record<string, unknown>): Promise<{ events: Record<string, unknown>[]; next: number | null }> {
+    const page = await queryEvents(this.pool, parseAuditQuery(query));
+    return { events: page.events.map(toFeedJson), next: page.next };
+  }
+
+  /** Every stream's hash chain against the streams table and the latest checkpoint. */
+  @Get('verify')
+  @RequiresScope('audit:read')
+  verify(): Promise<VerificationReport> {
+    return verifyEventStore(this.pool);
+  }
+
+  /** Records a checkpoint now (they are also recorded every few minutes by the active relay). */
+  @Post('checkpoints')
+  @HttpCode(201)
+  @RequiresScope('admin')
+  async checkpoint(@Req() req: AuthenticatedRequest): Promise<{ checkpoint: unknown; regressions: unknown[] }> {
+    const { recorded, regressions } = await recordAuditCheckpoint(this.store, this.pool, { actor: req.actor });
+    return {
+      checkpoint: recorded ? { sequence: recorded.sequence, streamCount: recorded.streamCount, digest: recorded.digest, changed: recorded.changed.length } : null,
+      regressions: regressions.map((r) => ({ streamId: r.committed.streamId, committedPosition: r.committed.position, ...(r.current ? { currentPosition: r.current.position } : {}) })),
+    };
+  }
+}

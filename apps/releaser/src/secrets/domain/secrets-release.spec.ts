@@ -1,0 +1,75 @@
+import { appDecider, type AppState } from '../../app/domain/app.decider';
+import { fold, IMAGE, PINNED_IMAGE, appConfig, queued, started } from '../../release/domain/release-test.fixtures';
+import { latestSecretsVersion, secretsReleaseBase, secretsReleaseInput } from './secrets-release';
+
+function app(overrides: Partial<AppState>): AppState {
+  return { ...appDecider.initialState(), exists: true, app: 'demo', ...overrides };
+}
+
+describe('secrets release', () => {
+  describe(latestSecretsVersion.name, () => {
+    it('is the highest SecretsUpdated version, whatever else the stream holds', () => {
+      const events = [
+        { type: 'SecretsUpdated', data: { version: 1 } },
+        { type: 'SecretsReleased', data: { version: 1 } },
+        { type: 'SecretsUpdated', data: { version: 2 } },
+        { type: 'SecretsKeyRotated', data: {} },
+      ];
+      expect(latestSecretsVersion(events)).toBe(2);
+      expect(latestSecretsVersion([])).toBeUndefined();
+    });
+  });
+
+  describe(secretsReleaseBase.name, () => {
+    it('is the last complete release when nothing else is queued', () => {
+      expect(secretsReleaseBase(app({ lastComplete: { releaseId: 'r3', version: 3 } }))).toBe('r3');
+    });
+
+    it('is the newest running or queued release, so a secret change never reverts a deploy ahead of it', () => {
+      expect(secretsReleaseBase(app({ lastComplete: { releaseId: 'r3', version: 3 }, running: { releaseId: 'r4', version: 4 } }))).toBe('r4');
+      expect(
+        secretsReleaseBase(app({ lastComplete: { releaseId: 'r3', version: 3 }, running: { releaseId: 'r4', version: 4 }, queue: [{ releaseId: 'r5', version: 5 }] })),
+      ).toBe('r5');
+    });
+
+    it('is none for an app never deployed: the secrets wait for the first deployment', () => {
+      expect(secretsReleaseBase(app({}))).toBeUndefined();
+    });
+  });
+
+  describe(secretsReleaseInput.name, () => {
+    const planned = {
+      type: 'RolloutPlanned' as const,
+      data: { releaseId: 'r', app: 'demo', image: IMAGE, strategy: 'immediate' as const, maxUnavailableCount: 1, entries: [] },
+    };
+
+    it("re-deploys the base's pinned image and config with the app's strategy, no release command, the new version", () => {
+      const config = appConfig({ deploy: { strategy: 'rolling', maxUnavailable: 2, releaseCommand: 'bin/migrate' } });
+      const base = fold([queued({ config, strategy: 'immediate', secretsVersion: 1, waitTimeoutMs: 1234 }), started(), planned]);
+      expect(secretsReleaseInput(base, { app: 'demo', secretsVersion: 2, actor: 'alice' })).toEqual({
+        app: 'demo',
+        config,
+        imageRef: PINNED_IMAGE,
+        strategy: 'rolling',
+        maxUnavailable: 2,
+        waitTimeoutMs: 1234,
+        trigger: 'secrets',
+        actor: 'alice',
+        skipReleaseCommand: true,
+        secretsVersion: 2,
+      });
+    });
+
+    it('uses the requested image of a base that is not planned yet', () => {
+      const base = fold([queued({ imageRef: 'registry/app:v9' })]);
+      expect(secretsReleaseInput(base, { app: 'demo', secretsVersion: 1, actor: 'a' })?.imageRef).toBe('registry/app:v9');
+    });
+
+    it('creates nothing when the base already delivers that version or a newer one', () => {
+      const base = fold([queued({ secretsVersion: 5 })]);
+      expect(secretsReleaseInput(base, { app: 'demo', secretsVersion: 5, actor: 'a' })).toBeUndefined();
+      expect(secretsReleaseInput(base, { app: 'demo', secretsVersion: 4, actor: 'a' })).toBeUndefined();
+      expect(secretsReleaseInput(base, { app: 'demo', secretsVersion: 6, actor: 'a' })?.secretsVersion).toBe(6);
+    });
+  });
+});

@@ -1,0 +1,60 @@
+import { EnvConfigError, readServiceEnv, type Env } from '@hangar/contracts';
+import type { AdminTokenSource } from '@hangar/messaging';
+
+export interface SecretsConfig {
+  databaseUrl: string;
+  natsUrl: string;
+  namespace: string;
+  /** `HANGAR_SECRETS_KEY` decoded; absent in development when it is to be generated into `stateDir`. */
+  secretsKey?: Buffer;
+  /** `HANGAR_SECRETS_KEY_PREVIOUS`: still unwraps data keys until `secrets rotate-key` re-wraps them. */
+  previousSecretsKey?: Buffer;
+  /** `HANGAR_SECRETS_RETAIN_VERSIONS` (default 20): secrets versions kept per app besides the released one. */
+  retainVersions: number;
+  stateDir: string;
+  production: boolean;
+  /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
+  credential: AdminTokenSource;
+}
+
+const DEFAULT_RETAIN_VERSIONS = 20;
+
+/** The only reader of the environment in secrets (DESIGN §7.4). Never echoes a key in an error. */
+export function secretsConfig(env: Env = process.env): SecretsConfig {
+  const e = readServiceEnv(env);
+  const secretsKey = parseKey(env, 'HANGAR_SECRETS_KEY');
+  if (!secretsKey && e.production) throw new EnvConfigError('HANGAR_SECRETS_KEY', 'is required when NODE_ENV=production (32 random bytes, base64: `openssl rand -base64 32`)');
+  const previousSecretsKey = parseKey(env, 'HANGAR_SECRETS_KEY_PREVIOUS');
+  if (previousSecretsKey && !secretsKey) throw new EnvConfigError('HANGAR_SECRETS_KEY_PREVIOUS', 'is set but HANGAR_SECRETS_KEY is not: set the new key too');
+  return {
+    databaseUrl: e.databaseUrl,
+    natsUrl: e.natsUrl,
+    namespace: e.namespace,
+    ...(secretsKey ? { secretsKey } : {}),
+    ...(previousSecretsKey ? { previousSecretsKey } : {}),
+    retainVersions: retainVersions(env),
+    stateDir: e.stateDir,
+    production: e.production,
+    credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
+  };
+}
+
+/** A base64-encoded 32-byte key, or undefined when the variable is unset. */
+export function parseKey(env: Env, name: string): Buffer | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || raw.length % 4 !== 0) {
+    throw new EnvConfigError(name, 'must be 32 random bytes, base64-encoded (`openssl rand -base64 32`); the value is not valid base64');
+  }
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32) throw new EnvConfigError(name, `must be 32 random bytes, base64-encoded (\`openssl rand -base64 32\`); it decodes to ${key.length} bytes`);
+  return key;
+}
+
+function retainVersions(env: Env): number {
+  const raw = env.HANGAR_SECRETS_RETAIN_VERSIONS?.trim();
+  if (!raw) return DEFAULT_RETAIN_VERSIONS;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 100000) throw new EnvConfigError('HANGAR_SECRETS_RETAIN_VERSIONS', `must be an integer from 1 to 100000; got "${raw}"`);
+  return n;
+}

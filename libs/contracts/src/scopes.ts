@@ -1,0 +1,90 @@
+import { APP_NAME_PATTERN } from './names';
+
+/**
+ * API token scopes (DESIGN §7.2 "Access"): `admin` (everything), `audit:read` (audit queries and
+ * verification), `app:<name>:read` (an app's state, releases and machines), `app:<name>:deploy`
+ * (read, plus deploys, scaling and machine runs of that app).
+ */
+export type Scope = 'admin' | 'audit:read' | `app:${string}:read` | `app:${string}:deploy`;
+
+/** What a route or command needs; `app` ones name the app they touch. */
+export type RequiredScope =
+  | { kind: 'admin' }
+  | { kind: 'audit:read' }
+  | { kind: 'app'; app: string; access: 'read' | 'deploy' }
+  /** Any valid token (the result is then filtered by what the token may read). */
+  | { kind: 'authenticated' };
+
+/** The principal names that API tokens may not take: they are actors Hangar itself records. */
+export const RESERVED_PRINCIPAL_NAMES: readonly string[] = ['admin', 'system', 'anonymous'];
+
+/** Token names: lower-case letters, digits, `.`, `_`, `-`; 1–63 characters, starting with a letter or digit. */
+export const TOKEN_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+const APP_SCOPE = /^app:([^:]+):(read|deploy)$/;
+
+/** Parses one scope string; `undefined` when it is not one of the four shapes (or names an invalid app). */
+export function parseScope(raw: string): Scope | undefined {
+  if (raw === 'admin' || raw === 'audit:read') return raw;
+  const m = APP_SCOPE.exec(raw);
+  if (!m || !APP_NAME_PATTERN.test(m[1]!)) return undefined;
+  return raw as Scope;
+}
+
+/** True when a token holding `scopes` may do what `required` asks. `deploy` implies `read`; `admin` implies all. */
+export function grants(scopes: readonly string[], required: RequiredScope): boolean {
+  if (scopes.includes('admin')) return true;
+  switch (required.kind) {
+    case 'admin':
+      return false;
+    case 'authenticated':
+      return true;
+    case 'audit:read':
+      return scopes.includes('audit:read');
+    case 'app':
+      return scopes.includes(`app:${required.app}:deploy`) || (required.access === 'read' && scopes.includes(`app:${required.app}:read`));
+    default: {
+      const never: never = required;
+      return never;
+    }
+  }
+}
+
+/** True when `scopes` let the holder read `app` (for filtering lists). */
+export function canReadApp(scopes: readonly string[], app: string): boolean {
+  return grants(scopes, { kind: 'app', app, access: 'read' });
+}
+
+/** `app:demo:deploy`-style text of a requirement, for error messages. */
+export function describeScope(required: RequiredScope): string {
+  switch (required.kind) {
+    case 'app':
+      return `app:${required.app}:${required.access}`;
+    case 'authenticated':
+      return 'any valid token';
+    default:
+      return required.kind;
+  }
+}
+
+/**
+ * Commands that name an app but are still admin-only: making apps, and `get-values` (secret values;
+ * only machine-updater, with the service credential, may have them — DESIGN G5).
+ */
+const ADMIN_COMMANDS = new Set(['create-app', 'get-values']);
+
+/**
+ * The scope a NATS command needs (DESIGN §7.3): read commands (`isReadCommand`) about one app need
+ * `app:<app>:read`, other commands about one app need `app:<app>:deploy`, and everything else
+ * (no `app` in the payload, or creating apps) needs `admin`.
+ */
+export function commandScope(command: string, payload: unknown): RequiredScope {
+  const app = typeof payload === 'object' && payload !== null ? (payload as { app?: unknown }).app : undefined;
+  if (ADMIN_COMMANDS.has(command) || typeof app !== 'string') return { kind: 'admin' };
+  return { kind: 'app', app, access: isReadCommand(command) ? 'read' : 'deploy' };
+}
+
+/** `get`, `list`, `get-*` and `list-*` commands only read. */
+export function isReadCommand(command: string): boolean {
+  return command === 'get' || command === 'list' || command.startsWith('get-') || command.startsWith('list-');
+}

@@ -1,0 +1,128 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import {
+  HangarProcesses,
+  TEST_REGISTRY_HOST,
+  TEST_REGISTRY_URL,
+  buildMinimalImage,
+  createTestDatabase,
+  pushImage,
+  testNamespace,
+  uniqueSuffix,
+  type TestDatabase,
+} from '@hangar/testing';
+
+/**
+ * Issue 7 through the CLI: scoped tokens act under their own name, the audit trail answers who
+ * deployed what, the fleet can be seen as it was, a release reads as a timeline, and the store
+ * verifies clean until someone edits it.
+ */
+describe('hangar audit, tokens and status --at (e2e)', () => {
+  let db: TestDatabase;
+  let pg: Client;
+  let hangar: HangarProcesses;
+  let dir: string;
+  const app = `audit-${uniqueSuffix()}`;
+  const repo = `audit-${uniqueSuffix()}`;
+  const images: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  let betweenDeploys = '';
+
+  const as = (who: string) => ({ env: { HANGAR_API_TOKEN: secrets[who] ?? hangar.adminToken } });
+
+  beforeAll(async () => {
+    db = await createTestDatabase('hangar_e2e_audit');
+    hangar = new HangarProcesses({ databaseUrl: db.url, namespace: testNamespace('a'), fleetBootMs: 20 });
+    await hangar.start();
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    dir = mkdtempSync(join(tmpdir(), 'hangar-audit-'));
+    for (const tag of ['v1', 'v2']) {
+      await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage());
+      images[tag] = `${TEST_REGISTRY_HOST}/${repo}:${tag}`;
+    }
+    writeFileSync(join(dir, 'fly.toml'), `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${images.v1}"\n`);
+  }, 120000);
+
+  afterAll(async () => {
+    await pg?.end();
+    await hangar?.stop();
+    await db?.drop();
+  });
+
+  it('creates scoped tokens; a deploy token deploys its app and is recorded as the actor', async () => {
+    expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);
+    for (const [name, scope] of [['ci', `app:${app}:deploy`], ['auditor', 'audit:read']]) {
+      const r = await hangar.cli(['tokens', 'create', name!, '--scope', scope!, '--json']);
+      expect(r.code).toBe(0);
+      secrets[name!] = (JSON.parse(r.stdout) as { secret: string }).secret;
+    }
+    const listed = await hangar.cli(['tokens', 'list']);
+    expect(listed.stdout).toMatch(new RegExp(`ci\\s+app:${app}:deploy\\s+admin`));
+    expect(listed.stdout).not.toContain(secrets.ci);
+
+    const deploy = await hangar.cli(['deploy'], { cwd: dir, ...as('ci') });
+    expect(deploy.stderr).toBe('');
+    expect(deploy.code).toBe(0);
+    // The auditor may read the trail, not deploy; ci may not read the trail.
+    expect((await hangar.cli(['deploy', '-i', images.v2!], { cwd: dir, ...as('auditor') })).code).toBe(3);
+    expect((await hangar.cli(['audit', '--app', app], as('ci'))).code).toBe(3);
+    betweenDeploys = new Date().toISOString();
+    expect((await hangar.cli(['deploy', '-i', images.v2!], { cwd: dir })).code).toBe(0);
+  });
+
+  it('answers who deployed what: the audit trail by actor, as NDJSON of every page', async () => {
+    const r = await hangar.cli(['audit', '--actor', 'ci', '--app', app, '--limit', '2', '--json'], as('auditor'));
+    expect(r.code).toBe(0);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; metadata: { actor: string }; data: { version?: number }; globalPosition: number });
+    expect(events.length).toBeGreaterThan(2);
+    expect(events.every((e) => e.metadata.actor === 'ci')).toBe(true);
+    expect(events.find((e) => e.type === 'ReleaseQueued')?.data.version).toBe(1);
+    expect(new Set(events.map((e) => e.globalPosition)).size).toBe(events.length);
+    const byAdmin = await hangar.cli(['audit', '--actor', 'admin', '--type', 'ReleaseQueued', '--app', app, '--json'], as('auditor'));
+    expect(byAdmin.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { data: { version: number } }).data.version)).toEqual([2]);
+    const table = await hangar.cli(['audit', '--type', 'TokenCreated'], as('auditor'));
+    expect(table.stdout).toMatch(/token-ci@1\s+TokenCreated\s+admin/);
+  });
+
+  it('shows the fleet as it was between the deploys, and as it is now', async () => {
+    const then = await hangar.cli(['status', '-a', app, '--at', betweenDeploys, '--json'], as('ci'));
+    expect(then.code).toBe(0);
+    const past = JSON.parse(then.stdout) as { at: string; machines: { id: string; managed: boolean; releaseVersion: number; image: string }[] };
+    const now = JSON.parse((await hangar.cli(['status', '-a', app, '--json'])).stdout) as { machines: { id: string; releaseVersion: number; image: string }[] };
+    expect(past.machines.map((m) => m.id)).toEqual(now.machines.map((m) => m.id).sort());
+    expect(past.machines.every((m) => m.managed && m.releaseVersion === 1 && m.image.includes(`${repo}:v1@sha256:`))).toBe(true);
+    expect(now.machines.every((m) => m.releaseVersion === 2 && m.image.includes(`${repo}:v2@sha256:`))).toBe(true);
+    const before = await hangar.cli(['status', '-a', app, '--at', '2000-01-01T00:00:00Z']);
+    expect(before.stdout).toContain('0 machine(s)');
+  });
+
+  it('prints a release as a timeline of steps with machines, durations and actors', async () => {
+    const r = await hangar.cli(['releases', 'show', 'v1', '-a', app]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Timeline:');
+    expect(r.stdout).toMatch(/ReleaseQueued\s+trigger cli.*\s+ci\n/);
+    expect(r.stdout).toMatch(/RolloutStepSucceeded\s+create [0-9a-f]{14} \(app\) in \d+\.\d\ds\s+system/);
+    expect(r.stdout).toMatch(/ReleaseCompleted\s+total \d+\.\d\ds/);
+  });
+
+  it('verifies clean, then names the stream and position of an edited event', async () => {
+    expect((await hangar.cli(['audit', 'checkpoint'])).stdout).toMatch(/^Checkpoint #\d+: \d+ streams, digest [0-9a-f]{64}/);
+    const clean = await hangar.cli(['audit', 'verify'], as('auditor'));
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/^✓ \d+ events in \d+ streams verified/);
+    const { rows } = await pg.query(`UPDATE events SET data = jsonb_set(data, '{image}', '"evil"') WHERE type = 'MachineUpdated' AND data->>'app' = $1 RETURNING stream_id, stream_position`, [app]);
+    const dirty = await hangar.cli(['audit', 'verify'], as('auditor'));
+    expect(dirty.code).toBe(1);
+    expect(dirty.stdout).toContain(`${rows[0].stream_id} position ${rows[0].stream_position}: edited`);
+  });
+
+  it('a revoked token stops working at once', async () => {
+    expect((await hangar.cli(['tokens', 'revoke', 'ci'])).code).toBe(0);
+    const r = await hangar.cli(['status', '-a', app], as('ci'));
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('invalid token');
+  });
+});

@@ -1,0 +1,190 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import {
+  HangarProcesses,
+  TEST_REGISTRY_HOST,
+  TEST_REGISTRY_URL,
+  buildMinimalImage,
+  createTestDatabase,
+  pushImage,
+  testNamespace,
+  uniqueSuffix,
+  type TestDatabase,
+} from '@hangar/testing';
+
+type TimelineEvent = { machine_id: string; type: string; status: string; timestamp: number };
+type MachineStatus = { id: string; managed: boolean; releaseVersion?: number; image: string; state: string };
+
+/**
+ * Issue 3, end to end through the CLI: canary, bluegreen, the release command, automatic rollback,
+ * cancel and dry-run, checked against fleet's own record of what happened to each machine.
+ */
+describe('deploy engine (e2e)', () => {
+  let db: TestDatabase;
+  let pg: Client;
+  let hangar: HangarProcesses;
+  let dir: string;
+  const repo = `eng-${uniqueSuffix()}`;
+  const images: Record<string, string> = {};
+
+  beforeAll(async () => {
+    db = await createTestDatabase('hangar_e2e_engine');
+    pg = new Client({ connectionString: db.url });
+    hangar = new HangarProcesses({ databaseUrl: db.url, namespace: testNamespace('g'), fleetBootMs: 60 });
+    await hangar.start();
+    await pg.connect();
+    dir = mkdtempSync(join(tmpdir(), 'hangar-engine-'));
+    for (const tag of ['v1', 'v2', 'v3', 'bad', 'slow']) {
+      await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage());
+      images[tag] = `${TEST_REGISTRY_HOST}/${repo}:${tag}`;
+    }
+  }, 120000);
+
+  afterAll(async () => {
+    await pg?.end();
+    await hangar?.stop();
+    await db?.drop();
+  });
+
+  afterEach(async () => {
+    await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'DELETE' });
+  });
+
+  async function newApp(extraToml = ''): Promise<string> {
+    const app = `eng-${uniqueSuffix()}`;
+    expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);
+    writeFileSync(
+      join(dir, `${app}.toml`),
+      `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${images.v1}"\n\n[checks.alive]\ntype = "tcp"\nport = 8080\n${extraToml}`,
+    );
+    return app;
+  }
+
+  const deploy = (app: string, ...args: string[]) => hangar.cli(['deploy', '-c', `${app}.toml`, ...args], { cwd: dir });
+
+  async function status(app: string): Promise<MachineStatus[]> {
+    const r = await hangar.cli(['status', '-a', app, '--json']);
+    expect(r.code).toBe(0);
+    return (JSON.parse(r.stdout) as { machines: MachineStatus[] }).machines;
+  }
+
+  async function timeline(app: string): Promise<TimelineEvent[]> {
+    const res = await fetch(`${hangar.fleetUrl}/fleet/v1/apps/${app}/timeline`);
+    return ((await res.json()) as { events: TimelineEvent[] }).events;
+  }
+
+  async function fault(body: Record<string, unknown>): Promise<void> {
+    const res = await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.ok).toBe(true);
+  }
+
+  it('canary on a single-machine app keeps one healthy machine serving at every moment', async () => {
+    const app = await newApp();
+    expect((await deploy(app)).code).toBe(0);
+    const [only] = await status(app);
+    const since = Date.now();
+    const r = await deploy(app, '-i', images.v2!, '--strategy', 'canary');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Deploying ${app} app with canary strategy`);
+    expect(r.stdout).toContain('Creating canary machine for group app');
+    expect(r.stdout).toMatch(/Canary machine [0-9a-f]{14} destroyed/);
+    const after = await status(app);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ id: only!.id, releaseVersion: 2 });
+
+    // From fleet's side: a machine serves from `start/started` until its next update, stop, exit or destroy.
+    const serving = new Set<string>();
+    let minServing = Number.POSITIVE_INFINITY;
+    for (const e of await timeline(app)) {
+      if (e.type === 'start' && e.status === 'started') serving.add(e.machine_id);
+      else if (['update', 'stop', 'exit', 'destroy'].includes(e.type)) serving.delete(e.machine_id);
+      if (e.timestamp >= since) minServing = Math.min(minServing, serving.size);
+    }
+    expect(minServing).toBeGreaterThanOrEqual(1);
+  });
+
+  it('bluegreen with an unhealthy green leaves the blues on the old release and no green behind', async () => {
+    const app = await newApp();
+    expect((await deploy(app)).code).toBe(0);
+    expect((await hangar.cli(['scale', 'count', '2', '-a', app])).code).toBe(0);
+    const blues = (await status(app)).map((m) => m.id).sort();
+    await fault({ match: { image: images.bad }, effect: 'unhealthy' });
+    const r = await deploy(app, '-i', images.bad!, '--strategy', 'bluegreen', '--wait-timeout', '2s');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Creating green machines');
+    expect(r.stderr).toMatch(/Error: release v2 failed: /);
+    const after = await status(app);
+    expect(after.map((m) => m.id).sort()).toEqual(blues);
+    expect(after.every((m) => m.releaseVersion === 1 && m.state === 'started' && m.image.includes(`${repo}:v1@`))).toBe(true);
+    // Blues were never touched: no update, stop or destroy of them in fleet's record.
+    const touched = (await timeline(app)).filter((e) => blues.includes(e.machine_id) && ['update', 'stop', 'destroy', 'cordon'].includes(e.type));
+    expect(touched).toEqual([]);
+  });
+
+  it('a release command that exits 1 prints its log tail, exits 1 and touches no machine', async () => {
+    const app = await newApp('\n[deploy]\nrelease_command = "bin/migrate --check"\n');
+    await fault({ match: { app, command: 'bin/migrate --check' }, effect: 'exit', code: 1, logs: ['migrating', 'ERROR: relation "users" does not exist'], times: 1 });
+    const r = await deploy(app);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`Running ${app} release_command: bin/migrate --check`);
+    expect(r.stdout).toMatch(/Error release_command failed running on machine [0-9a-f]{14} with exit code 1\./);
+    expect(r.stdout).toContain('  ERROR: relation "users" does not exist');
+    expect(r.stderr).toContain('release command failed - aborting deployment');
+    expect(await status(app)).toEqual([]);
+
+    const ok = await deploy(app);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/release_command [0-9a-f]{14} completed successfully/);
+    const machines = await status(app);
+    expect(machines.length).toBeGreaterThan(0);
+    // The release command's temporary machine is gone; it never counts as one of the app's machines.
+    expect(machines.every((m) => m.managed && m.releaseVersion === 2)).toBe(true);
+  });
+
+  it('rolls back automatically after a failed rolling deploy: every updated machine back on the previous image, two releases recorded', async () => {
+    const app = await newApp();
+    expect((await deploy(app)).code).toBe(0);
+    expect((await hangar.cli(['scale', 'count', '3', '-a', app])).code).toBe(0);
+    await fault({ match: { image: images.bad }, effect: 'unhealthy', times: 2 });
+    const r = await deploy(app, '-i', images.bad!, '--max-unavailable', '1', '--wait-timeout', '2s');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Rolling back: release v3 restores v1 (automatic rollback)');
+    const { releases } = JSON.parse((await hangar.cli(['releases', '-a', app, '--json'])).stdout) as { releases: { version: number; status: string; trigger: string }[] };
+    expect(releases.slice(0, 2)).toEqual([
+      expect.objectContaining({ version: 3, status: 'complete', trigger: 'rollback' }),
+      expect.objectContaining({ version: 2, status: 'rolled_back' }),
+    ]);
+    const machines = await status(app);
+    expect(machines).toHaveLength(3);
+    expect(machines.every((m) => m.image.includes(`${repo}:v1@`))).toBe(true);
+  });
+
+  it('dry-run prints the plan and writes nothing; cancel takes a queued release out of the queue', async () => {
+    const app = await newApp();
+    expect((await deploy(app)).code).toBe(0);
+    const countEvents = `SELECT count(*)::int AS n FROM events WHERE type <> 'AuditCheckpointRecorded'`;
+    const before = await pg.query(countEvents);
+    const dry = await deploy(app, '-i', images.v2!, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('Dry run: release v2');
+    expect(dry.stdout).toMatch(/[0-9a-f]{14}\s+app\s+local\s+update\s+v1 → v2/);
+    const after = await pg.query(countEvents);
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+
+    await fault({ match: { image: images.slow }, effect: 'slow-start', delayMs: 1500 });
+    expect((await deploy(app, '-i', images.slow!, '--detach')).code).toBe(0);
+    const queued = await deploy(app, '-i', images.v3!, '--detach', '--json');
+    expect(JSON.parse(queued.stdout).release).toMatchObject({ version: 3, status: 'queued' });
+    const cancel = await hangar.cli(['releases', 'cancel', 'v3', '-a', app]);
+    expect(cancel.code).toBe(0);
+    expect(cancel.stdout).toContain('Release v3 cancelled');
+    const follow = await hangar.cli(['releases', 'show', 'v2', '-a', app, '--follow']);
+    expect(follow.code).toBe(0);
+    const { releases } = JSON.parse((await hangar.cli(['releases', '-a', app, '--json'])).stdout) as { releases: { version: number; status: string }[] };
+    expect(releases.find((x) => x.version === 3)?.status).toBe('cancelled');
+    expect(releases.find((x) => x.version === 2)?.status).toBe('complete');
+    expect((await status(app)).every((m) => m.image.includes(`${repo}:slow@`))).toBe(true);
+  });
+});
