@@ -147,12 +147,18 @@ describe('hangar deploy (e2e)', () => {
     expect(deploy.code).toBe(1);
     expect(deploy.stdout).toMatch(/Machine [0-9a-f]{14} update finished: failed: /);
     expect(deploy.stderr).toMatch(/^Error: release v4 failed: /m);
+    // Only the first machine was touched by v4; the other four never were.
+    const v4 = await events(['MachineUpdateStarted'], 4);
+    expect(v4).toHaveLength(1);
+    // auto_rollback (default on) then put the one updated machine back: v5 restores v3.
+    expect(deploy.stdout).toContain('Rolling back: release v5 restores v3 (automatic rollback)');
     const after = await status();
     const managed = after.machines.filter((m) => m.managed);
-    expect(managed.filter((m) => m.releaseVersion === 4)).toHaveLength(1);
+    expect(managed.every((m) => m.image.includes(`${repo}:v3@`))).toBe(true);
     expect(managed.filter((m) => m.releaseVersion === 3)).toHaveLength(4);
     const releases = JSON.parse((await hangar.cli(['releases', '-a', app, '--json'])).stdout);
-    expect(releases.releases[0]).toMatchObject({ version: 4, status: 'failed' });
+    expect(releases.releases[0]).toMatchObject({ version: 5, status: 'complete', trigger: 'rollback' });
+    expect(releases.releases[1]).toMatchObject({ version: 4, status: 'rolled_back' });
     await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'DELETE' });
   });
 
@@ -174,14 +180,14 @@ describe('hangar deploy (e2e)', () => {
     });
     const first = await hangar.cli(['deploy', '-i', images.slow!, '--detach', '--json'], { cwd: dir });
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout).release).toMatchObject({ version: 5, status: 'running' });
+    expect(JSON.parse(first.stdout).release).toMatchObject({ version: 6, status: 'running' });
     const second = await hangar.cli(['deploy', '-i', images.v4!], { cwd: dir });
     expect(second.code).toBe(0);
-    expect(second.stdout).toContain('Release v6 is queued behind the release running on');
+    expect(second.stdout).toContain('Release v7 is queued behind the release running on');
     expect(second.stdout).toContain('  Finished deploying');
     const { releases } = JSON.parse((await hangar.cli(['releases', '-a', app, '--json'])).stdout);
-    const v5 = releases.find((r: { version: number }) => r.version === 5);
-    const v6 = releases.find((r: { version: number }) => r.version === 6);
+    const v5 = releases.find((r: { version: number }) => r.version === 6);
+    const v6 = releases.find((r: { version: number }) => r.version === 7);
     expect(v5.status).toBe('complete');
     expect(v6.status).toBe('complete');
     const starts = await pg.query(`SELECT data->>'releaseId' AS id, global_position FROM events WHERE type IN ('AppLockAcquired','AppLockReleased') AND stream_id = $1 ORDER BY global_position`, [`app-${app}`]);
