@@ -187,4 +187,49 @@ describe('deploy engine (e2e)', () => {
     expect(releases.find((x) => x.version === 2)?.status).toBe('complete');
     expect((await status(app)).every((m) => m.image.includes(`${repo}:slow@`))).toBe(true);
   });
+
+  it('volumes: adding [mounts] replaces machines onto volumes, a new destination keeps them, renames and silent detaches are refused', async () => {
+    const app = await newApp();
+    expect((await deploy(app)).code).toBe(0);
+    expect((await hangar.cli(['scale', 'count', '2', '-a', app])).code).toBe(0);
+    const original = (await status(app)).map((m) => m.id).sort();
+    const toml = (mounts: string) =>
+      writeFileSync(join(dir, `${app}.toml`), `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${images.v1}"\n\n[checks.alive]\ntype = "tcp"\nport = 8080\n${mounts}`);
+
+    toml('\n[mounts]\nsource = "data"\ndestination = "/data"\n');
+    const short = await deploy(app);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('run `hangar volumes create data -r local -n 2`');
+    expect((await status(app)).map((m) => m.id).sort()).toEqual(original);
+
+    expect((await hangar.cli(['volumes', 'create', 'data', '-r', 'local', '-n', '2', '-a', app])).code).toBe(0);
+    const added = await deploy(app);
+    expect(added.code).toBe(0);
+    const replaced = await status(app);
+    expect(replaced).toHaveLength(2);
+    expect(replaced.some((m) => original.includes(m.id))).toBe(false);
+    const volumeOf = new Map(replaced.map((m) => [m.id, (m as MachineStatus & { volume?: string }).volume]));
+    expect([...volumeOf.values()].every((v) => typeof v === 'string' && v.startsWith('vol_'))).toBe(true);
+
+    toml('\n[mounts]\nsource = "data"\ndestination = "/var/data"\n');
+    expect((await deploy(app)).code).toBe(0);
+    const moved = (await status(app)) as (MachineStatus & { volume?: string; mountPath?: string })[];
+    expect(moved.map((m) => [m.id, m.volume, m.mountPath]).sort()).toEqual([...volumeOf.entries()].map(([id, v]) => [id, v, '/var/data']).sort());
+
+    toml('\n[mounts]\nsource = "other"\ndestination = "/var/data"\n');
+    const renamed = await deploy(app);
+    expect(renamed.code).toBe(2);
+    for (const id of volumeOf.keys()) expect(renamed.stderr).toContain(`machine ${id} [app] can't update the attached volume`);
+
+    toml('');
+    const detach = await deploy(app);
+    expect(detach.code).toBe(2);
+    expect(detach.stderr).toContain('confirm with --yes');
+    expect((await status(app)).map((m) => m.id).sort()).toEqual([...volumeOf.keys()].sort());
+    const confirmed = await deploy(app, '--yes');
+    expect(confirmed.code).toBe(0);
+    const detached = (await status(app)) as (MachineStatus & { volume?: string })[];
+    expect(detached).toHaveLength(2);
+    expect(detached.every((m) => m.volume === undefined && !volumeOf.has(m.id))).toBe(true);
+  });
 });

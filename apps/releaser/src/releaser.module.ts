@@ -10,9 +10,11 @@ import { IP_POOLS } from './ips/ip-pools.token';
 import { ReleasesHandler } from './release/releases.handler';
 import { ReleaseProcess } from './release/release.process';
 import { DryRun } from './release/dry-run';
+import { VolumeCheck } from './release/volume-check';
 import { RolloutConsumer } from './release/rollout.consumer';
 import { RECONCILE_OPTIONS, ReleaseReconciler } from './release/release.reconciler';
 import { SecretsReleaseConsumer } from './secrets/secrets-release.consumer';
+import { SecretsReleaseReconciler } from './secrets/secrets-release.reconciler';
 
 /** Composition root of releaser: the deploy queue, the rollout process manager and their commands. */
 @Module({})
@@ -25,7 +27,7 @@ export class ReleaserModule {
         MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'releaser', serviceToken: resolveAdminToken(config.credential).token }) }),
       ],
       controllers: [AppsHandler, ReleasesHandler, ScaleHandler, IpsHandler],
-      providers: [DryRun, ReleaseProcess, RolloutConsumer, ReleaseReconciler, { provide: RECONCILE_OPTIONS, useValue: { intervalMs: config.reconcileIntervalMs } }, LegacyAppMigration, { provide: IP_POOLS, useValue: config.ipPools }, SecretsReleaseConsumer],
+      providers: [DryRun, VolumeCheck, ReleaseProcess, RolloutConsumer, ReleaseReconciler, { provide: RECONCILE_OPTIONS, useValue: { intervalMs: config.reconcileIntervalMs } }, LegacyAppMigration, { provide: IP_POOLS, useValue: config.ipPools }, SecretsReleaseConsumer, SecretsReleaseReconciler],
     };
   }
 }

@@ -38,7 +38,8 @@ export interface ImageResolutionFailedData {
 }
 
 /** What machine-updater is asked to do to one machine. */
-export type MachineOperationKind = 'update' | 'create' | 'destroy' | 'cordon' | 'uncordon' | 'stop' | 'release-command';
+/** `replace`: destroy `machineId` and create its successor from `config` (a change of mounts, DESIGN §6.4). */
+export type MachineOperationKind = 'update' | 'create' | 'destroy' | 'replace' | 'cordon' | 'uncordon' | 'stop' | 'release-command';
 
 /** Release (or app, for scale) stream, written by releaser; consumed by machine-updater. */
 export interface MachineUpdateRequestedData {

@@ -41,7 +41,7 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
     .option('--release-command-timeout <duration>', 'time limit of the release command, e.g. 10m, or none')
     .option('--process-group <group...>', 'only roll the machines of these process groups')
     .option('--dry-run', 'print the plan (per machine: action, from release → to release) and change nothing')
-    .option('-y, --yes', 'answer yes to confirmations (migrating a legacy app to Apps V2)')
+    .option('-y, --yes', 'answer yes to confirmations (migrating a legacy app to Apps V2, detaching volumes when [mounts] is removed)')
     .option('--detach', 'return once the release is created')
     .option('--json', 'print NDJSON of the release events, then the release')
     .action(async (opts: DeployOptions) => {
@@ -67,6 +67,7 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
         ...(opts.processGroup?.length ? { processGroups: opts.processGroup } : {}),
         ...(opts.dryRun ? { dryRun: true } : {}),
         ...(migrateToV2 ? { migrateToV2: true } : {}),
+        ...(opts.yes ? { allowVolumeDetach: true } : {}),
       });
       const response = await deployConfirmingMigration(ctx, send, { yes: opts.yes });
       if (response.dryRun) {

@@ -53,6 +53,8 @@ export class MachineOperationExecutor {
           return await this.create(req, hooks);
         case 'destroy':
           return await this.destroy(req, hooks);
+        case 'replace':
+          return await this.replace(req, hooks);
         case 'cordon':
         case 'uncordon':
           return await this.steps.cordon(req, req.kind === 'uncordon');
@@ -84,6 +86,9 @@ export class MachineOperationExecutor {
     const lease = await this.leaseFor(req, machineId, hooks.resumeNonce);
     const stopRefresh = this.keepLease(req.app, machineId, lease.nonce);
     try {
+      // Checked again under the lease: whoever updated it while we waited for the lease held it then.
+      const leased = await this.api.get(req.app, machineId);
+      if (alreadyAtRelease(leased, req.releaseId)) return await this.finish(req, machineId, leased.instance_id);
       await hooks.beforeMutation({ machineId, nonce: lease.nonce });
       const updated = await this.api.update(
         req.app,
@@ -108,6 +113,21 @@ export class MachineOperationExecutor {
     );
     // A bluegreen green is cordoned from birth: the proxy must not route to it before it is healthy.
     if (req.cordoned) await this.api.cordon(req.app, created.id);
+    return this.finish(req, created.id, created.instance_id);
+  }
+
+  /**
+   * A change of mounts (DESIGN §6.4): destroy the machine (its volume is detached, never deleted),
+   * then create its successor from the request's config. Safe to re-run: the destroy tolerates a
+   * machine already gone, the create is keyed.
+   */
+  private async replace(req: MachineUpdateRequestedData, hooks: ExecutorHooks): Promise<OperationResult> {
+    const machineId = req.machineId!;
+    await hooks.beforeMutation({ machineId });
+    await this.api.destroy(req.app, machineId, { force: true }).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== 'MACHINE.NOT_FOUND') throw error;
+    });
+    const created = await this.api.create(req.app, { config: req.config!, region: req.region }, req.key);
     return this.finish(req, created.id, created.instance_id);
   }
 

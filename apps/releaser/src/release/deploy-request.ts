@@ -28,6 +28,7 @@ export function toCreateReleaseInput(dto: CreateReleaseDto): CreateReleaseInput 
     actor: dto.actor ?? 'anonymous',
     ...releaseCommandTimeout(dto.releaseCommandTimeout, config),
     ...(dto.processGroups?.length ? { processGroups: checkGroups(dto.processGroups, config) } : {}),
+    ...(dto.allowVolumeDetach ? { allowVolumeDetach: true } : {}),
   };
 }
 

@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { streams, type MachineView } from '@hangar/contracts';
+import { ErrorCodes, HangarError, streams } from '@hangar/contracts';
 import { EVENT_STORE, type EventStore } from '@hangar/event-store';
 import { CommandClient } from '@hangar/messaging';
 import { appDecider } from '../app/domain/app.decider';
 import { planRollout } from './domain/plan-rollout';
-import { releaseDecider, type MachineSnapshot } from './domain/release.decider';
+import { releaseDecider } from './domain/release.decider';
+import { volumeProblems } from './domain/volume-plan';
+import { fleetOf } from './release.process';
 import { evolveAll, loadAggregate } from '../decider-store';
 import type { CreateReleaseInput } from './release-queue';
 
@@ -39,9 +41,11 @@ export class DryRun {
     const version = app.lastVersion + 1;
     const queued = releaseDecider.decide({ type: 'QueueRelease', releaseId: 'dry-run', version, ...input, now: new Date().toISOString() }, releaseDecider.initialState());
     const state = evolveAll(releaseDecider, releaseDecider.initialState(), queued);
-    const { machines } = await this.commands.request<{ machines: MachineView[] }>('machine-updater', 'list-machines', { app: input.app });
+    const { machines, volumes } = await fleetOf(this.commands, input.app);
     const image = { ref: input.imageRef, canonicalRef: input.imageRef, digest: '', imageId: '' };
-    const { entries } = planRollout(state, image, machines.map(toSnapshot));
+    const problems = volumeProblems(input.config, machines, volumes, { allowDetach: input.allowVolumeDetach === true });
+    if (problems.length > 0) throw new HangarError(ErrorCodes.CONFIG_INVALID, problems.join('\n'), { problems });
+    const { entries } = planRollout(state, image, machines, volumes);
     const releaseCommand = input.skipReleaseCommand ? undefined : input.config.deploy?.releaseCommand;
     return {
       dryRun: {
@@ -61,18 +65,4 @@ export class DryRun {
       },
     };
   }
-}
-
-function toSnapshot(m: MachineView): MachineSnapshot {
-  return {
-    id: m.id,
-    state: m.state,
-    region: m.region,
-    processGroup: m.processGroup,
-    managed: m.managed,
-    ...(m.releaseId ? { releaseId: m.releaseId } : {}),
-    ...(m.releaseVersion ? { releaseVersion: m.releaseVersion } : {}),
-    instanceId: m.instanceId,
-    config: m.config,
-  };
 }

@@ -21,6 +21,8 @@ export interface CreateReleaseInput {
   skipReleaseCommand?: boolean;
   processGroups?: string[];
   rollbackOf?: { releaseId: string; version: number };
+  /** `deploy --yes`: removing `[mounts]` may detach volumes (DESIGN §6.4). */
+  allowVolumeDetach?: boolean;
   /** The secrets version to deliver (a secrets release, `--restore-secrets`); default: the app's latest. */
   secretsVersion?: number;
 }

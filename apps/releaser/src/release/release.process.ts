@@ -15,6 +15,7 @@ import { appDecider, type AppEvent } from '../app/domain/app.decider';
 import { releaseDecider, isTerminal, type ReleaseCommand, type ReleaseEvent, type ReleaseState, type MachineSnapshot, type ResolvedImage } from './domain/release.decider';
 import { evolveAll, loadAggregate, toNewEvents, type Loaded } from '../decider-store';
 import { KeyedSerializer, ReleaseStateCache } from './release-state.cache';
+import type { VolumeSnapshot } from './domain/volume-plan';
 import { enqueueRelease, releaseIdOf, rollbackInput, type CreateReleaseInput, type ReleaseRef } from './release-queue';
 
 export type { CreateReleaseInput, ReleaseRef } from './release-queue';
@@ -117,8 +118,8 @@ export class ReleaseProcess {
       retryOnConflict(async () => {
         const release = await this.cache.load(releaseId);
         if (release.state.status !== 'running' || release.state.plan) return;
-        const { machines } = await this.commands.request<{ machines: MachineView[] }>('machine-updater', 'list-machines', { app: release.state.app });
-        const events = releaseDecider.decide({ type: 'PlanRollout', image, machines: machines.map(toSnapshot), now: new Date().toISOString() }, release.state);
+        const { machines, volumes } = await fleetOf(this.commands, release.state.app);
+        const events = releaseDecider.decide({ type: 'PlanRollout', image, machines, volumes, now: new Date().toISOString() }, release.state);
         if (events.length === 0) return;
         await commit((tx) => this.appendRelease(releaseId, release, events, tx, { correlationId: releaseId, causationId, actor: 'system' }));
         this.cache.committed(releaseId, release, events);
@@ -194,6 +195,15 @@ function wantsAutoRollback(state: ReleaseState): boolean {
   if (state.trigger === 'rollback' || state.config.deploy?.autoRollback === false) return false;
   if (state.strategy !== 'rolling' && state.strategy !== 'canary') return false;
   return Object.values(state.ops).some((s) => s === 'succeeded' || s === 'failed');
+}
+
+/** The app's machines and volumes as the machines API has them now (through machine-updater). */
+export async function fleetOf(commands: CommandClient, app: string): Promise<{ machines: MachineSnapshot[]; volumes: VolumeSnapshot[] }> {
+  const [{ machines }, { volumes }] = await Promise.all([
+    commands.request<{ machines: MachineView[] }>('machine-updater', 'list-machines', { app }),
+    commands.request<{ volumes: VolumeSnapshot[] }>('machine-updater', 'list-volumes', { app }),
+  ]);
+  return { machines: machines.map(toSnapshot), volumes };
 }
 
 function toSnapshot(m: MachineView): MachineSnapshot {

@@ -5,6 +5,7 @@ import { EVENT_STORE, type EventStore } from '@hangar/event-store';
 import { CreateReleaseDto } from './dto/create-release.dto';
 import { GetReleaseDto, ListReleasesDto, ReleaseActionDto } from './dto/release-query.dto';
 import { DryRun, type DryRunPlan } from './dry-run';
+import { VolumeCheck } from './volume-check';
 import { toCreateReleaseInput } from './deploy-request';
 import { ReleaseProcess, appNotFound, type ReleaseRef } from './release.process';
 import { summarizeRelease } from './release-summary';
@@ -18,6 +19,7 @@ export class ReleasesHandler {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly legacy: LegacyAppMigration,
     private readonly dryRun: DryRun,
+    private readonly volumes: VolumeCheck,
   ) {}
 
   @MessagePattern(commandPattern('releaser', 'create-release'))
@@ -25,6 +27,7 @@ export class ReleasesHandler {
     const input = toCreateReleaseInput(dto);
     await this.legacy.ensureV2(input, { confirmed: dto.migrateToV2 === true, dryRun: dto.dryRun === true });
     if (dto.dryRun) return this.dryRun.plan(input);
+    await this.volumes.check(input);
     return this.process.createRelease(input);
   }
 

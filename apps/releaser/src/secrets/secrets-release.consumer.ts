@@ -1,12 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SecretsEventTypes, streams } from '@hangar/contracts';
-import { EVENT_STORE, type EventStore, type Tx } from '@hangar/event-store';
+import { EVENT_STORE, type EventStore } from '@hangar/event-store';
 import { ConsumerFactory, type ConsumerContext, type DurableConsumer, type FeedEvent, type HandlerOutcome } from '@hangar/messaging';
-import { appDecider } from '../app/domain/app.decider';
-import { loadAggregate } from '../decider-store';
-import { releaseDecider } from '../release/domain/release.decider';
-import { enqueueRelease } from '../release/release-queue';
-import { secretsReleaseBase, secretsReleaseInput } from './domain/secrets-release';
+import { queueSecretsRelease } from './queue-secrets-release';
 
 /**
  * A secret change is a release (DESIGN §6.6): a non-staged `SecretsUpdated` or a
@@ -39,17 +35,7 @@ export class SecretsReleaseConsumer implements OnApplicationBootstrap, OnApplica
     }
     if (event.type === SecretsEventTypes.SecretsUpdated && d.staged !== false) return { kind: 'ack' };
     const request = { app: d.app, secretsVersion: d.version as number, actor: event.metadata.actor ?? 'system' };
-    await ctx.commit((tx) => this.release(request, tx, event.eventId));
+    await ctx.commit((tx) => queueSecretsRelease(this.store, request, tx, event.eventId));
     return { kind: 'ack' };
-  }
-
-  private async release(request: { app: string; secretsVersion: number; actor: string }, tx: Tx, causationId: string): Promise<void> {
-    const app = await loadAggregate(this.store, appDecider, streams.app(request.app), tx);
-    const baseId = secretsReleaseBase(app.state);
-    // Never deployed: the secrets are stored and go out with the first deployment.
-    if (!baseId) return;
-    const base = await loadAggregate(this.store, releaseDecider, streams.release(baseId), tx);
-    const input = secretsReleaseInput(base.state, request);
-    if (input) await enqueueRelease(this.store, input, tx, { actor: request.actor, causationId });
   }
 }

@@ -1,6 +1,6 @@
 import type { MachineOperationKind, MachineUpdateRequestedData } from '@hangar/contracts';
 
-const KINDS: readonly MachineOperationKind[] = ['update', 'create', 'destroy', 'cordon', 'uncordon', 'stop', 'release-command'];
+const KINDS: readonly MachineOperationKind[] = ['update', 'create', 'destroy', 'replace', 'cordon', 'uncordon', 'stop', 'release-command'];
 
 /** Checks the shape of a `MachineUpdateRequested` payload from the feed; a bad one is rejected, not retried. */
 export function parseOperationRequest(data: unknown): { ok: true; request: MachineUpdateRequestedData } | { ok: false; reason: string } {
@@ -11,7 +11,7 @@ export function parseOperationRequest(data: unknown): { ok: true; request: Machi
   if (!KINDS.includes(d.kind as MachineOperationKind)) return { ok: false, reason: `kind must be one of ${KINDS.join(', ')}; got ${String(d.kind)}` };
   const makesMachine = d.kind === 'create' || d.kind === 'release-command';
   if (!makesMachine && typeof d.machineId !== 'string') return { ok: false, reason: `machineId is required for ${d.kind}` };
-  if ((makesMachine || d.kind === 'update') && (typeof d.config !== 'object' || d.config === null || typeof d.config.image !== 'string')) {
+  if ((makesMachine || d.kind === 'update' || d.kind === 'replace') && (typeof d.config !== 'object' || d.config === null || typeof d.config.image !== 'string')) {
     return { ok: false, reason: 'config with an image is required' };
   }
   if (typeof d.waitTimeoutMs !== 'number' || d.waitTimeoutMs <= 0) return { ok: false, reason: 'waitTimeoutMs must be a positive number' };

@@ -60,8 +60,33 @@ describe(planRollout.name, () => {
   it('treats a managed machine without a group as `app` and keeps its mounts', () => {
     const mounts = [{ volume: 'vol_1', path: '/data', name: 'data' }];
     const base = machine(1);
-    const { entries } = planRollout(release(), IMAGE, [{ ...base, processGroup: undefined, config: { ...base.config, mounts } }]);
+    const config = appConfig({ mounts: [{ source: 'data', destination: '/data' }] });
+    const { entries } = planRollout(release(config), IMAGE, [{ ...base, processGroup: undefined, config: { ...base.config, mounts } }]);
     expect(entries[0]).toMatchObject({ action: 'update', processGroup: 'app', mounts });
+  });
+
+  it('replaces a machine gaining [mounts] onto an unattached volume of its region, and one losing them onto none', () => {
+    const withMounts = appConfig({ mounts: [{ source: 'data', destination: '/data' }] });
+    const volumes = [
+      { id: 'vol_b', name: 'data', region: 'ams' },
+      { id: 'vol_a', name: 'data', region: 'ams', attachedMachineId: 'x' },
+      { id: 'vol_c', name: 'data', region: 'iad' },
+    ];
+    const { entries } = planRollout(release(withMounts), IMAGE, [machine(1), machine(2, { region: 'iad' })], volumes);
+    expect(entries.map((e) => [e.action, e.machineId, e.volumeId])).toEqual([
+      ['replace', machineId(1), 'vol_b'],
+      ['replace', machineId(2), 'vol_c'],
+    ]);
+    const mounted = machine(3);
+    const losing = planRollout(release(), IMAGE, [{ ...mounted, config: { ...mounted.config, mounts: [{ volume: 'vol_b', path: '/data', name: 'data' }] } }]);
+    expect(losing.entries.map((e) => [e.action, e.volumeId, e.mounts])).toEqual([['replace', undefined, undefined]]);
+  });
+
+  it('changes only the mount path when the destination changes: the volume stays', () => {
+    const moved = appConfig({ mounts: [{ source: 'data', destination: '/var/lib/data' }] });
+    const base = machine(1);
+    const { entries } = planRollout(release(moved), IMAGE, [{ ...base, config: { ...base.config, mounts: [{ volume: 'vol_1', path: '/data', name: 'data' }] } }]);
+    expect(entries[0]).toMatchObject({ action: 'update', mounts: [{ volume: 'vol_1', path: '/data', name: 'data' }] });
   });
 
   describe('first deploy sizing', () => {

@@ -3,6 +3,7 @@ import type { MachineState } from '@hangar/machines-api';
 import type { MachineSnapshot } from './release.commands';
 import type { PlanEntry, ResolvedImage } from './release.events';
 import type { ReleaseState } from './release.state';
+import { withReplacements, type VolumeSnapshot } from './volume-plan';
 
 export type RolloutPlan = { readonly entries: PlanEntry[]; readonly maxUnavailableCount: number };
 
@@ -19,7 +20,7 @@ const FALLBACK_REGION = 'local';
  * machines are left alone. Entries are ordered as flyctl runs them (destroy removed groups → create
  * new groups → update existing), by group, then by machine id.
  */
-export function planRollout(release: ReleaseState, _image: ResolvedImage, machines: readonly MachineSnapshot[]): RolloutPlan {
+export function planRollout(release: ReleaseState, _image: ResolvedImage, machines: readonly MachineSnapshot[], volumes: readonly VolumeSnapshot[] = []): RolloutPlan {
   const configured = processGroupsOf(release.config);
   const groups = configured.length > 0 ? configured : [DEFAULT_PROCESS_GROUP];
   const managed = machines
@@ -42,7 +43,8 @@ export function planRollout(release: ReleaseState, _image: ResolvedImage, machin
 
   const startedCount = updates.filter((e) => e.wasStarted).length;
   const entries = [...destroys, ...creates].filter((e) => selected(e.processGroup));
-  return { entries: [...canaries, ...entries, ...updates], maxUnavailableCount: maxUnavailableCount(release.maxUnavailable, startedCount) };
+  const rolled = withReplacements(release.releaseId, release.config, updates, volumes);
+  return { entries: [...canaries, ...entries, ...rolled], maxUnavailableCount: maxUnavailableCount(release.maxUnavailable, startedCount) };
 }
 
 /** One canary per process group that has machines to update, in that group's region (reference §4.3). */

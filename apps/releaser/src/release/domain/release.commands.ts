@@ -2,6 +2,7 @@ import type { AppConfig, DeployStrategy } from '@hangar/app-config';
 import type { ReleaseTrigger } from '@hangar/contracts';
 import type { MachineConfig, MachineState } from '@hangar/machines-api';
 import type { ResolvedImage } from './release.events';
+import type { VolumeSnapshot } from './volume-plan';
 
 /** A point in time as the handler's clock gave it; events store it as an ISO-8601 string. */
 export type Instant = Date | string;
@@ -43,6 +44,7 @@ export type QueueRelease = {
   readonly secretsVersion?: number;
   readonly processGroups?: readonly string[];
   readonly rollbackOf?: { readonly releaseId: string; readonly version: number };
+  readonly allowVolumeDetach?: boolean;
 };
 
 export type StartRelease = { readonly type: 'StartRelease' };
@@ -52,6 +54,8 @@ export type PlanRollout = {
   readonly type: 'PlanRollout';
   readonly image: ResolvedImage;
   readonly machines: readonly MachineSnapshot[];
+  /** The app's volumes, for `[mounts]` changes (DESIGN §6.4). */
+  readonly volumes?: readonly VolumeSnapshot[];
   readonly now: Instant;
 };
 

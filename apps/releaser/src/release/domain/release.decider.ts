@@ -4,6 +4,7 @@ import { planRollout } from './plan-rollout';
 import { nextOperations, type PlannedOperation } from './planners';
 import type { CancelRelease, FailRelease, Instant, PlanRollout, QueueRelease, RecordStepOutcome, ReleaseCommand } from './release.commands';
 import type { Failure, MachineUpdateRequested, PlanEntry, ReleaseEvent, RolloutPlanned } from './release.events';
+import { volumeProblems } from './volume-plan';
 import { checkBluegreen, releaseCommandKey, releaseCommandOutcome, releaseCommandRequest } from './release-command';
 import { evolve, initialState, isTerminal, type ReleaseState } from './release.state';
 
@@ -72,9 +73,11 @@ function plan(command: PlanRollout, state: ReleaseState): ReleaseEvent[] {
     // The release command runs before any machine changes (DESIGN §5 step 3).
     return state.releaseCommand ? [] : releaseCommandRequest(state, command.image, releaseCommand);
   }
-  const refused = state.strategy === 'bluegreen' ? checkBluegreen(state, command.machines) : undefined;
+  const volumes = command.volumes ?? [];
+  const problems = volumeProblems(state.config, command.machines, volumes, { allowDetach: state.allowVolumeDetach === true });
+  const refused = state.strategy === 'bluegreen' ? checkBluegreen(state, command.machines) : problems.join('; ') || undefined;
   if (refused) return failRelease({ type: 'FailRelease', reason: refused, now: command.now }, state);
-  const { entries, maxUnavailableCount } = planRollout(state, command.image, command.machines);
+  const { entries, maxUnavailableCount } = planRollout(state, command.image, command.machines, volumes);
   const planned: RolloutPlanned = {
     type: 'RolloutPlanned',
     data: { releaseId: state.releaseId, app: state.app, image: command.image, strategy: state.strategy, maxUnavailableCount, entries },
@@ -106,7 +109,7 @@ function recordStepOutcome(data: RecordStepOutcome, state: ReleaseState): Releas
   if (isTerminal(state) || state.ops[data.key] !== 'requested') return [];
   if (data.key === releaseCommandKey(state)) return releaseCommandOutcome(state, data, isoOf(data.now));
   const entry = entryOf(state, data.key);
-  const makesMachine = entry.action === 'create' || entry.action === 'canary' || entry.action === 'green';
+  const makesMachine = entry.action === 'create' || entry.action === 'canary' || entry.action === 'green' || entry.action === 'replace';
   const machineId = data.machineId ?? (makesMachine ? undefined : entry.machineId);
   const { releaseId, app } = state;
   let step: ReleaseEvent;
@@ -142,7 +145,7 @@ function requestFor(state: ReleaseState, op: PlannedOperation): MachineUpdateReq
     releaseVersion: state.version,
     processGroup: entry.processGroup,
     region: entry.region,
-    ...(op.kind === 'create' || op.kind === 'update' ? { config: targetConfig(state, entry) } : {}),
+    ...(op.kind === 'create' || op.kind === 'update' || op.kind === 'replace' ? { config: targetConfig(state, entry) } : {}),
     // Stopped machines are updated but stay stopped (DESIGN §5 step 5); a stopped blue's green too.
     skipLaunch: (op.kind === 'update' || (op.kind === 'create' && entry.action === 'green')) && !entry.wasStarted,
     waitForHealth: op.waitForHealth,
@@ -161,8 +164,13 @@ function targetConfig(state: ReleaseState, entry: PlanEntry) {
     image: pinnedImageRef(state.image),
     releaseId: state.releaseId,
     releaseVersion: state.version,
-    existing: { ...optional('guest', entry.guest), ...(entry.action === 'green' ? {} : optional('mounts', entry.mounts)) },
+    existing: { ...optional('guest', entry.guest), ...(entry.action === 'green' || entry.action === 'replace' ? {} : optional('mounts', entry.mounts)) },
   });
+  if (entry.action === 'replace') {
+    // The successor mounts the volume chosen at planning, or none when [mounts] was removed.
+    const mount = config.mounts?.[0];
+    return { ...config, mounts: entry.volumeId && mount ? [{ ...mount, volume: entry.volumeId }] : [] };
+  }
   return entry.action === 'canary' ? { ...config, metadata: { ...config.metadata, fly_canary: 'true' } } : config;
 }
 

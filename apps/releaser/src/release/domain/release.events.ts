@@ -6,7 +6,7 @@ import type { MachineGuest, MachineMount } from '@hangar/machines-api';
  * `canary`: an extra machine of the group at the new release, kept until the roll is done (DESIGN
  * §6.2); `green`: the bluegreen replacement of the blue machine `machineId`.
  */
-export type RolloutAction = 'update' | 'create' | 'destroy' | 'skip' | 'canary' | 'green';
+export type RolloutAction = 'update' | 'create' | 'destroy' | 'skip' | 'canary' | 'green' | 'replace';
 
 /** The image a release rolls out, as builder resolved it (`ImageResolved`). */
 export type ResolvedImage = {
@@ -38,6 +38,8 @@ export type PlanEntry = {
   readonly guest?: MachineGuest;
   /** The machine's mounts: a deploy never changes which volume a machine has (DESIGN §6.4). */
   readonly mounts?: readonly MachineMount[];
+  /** `replace` onto a volume: the unattached volume the new machine mounts. */
+  readonly volumeId?: string;
 };
 
 export type Failure = { readonly machineId?: string; readonly key?: string; readonly reason: string };
@@ -65,6 +67,8 @@ export type ReleaseQueued = {
     readonly secretsVersion?: number;
     /** `deploy --process-group`: only these groups are rolled; the others' machines are skipped. */
     readonly processGroups?: readonly string[];
+    /** `deploy --yes`: removing `[mounts]` may detach volumes (their machines are replaced). */
+    readonly allowVolumeDetach?: boolean;
     /** A rollback: machines still on this release are already at the target and are skipped. */
     readonly rollbackOf?: { readonly releaseId: string; readonly version: number };
   };

@@ -37,6 +37,7 @@ export type ReleaseState = {
   readonly secretsVersion?: number;
   readonly processGroups?: readonly string[];
   readonly rollbackOf?: { readonly releaseId: string; readonly version: number };
+  readonly allowVolumeDetach?: boolean;
   /** The release command's progress, when the config has one (DESIGN §5 step 3). */
   readonly releaseCommand?: { readonly key: string; readonly status: 'requested' | 'succeeded' | 'failed'; readonly machineId?: string };
   readonly cancelRequested: boolean;

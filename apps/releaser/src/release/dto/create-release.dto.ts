@@ -59,6 +59,11 @@ export class CreateReleaseDto {
   @IsBoolean()
   migrateToV2?: boolean;
 
+  /** `deploy --yes`: removing `[mounts]` may detach volumes (DESIGN §6.4). */
+  @IsOptional()
+  @IsBoolean()
+  allowVolumeDetach?: boolean;
+
   /** `deploy --process-group`: roll only these groups. */
   @IsOptional()
   @IsArray()

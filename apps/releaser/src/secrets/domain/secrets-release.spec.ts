@@ -1,6 +1,6 @@
 import { appDecider, type AppState } from '../../app/domain/app.decider';
 import { fold, IMAGE, PINNED_IMAGE, appConfig, queued, started } from '../../release/domain/release-test.fixtures';
-import { latestSecretsVersion, secretsReleaseBase, secretsReleaseInput } from './secrets-release';
+import { latestSecretsVersion, pendingSecretsRelease, secretsReleaseBase, secretsReleaseInput, type SecretsStreamEvent } from './secrets-release';
 
 function app(overrides: Partial<AppState>): AppState {
   return { ...appDecider.initialState(), exists: true, app: 'demo', ...overrides };
@@ -70,6 +70,31 @@ describe('secrets release', () => {
       expect(secretsReleaseInput(base, { app: 'demo', secretsVersion: 5, actor: 'a' })).toBeUndefined();
       expect(secretsReleaseInput(base, { app: 'demo', secretsVersion: 4, actor: 'a' })).toBeUndefined();
       expect(secretsReleaseInput(base, { app: 'demo', secretsVersion: 6, actor: 'a' })?.secretsVersion).toBe(6);
+    });
+  });
+
+  describe(pendingSecretsRelease.name, () => {
+    const at = (seconds: number) => new Date(Date.UTC(2024, 4, 1, 12, 0, seconds));
+    let position = 0;
+    const event = (type: string, data: Record<string, unknown>, seconds = 0): SecretsStreamEvent => ({
+      type,
+      data,
+      eventId: `e${++position}`,
+      globalPosition: position,
+      recordedAt: at(seconds),
+      actor: 'alice',
+    });
+
+    it('is the newest change that asked for a release, once it is older than the grace period', () => {
+      const events = [event('SecretsUpdated', { version: 1, staged: false }), event('SecretsUpdated', { version: 2, staged: true }), event('SecretsDeployRequested', { version: 2 })];
+      expect(pendingSecretsRelease('demo', events, at(59), 60_000)).toBeUndefined();
+      expect(pendingSecretsRelease('demo', events, at(61), 60_000)).toEqual({ app: 'demo', secretsVersion: 2, actor: 'alice', eventId: events[2]!.eventId, globalPosition: events[2]!.globalPosition });
+    });
+
+    it('is nothing when only staged changes exist, or a release already carries the version', () => {
+      expect(pendingSecretsRelease('demo', [event('SecretsUpdated', { version: 1, staged: true })], at(90), 1)).toBeUndefined();
+      const released = [event('SecretsUpdated', { version: 1, staged: false }), event('SecretsReleased', { version: 1, releaseId: 'r', releaseVersion: 4 })];
+      expect(pendingSecretsRelease('demo', released, at(90), 1)).toBeUndefined();
     });
   });
 });

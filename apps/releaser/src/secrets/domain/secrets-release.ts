@@ -50,3 +50,37 @@ export function secretsReleaseInput(base: ReleaseState, request: SecretsReleaseR
     secretsVersion: request.secretsVersion,
   };
 }
+
+/** One event of a `secrets-<app>` stream, as the reconciler reads it. */
+export type SecretsStreamEvent = {
+  readonly type: string;
+  readonly data: unknown;
+  readonly eventId: string;
+  readonly globalPosition: number;
+  readonly recordedAt: Date;
+  readonly actor?: string;
+};
+
+/** The newest change that asked for a release, where to look for its release, and who asked. */
+export type PendingSecretsRelease = SecretsReleaseRequest & { readonly eventId: string; readonly globalPosition: number };
+
+/**
+ * The newest secret change that asked for a release (a non-staged `SecretsUpdated` or a
+ * `SecretsDeployRequested`) and is older than `graceMs`, unless a `SecretsReleased` already covers
+ * it: what the reconciler checks a release followed, in case its feed message was lost (DESIGN §4).
+ */
+export function pendingSecretsRelease(app: string, events: readonly SecretsStreamEvent[], now: Date, graceMs: number): PendingSecretsRelease | undefined {
+  let pending: SecretsStreamEvent | undefined;
+  let released = 0;
+  for (const e of events) {
+    const d = e.data as { version?: unknown; staged?: unknown };
+    if (typeof d.version !== 'number') continue;
+    if (e.type === 'SecretsReleased') released = Math.max(released, d.version);
+    const asks = (e.type === 'SecretsUpdated' && d.staged === false) || e.type === 'SecretsDeployRequested';
+    if (asks && (!pending || d.version >= (pending.data as { version: number }).version)) pending = e;
+  }
+  if (!pending) return undefined;
+  const secretsVersion = (pending.data as { version: number }).version;
+  if (secretsVersion <= released || now.getTime() - pending.recordedAt.getTime() < graceMs) return undefined;
+  return { app, secretsVersion, actor: pending.actor ?? 'system', eventId: pending.eventId, globalPosition: pending.globalPosition };
+}

@@ -24,7 +24,7 @@ export function statusOf(state: ReleaseState, entry: PlanEntry): OpStatus | unde
 
 /** Updating a machine that was serving makes it unavailable until it is back and healthy. */
 export function isStartedUpdate(entry: PlanEntry): boolean {
-  return entry.action === 'update' && entry.wasStarted;
+  return (entry.action === 'update' || entry.action === 'replace') && entry.wasStarted;
 }
 
 /** Entries that are ever requested: everything but `skip`. */

@@ -53,17 +53,21 @@ const scenario: fc.Arbitrary<Scenario> = fc
         .map((g) => ({ protocol: 'tcp' as const, internalPort: 8080, ports: [{ port: 80 }], checks: [], processes: [g] })),
       mounts: groups.filter((_, i) => shapes[i]?.mounts).map((g) => ({ source: `data_${g}`, destination: '/data', processes: [g] })),
     });
-    // Listed in reverse id order: the plan must sort.
+    // Listed in reverse id order: the plan must sort. Machines of groups with [mounts] have their
+    // volume already (mount changes are replacements, tested in plan-rollout.spec).
+    const mounted = new Set<string>(groups.filter((_, i) => shapes[i]?.mounts));
     const machines = specs
-      .map((s, i) =>
-        machine(i + 1, {
+      .map((s, i) => {
+        const m = machine(i + 1, {
           processGroup: s.group,
           state: s.state,
           managed: s.managed,
           region: s.region,
           ...(s.atTarget ? { releaseId: RELEASE_ID } : {}),
-        }),
-      )
+        });
+        const mounts = mounted.has(s.group) ? [{ volume: `vol_${i}`, name: `data_${s.group}`, path: '/data' }] : undefined;
+        return mounts ? { ...m, config: { ...m.config, mounts } } : m;
+      })
       .reverse();
     return { config, machines, strategy, maxUnavailable, failPercent };
   });

@@ -33,8 +33,8 @@ export function rollOver(state: ReleaseState, entries: readonly PlanEntry[]): Pl
     return takePending(state, destroys, MAX_CONCURRENT).map((e) => operationFor(e, false));
   }
 
-  const background = entries.filter((e) => e.action === 'create' || (e.action === 'update' && !e.wasStarted));
-  const operations = takePending(state, background, MAX_CONCURRENT).map((e) => operationFor(e, e.action === 'create'));
+  const background = entries.filter((e) => e.action === 'create' || ((e.action === 'update' || e.action === 'replace') && !e.wasStarted));
+  const operations = takePending(state, background, MAX_CONCURRENT).map((e) => operationFor(e, e.action !== 'update'));
   return [...operations, ...startedUpdates(state, entries.filter(isStartedUpdate))];
 }
 
