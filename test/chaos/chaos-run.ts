@@ -1,3 +1,5 @@
+import { connect } from 'nats';
+import { eventsStreamName } from '@hangar/contracts';
 import { ALL_SERVICES, HangarProcesses, testNamespace, uniqueSuffix, type HangarService } from '@hangar/testing';
 import { checkRun, type Violations } from './fleet-timeline.checks';
 import { FleetClient } from './chaos-fleet';
@@ -32,7 +34,7 @@ export interface RunResult {
   notes: string[];
 }
 
-type Step = 'kill' | 'deploy' | 'nats' | 'postgres';
+type Step = 'kill' | 'deploy' | 'nats' | 'postgres' | 'purge';
 /** The relay holder is picked through Postgres, the others by name; fleet is the machines API going away. */
 const VICTIMS: readonly (readonly [HangarService | 'relay-holder', number])[] = [
   ['releaser', 3],
@@ -109,6 +111,7 @@ export async function chaosRun(infra: ChaosInfra, settings: RunSettings): Promis
       if (step === 'deploy') await deploy(settings.images.second);
       else if (step === 'nats') await infra.restartNats(rnd.int(200, 1500)).then(() => notes.push('NATS restarted'));
       else if (step === 'postgres') await infra.restartPostgres(rnd.int(200, 1500)).then(() => notes.push('Postgres restarted'));
+      else if (step === 'purge') notes.push(`${await purgeFeed(infra.natsUrl, namespace)} messages lost from the feed`);
       else {
         const victim = await pickVictim(rnd, hangar, store, namespace);
         while (restarting.has(victim)) await sleep(100);
@@ -140,6 +143,7 @@ export async function chaosRun(infra: ChaosInfra, settings: RunSettings): Promis
       if (ms !== undefined) resumeMs.push(ms);
     }
     if (proxy) notes.push(`${proxy.cuts} NATS connections cut`);
+    notes.push(`${await store.resumedOperations(app)} operations resumed`);
     if (violations.messages.length > 0) settings.log(hangar.output().split('\n').filter((l) => /warn|error/i.test(l)).slice(-40).join('\n'));
     return { seed: settings.seed, kills, releases: releases.length, machines: machineCount, violations, resumeMs, notes };
   } finally {
@@ -159,6 +163,9 @@ function plan(rnd: Random, settings: RunSettings, restartable: boolean): Step[] 
     if (rnd.chance(0.35)) steps.splice(rnd.int(0, steps.length), 0, 'nats');
     if (rnd.chance(0.3)) steps.splice(rnd.int(0, steps.length), 0, 'postgres');
   }
+  // NATS acknowledges publishes before syncing them: a crash can lose them. Purging the feed loses
+  // every message at once, pending requests and outcomes alike; only reconciliation can finish then.
+  if (rnd.chance(0.3)) steps.splice(rnd.int(0, steps.length), 0, 'purge');
   steps.splice(rnd.int(0, Math.min(2, steps.length)), 0, 'deploy');
   return steps;
 }
@@ -242,6 +249,17 @@ async function gateway(hangar: HangarProcesses, method: string, path: string, bo
   const text = await res.text();
   if (!res.ok) throw new Error(`gateway ${method} ${path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
+}
+
+/** Drops every message of the run's event feed, as a NATS crash before syncing would; how many. */
+async function purgeFeed(natsUrl: string, namespace: string): Promise<number> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await nc.jetstreamManager();
+    return (await jsm.streams.purge(eventsStreamName(namespace))).purged;
+  } finally {
+    await nc.close();
+  }
 }
 
 function natsTarget(url: string): { host: string; port: number } {

@@ -45,6 +45,15 @@ export class ChaosStore {
     return (await this.releases(app)).length;
   }
 
+  /** Operations started more than once (a run interrupted by a crash and resumed). */
+  async resumedOperations(app: string): Promise<number> {
+    const [row] = await this.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT data->>'key' FROM events WHERE type = 'MachineUpdateStarted' AND data->>'app' = $1 GROUP BY 1 HAVING count(*) > 1) resumed`,
+      [app],
+    );
+    return row?.n ?? 0;
+  }
+
   /** ms from `since` (epoch ms) to the first event the releaser recorded after it, if any. */
   async firstDecisionAfter(since: number): Promise<number | undefined> {
     const [row] = await this.query<{ at: Date | null }>(

@@ -43,7 +43,7 @@ describe('queryEvents', () => {
   async function everything(): Promise<StoredEvent[]> {
     const { rows } = await handle.pool.query<EventRow>(
       `SELECT global_position, transaction_id::text AS transaction_id, stream_id, stream_position, event_id, type, data, metadata, recorded_at, hash
-       FROM events ORDER BY transaction_id, global_position`,
+       FROM events ORDER BY events.transaction_id, events.global_position`,
     );
     return rows.map(toStoredEvent);
   }

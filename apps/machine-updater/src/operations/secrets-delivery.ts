@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ErrorCodes, openSealed, createSealingKeyPair, secretValuesContext, type MachineUpdateRequestedData, type SecretValuesReply } from '@hangar/contracts';
+import { ErrorCodes, HangarError, openSealed, createSealingKeyPair, secretValuesContext, type MachineUpdateRequestedData, type SecretValuesReply } from '@hangar/contracts';
 import type { CommandClient } from '@hangar/messaging';
 import type { OperationResult } from './machine-operation.executor';
 
@@ -21,7 +21,13 @@ export class NatsSecretValuesSource implements SecretValuesSource {
   async valuesOf(app: string, version: number): Promise<Record<string, string>> {
     const keys = createSealingKeyPair();
     const reply = await this.commands.request<SecretValuesReply>('secrets', 'get-values', { app, version, recipientPublicKey: keys.publicKey }, { timeoutMs: this.timeoutMs });
-    const values: unknown = JSON.parse(openSealed(reply.sealed, keys, secretValuesContext(app, version)));
+    let values: unknown;
+    try {
+      values = JSON.parse(openSealed(reply.sealed, keys, secretValuesContext(app, version)));
+    } catch (error) {
+      // A parse error quotes its input: never let it carry a value into a reason or a log.
+      throw error instanceof HangarError ? error : new Error(`get-values for ${app} version ${version} did not hold JSON`);
+    }
     if (typeof values !== 'object' || values === null || Object.values(values).some((v) => typeof v !== 'string')) {
       throw new Error(`get-values for ${app} version ${version} did not hold an object of strings`);
     }

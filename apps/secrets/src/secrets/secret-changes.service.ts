@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { SecretsChangeResult, SecretsListing } from '@hangar/contracts';
-import { EVENT_STORE, retryOnConflict, type EventStore, type Tx } from '@hangar/event-store';
+import { retryOnConflict, type Tx } from '@hangar/event-store';
 import type { DataKey, SecretCrypto } from '../crypto/secret-crypto';
 import { SECRET_CRYPTO, SECRETS_SETTINGS, type SecretsSettings } from '../secrets.tokens';
 import { AppDirectory } from './app-directory';
@@ -25,7 +25,6 @@ export interface SecretsChange {
 @Injectable()
 export class SecretChanges {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SECRET_CRYPTO) private readonly crypto: SecretCrypto,
     @Inject(SECRETS_SETTINGS) private readonly settings: SecretsSettings,
     private readonly streams: SecretsStreams,
@@ -39,7 +38,7 @@ export class SecretChanges {
     const hasRelease = await this.apps.hasRelease(input.app);
     const digests = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, this.crypto.digest(value)]));
     return retryOnConflict(() =>
-      this.store.transaction(async (tx) => {
+      this.streams.transaction(async (tx) => {
         const loaded = await this.streams.load(input.app, tx);
         const events = secretsDecider.decide(
           { type: 'ChangeSecrets', app: input.app, set: digests, unset: input.unset, stage: input.stage, hasRelease, retain: this.settings.retainVersions, now: new Date() },
@@ -59,7 +58,7 @@ export class SecretChanges {
   async requestDeploy(app: string, actor: string): Promise<SecretsChangeResult> {
     const hasRelease = await this.apps.hasRelease(app);
     return retryOnConflict(() =>
-      this.store.transaction(async (tx) => {
+      this.streams.transaction(async (tx) => {
         const loaded = await this.streams.load(app, tx);
         const events = secretsDecider.decide({ type: 'RequestDeploy', app, hasRelease }, loaded.state);
         await this.streams.append(app, loaded, events, { actor }, tx);

@@ -21,6 +21,11 @@ export class SecretsStreams {
     return { state, version: events.length };
   }
 
+  /** Runs `fn` in one store transaction. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.store.transaction(fn);
+  }
+
   async append(app: string, loaded: LoadedSecrets, events: readonly SecretsEvent[], metadata: EventMetadata, tx: Tx): Promise<void> {
     if (events.length === 0) return;
     await this.store.append(

@@ -1,0 +1,147 @@
+import { connect, type NatsConnection } from 'nats';
+import { Client } from 'pg';
+import { eventsStreamName } from '@hangar/contracts';
+import { HangarProcesses, TEST_NATS_URL, TEST_REGISTRY_HOST, TEST_REGISTRY_URL, buildMinimalImage, createTestDatabase, pushImage, testNamespace, uniqueSuffix, type TestDatabase } from '@hangar/testing';
+import { FleetClient } from './chaos-fleet';
+import { sleep } from './chaos-infra';
+import { ChaosStore } from './chaos-store';
+import { checkRun } from './fleet-timeline.checks';
+
+/**
+ * G3, deterministically: NATS acknowledges a publish before it syncs it, so a crash can lose a
+ * message the relay will never publish again. Each test loses one kind of message for good (the
+ * feed is purged while its consumer is down) and the release must still finish exactly, through the
+ * releaser's reconciliation alone.
+ */
+describe('lost messages (e2e)', () => {
+  const app = `lost-${uniqueSuffix()}`;
+  const namespace = testNamespace('l');
+  const images: string[] = [];
+  let db: TestDatabase;
+  let hangar: HangarProcesses;
+  let store: ChaosStore;
+  let fleet: FleetClient;
+  let nc: NatsConnection;
+  let pg: Client;
+  let seeded: { managedIds: string[]; unmanagedIds: string[] };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('hangar_lost');
+    hangar = new HangarProcesses({ databaseUrl: db.url, namespace, fleetBootMs: 50, extraEnv: { HANGAR_RECONCILE_INTERVAL_MS: '500' } });
+    await hangar.start();
+    store = new ChaosStore(db.url);
+    fleet = new FleetClient(hangar.fleetUrl);
+    nc = await connect({ servers: TEST_NATS_URL });
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    const repo = `lost-${uniqueSuffix()}`;
+    for (const tag of ['seed', 'a', 'b', 'c']) {
+      await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage());
+      images.push(`${TEST_REGISTRY_HOST}/${repo}:${tag}`);
+    }
+    await api('POST', '/v1/apps', { name: app });
+    seeded = await fleet.seed(app, images[0]!, 3, 1);
+  }, 120_000);
+
+  afterAll(async () => {
+    await nc?.close();
+    await pg?.end();
+    await store?.close();
+    await hangar?.stop();
+    await db?.drop();
+  });
+
+  async function api(method: string, path: string, body?: unknown): Promise<unknown> {
+    const res = await fetch(`${hangar.apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${hangar.adminToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  }
+
+  function deploy(image: string): Promise<unknown> {
+    const configToml = `app = "${app}"\nprimary_region = "local"\n\n[checks.alive]\ntype = "tcp"\nport = 8080\n`;
+    return api('POST', `/v1/apps/${app}/deploys`, { configToml, image, strategy: 'rolling', maxUnavailable: 1, waitTimeout: '30s' });
+  }
+
+  /** Makes every machine booting `image` take 1.5 s, so an operation is in flight long enough to crash it. */
+  async function slowBoot(image: string): Promise<void> {
+    const res = await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ match: { app, image }, effect: 'slow-start', delayMs: 1500 }),
+    });
+    expect(res.ok).toBe(true);
+  }
+
+  /** Waits until the store holds `count` events of `type` of the app's latest release. */
+  async function recorded(type: string, count = 1): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const { rows } = await pg.query(
+        `SELECT count(*)::int AS n FROM events WHERE type = $1 AND data->>'app' = $2
+           AND data->>'releaseId' = (SELECT data->>'releaseId' FROM events WHERE stream_id = $3 AND type = 'ReleaseEnqueued' ORDER BY stream_position DESC LIMIT 1)`,
+        [type, app, `app-${app}`],
+      );
+      if (rows[0].n >= count) return;
+      if (Date.now() > deadline) throw new Error(`no ${type} recorded`);
+      await sleep(20);
+    }
+  }
+
+  /** Waits until the feed holds a message of `type` for the app, then throws the whole feed away. */
+  async function loseFeedOnce(type: string): Promise<void> {
+    const jsm = await nc.jetstreamManager();
+    const stream = eventsStreamName(namespace);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const found = await jsm.streams.getMessage(stream, { last_by_subj: `${namespace}.events.${app}.${type}` }).then(() => true, () => false);
+      if (found) break;
+      if (Date.now() > deadline) throw new Error(`no ${type} reached the feed`);
+      await sleep(50);
+    }
+    expect((await jsm.streams.purge(stream)).purged).toBeGreaterThan(0);
+  }
+
+  async function expectExactRollouts(releases: number): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    let observed = await store.releases(app);
+    while (observed.some((r) => r.endedAt === undefined) && Date.now() < deadline) {
+      await sleep(100);
+      observed = await store.releases(app);
+    }
+    expect(observed.map((r) => r.status)).toEqual(Array.from({ length: releases }, () => 'complete'));
+    const verdict = checkRun({ maxUnavailable: 1, ...seeded, releases: observed, timeline: await fleet.timeline(app), machines: await fleet.machines(app) });
+    expect(verdict.messages).toEqual([]);
+  }
+
+  it('resolves the image of a release whose ReleaseStarted was lost', async () => {
+    await hangar.stopOne('builder');
+    await deploy(images[1]!);
+    await loseFeedOnce('ReleaseStarted');
+    await hangar.startOne('builder');
+    await expectExactRollouts(1);
+  });
+
+  it('resumes an operation whose machine-updater died mid-update and whose messages were lost', async () => {
+    await slowBoot(images[2]!);
+    await deploy(images[2]!);
+    await recorded('MachineUpdateStarted');
+    await hangar.stopOne('machine-updater', 'SIGKILL');
+    await loseFeedOnce('MachineUpdateRequested');
+    await hangar.startOne('machine-updater');
+    await expectExactRollouts(2);
+  });
+
+  it('records outcomes that were lost, without redoing the operation', async () => {
+    await slowBoot(images[3]!);
+    await deploy(images[3]!);
+    await recorded('MachineUpdateRequested');
+    await hangar.stopOne('releaser', 'SIGKILL');
+    await loseFeedOnce('MachineUpdated');
+    await hangar.startOne('releaser');
+    await expectExactRollouts(3);
+  });
+});
