@@ -232,4 +232,56 @@ describe('deploy engine (e2e)', () => {
     expect(detached).toHaveLength(2);
     expect(detached.every((m) => m.volume === undefined && !volumeOf.has(m.id))).toBe(true);
   });
+
+  it('process groups: one machine per new group, --process-group rolls only that group, a removed group is destroyed', async () => {
+    const app = `eng-${uniqueSuffix()}`;
+    expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);
+    const toml = (processes: string) =>
+      writeFileSync(join(dir, `${app}.toml`), `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${images.v1}"\n\n[processes]\n${processes}`);
+    toml('web = "bin/web"\nworker = "bin/worker --queue default"\n');
+    expect((await deploy(app)).code).toBe(0);
+    type Grouped = MachineStatus & { processGroup: string };
+    const first = (await status(app)) as Grouped[];
+    expect(first.map((m) => m.processGroup).sort()).toEqual(['web', 'worker']);
+
+    const only = await deploy(app, '-i', images.v2!, '--process-group', 'web');
+    expect(only.code).toBe(0);
+    const rolled = (await status(app)) as Grouped[];
+    expect(rolled.find((m) => m.processGroup === 'web')).toMatchObject({ releaseVersion: 2 });
+    expect(rolled.find((m) => m.processGroup === 'worker')).toMatchObject({ releaseVersion: 1 });
+
+    toml('web = "bin/web"\n');
+    expect((await deploy(app, '-i', images.v2!)).code).toBe(0);
+    const after = (await status(app)) as Grouped[];
+    expect(after.map((m) => m.processGroup)).toEqual(['web']);
+    const worker = first.find((m) => m.processGroup === 'worker')!;
+    expect((await timeline(app)).some((e) => e.machine_id === worker.id && e.type === 'destroy')).toBe(true);
+  });
+
+  it('--release-command-timeout stops a release command that runs too long, before any machine changes', async () => {
+    const app = await newApp('\n[deploy]\nrelease_command = "bin/slow-migrate"\n');
+    await fault({ match: { app, command: 'bin/slow-migrate' }, effect: 'exit', code: 0, delayMs: 10000, times: 1 });
+    const r = await deploy(app, '--release-command-timeout', '1s');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('release command timed out after 1s');
+    expect(await status(app)).toEqual([]);
+  });
+
+  it('rollback --restore-secrets brings back the old secrets version; a plain rollback keeps the current secrets', async () => {
+    const app = await newApp();
+    expect((await deploy(app)).code).toBe(0);
+    expect((await hangar.cli(['secrets', 'set', 'GREETING=hello', '-a', app])).code).toBe(0);
+    expect((await hangar.cli(['secrets', 'set', 'GREETING=goodbye', '-a', app])).code).toBe(0);
+    const envOf = async () => {
+      const res = await fetch(`${hangar.fleetUrl}/v1/apps/${app}/machines`);
+      return ((await res.json()) as { config: { env?: Record<string, string> } }[]).map((m) => m.config.env?.GREETING);
+    };
+    expect(new Set(await envOf())).toEqual(new Set(['goodbye']));
+    const plain = await hangar.cli(['releases', 'rollback', 'v2', '-a', app]);
+    expect(plain.code).toBe(0);
+    expect(new Set(await envOf())).toEqual(new Set(['goodbye']));
+    const restored = await hangar.cli(['releases', 'rollback', 'v2', '--restore-secrets', '-a', app]);
+    expect(restored.code).toBe(0);
+    expect(new Set(await envOf())).toEqual(new Set(['hello']));
+  });
 });

@@ -75,13 +75,18 @@ export function registerReleaseActions(releases: Command, ctx: CliContext): void
     .description('Create a new release of vN\'s image and config (default: the last complete release before the current one)')
     .option('-a, --app <app>', 'app name')
     .option('-c, --config <path>', 'path to fly.toml')
+    .option('--restore-secrets', "also use vN's secrets version (default: the app's current secrets)")
     .option('--detach', 'return once the release is created')
     .option('--json', 'print JSON')
-    .action(async (version: string | undefined, opts: Opts & { detach?: boolean }, cmd: Command) => {
+    .action(async (version: string | undefined, opts: Opts & { detach?: boolean; restoreSecrets?: boolean }, cmd: Command) => {
       const o = { ...cmd.parent!.opts<Opts>(), ...opts };
       const app = resolveApp(o);
       const target = version ? `v${version.replace(/^v/, '')}` : 'previous';
-      const { release } = await ctx.api().request<{ release: { id: string; version: number; status: string } }>('POST', `/v1/apps/${app}/releases/${target}/rollback`);
+      const { release } = await ctx.api().request<{ release: { id: string; version: number; status: string } }>(
+        'POST',
+        `/v1/apps/${app}/releases/${target}/rollback`,
+        opts.restoreSecrets ? { restoreSecrets: true } : {},
+      );
       if (!o.json) ctx.out(`Rollback release v${release.version} ${release.status}`);
       if (opts.detach) return o.json ? ctx.json({ release }) : undefined;
       const final = await followRelease(ctx, app, release, Boolean(o.json));

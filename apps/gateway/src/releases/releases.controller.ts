@@ -32,7 +32,13 @@ export class ReleasesController {
   @RequiresScope('app:deploy')
   @HttpCode(202)
   rollback(@Param('app') app: string, @Param('version') version: string, @Req() req: AuthenticatedRequest): Promise<unknown> {
-    return this.commands.request('releaser', 'rollback-release', { app, ...(version === 'previous' ? {} : { version: parseVersion(version) }), actor: req.actor });
+    const restoreSecrets = req.query.restoreSecrets === 'true' || (req.body as { restoreSecrets?: unknown } | undefined)?.restoreSecrets === true;
+    return this.commands.request('releaser', 'rollback-release', {
+      app,
+      ...(version === 'previous' ? {} : { version: parseVersion(version) }),
+      ...(restoreSecrets ? { restoreSecrets: true } : {}),
+      actor: req.actor,
+    });
   }
 
   @Post(':version/cancel')

@@ -61,7 +61,7 @@ export async function enqueueRelease(store: EventStore, input: CreateReleaseInpu
  * A release of `target`'s image (pinned by digest) and config (DESIGN §6.5): machines still on
  * `target` are skipped, no release command runs (migrations are not undone by re-running them).
  */
-export function rollbackInput(target: ReleaseState, opts: { actor: string; maxUnavailable?: number }): CreateReleaseInput {
+export function rollbackInput(target: ReleaseState, opts: { actor: string; maxUnavailable?: number; restoreSecrets?: boolean }): CreateReleaseInput {
   if (!target.image) {
     throw new HangarError(ErrorCodes.VALIDATION, `release v${target.version} never resolved an image and cannot be rolled back to`, { version: target.version });
   }
@@ -76,6 +76,8 @@ export function rollbackInput(target: ReleaseState, opts: { actor: string; maxUn
     actor: opts.actor,
     skipReleaseCommand: true,
     rollbackOf: { releaseId: target.releaseId, version: target.version },
+    // `--restore-secrets`: vN's secrets version too; otherwise the app's current secrets (DESIGN §6.5).
+    ...(opts.restoreSecrets && target.secretsVersion !== undefined ? { secretsVersion: target.secretsVersion } : {}),
   };
 }
 

@@ -54,12 +54,12 @@ export class ReleaseProcess {
   }
 
   /** `releases rollback [vN]`: a new release of vN's image and config (default: the last complete before the current). */
-  async rollback(app: string, version: number | undefined, actor: string): Promise<{ release: ReleaseRef }> {
+  async rollback(app: string, version: number | undefined, actor: string, restoreSecrets = false): Promise<{ release: ReleaseRef }> {
     const target = await this.load(await this.rollbackTarget(app, version));
     if (target.state.status !== 'complete') {
       throw new HangarError(ErrorCodes.VALIDATION, `release v${target.state.version} is ${target.state.status}; roll back to a complete release`, { version: target.state.version });
     }
-    return this.createRelease(rollbackInput(target.state, { actor }));
+    return this.createRelease(rollbackInput(target.state, { actor, restoreSecrets }));
   }
 
   /** `releases cancel vN`: a queued release leaves the queue; a running one stops between operations. */

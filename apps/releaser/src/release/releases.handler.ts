@@ -33,7 +33,7 @@ export class ReleasesHandler {
 
   @MessagePattern(commandPattern('releaser', 'rollback-release'))
   async rollback(@Payload() dto: ReleaseActionDto): Promise<{ release: ReleaseRef }> {
-    return this.process.rollback(dto.app, dto.version, dto.actor ?? 'anonymous');
+    return this.process.rollback(dto.app, dto.version, dto.actor ?? 'anonymous', dto.restoreSecrets === true);
   }
 
   @MessagePattern(commandPattern('releaser', 'cancel-release'))
