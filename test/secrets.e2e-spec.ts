@@ -251,7 +251,9 @@ describe('hangar secrets (e2e)', () => {
     expect((await api('POST', `/v1/apps/${app}/secrets`, { set: { FLY_TOKEN: secret, ok_not: secret } })).status).toBe(422);
     expect((await api('POST', `/v1/apps/${app}/secrets`, { set: { BIG: secret.repeat(3000) } })).status).toBe(422);
     expect((await api('POST', `/v1/apps/${app}/secrets`, { set: secret })).status).toBe(400);
-    // A failing redeploy: the updated machine crashes on start.
+    // A failing redeploy: the updated machines crash on start. They must be running first: a stopped
+    // machine is updated but stays stopped, so it could not crash.
+    await waitFor('every machine running', async () => (await managed()).every((m) => m.state === 'started'));
     await fault({ match: { app }, effect: 'crash-on-start' });
     const second = canary('leak2');
     const failing = await cli(['secrets', 'set', `LEAK_TWO=${second}`]);
