@@ -17,11 +17,16 @@ export function toCreateReleaseInput(dto: CreateReleaseDto): CreateReleaseInput 
     throw new HangarError('RELEASE.NO_IMAGE', 'no image to deploy: pass --image (image) or set [build].image in fly.toml', { path: '[build].image' });
   }
   const waitTimeoutMs = duration('waitTimeout', dto.waitTimeout) ?? config.deploy?.waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS;
+  const strategy = dto.strategy ?? config.deploy?.strategy ?? 'rolling';
+  if ((strategy === 'canary' || strategy === 'bluegreen') && config.mounts.length > 0) {
+    // fly.toml's own strategy is checked by app-config; a --strategy flag is checked here (DESIGN §6.2).
+    throw invalidConfig([{ path: 'strategy', message: `${strategy} is not allowed with [mounts]` }]);
+  }
   return {
     app: dto.app,
     config,
     imageRef,
-    strategy: dto.strategy ?? config.deploy?.strategy ?? 'rolling',
+    strategy,
     maxUnavailable: dto.maxUnavailable ?? config.deploy?.maxUnavailable ?? DEFAULT_MAX_UNAVAILABLE,
     waitTimeoutMs,
     trigger: dto.trigger ?? 'nats',
