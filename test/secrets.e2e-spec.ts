@@ -251,10 +251,10 @@ describe('hangar secrets (e2e)', () => {
     expect((await api('POST', `/v1/apps/${app}/secrets`, { set: { FLY_TOKEN: secret, ok_not: secret } })).status).toBe(422);
     expect((await api('POST', `/v1/apps/${app}/secrets`, { set: { BIG: secret.repeat(3000) } })).status).toBe(422);
     expect((await api('POST', `/v1/apps/${app}/secrets`, { set: secret })).status).toBe(400);
-    // A failing redeploy: the updated machines crash on start. They must be running first: a stopped
-    // machine is updated but stays stopped, so it could not crash.
-    await waitFor('every machine running', async () => (await managed()).every((m) => m.state === 'started'));
-    await fault({ match: { app }, effect: 'crash-on-start' });
+    // A failing redeploy: the updated machine never passes its check. A deploy with a short wait
+    // timeout first, so the secrets release (which takes the current release's settings) fails fast.
+    expect((await cli(['deploy', '--wait-timeout', '3s'])).code).toBe(0);
+    await fault({ match: { app }, effect: 'unhealthy' });
     const second = canary('leak2');
     const failing = await cli(['secrets', 'set', `LEAK_TWO=${second}`]);
     expect(failing.code).toBe(1);
