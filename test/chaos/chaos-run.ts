@@ -1,7 +1,8 @@
 import { connect } from 'nats';
 import { eventsStreamName } from '@hangar/contracts';
 import { ALL_SERVICES, HangarProcesses, testNamespace, uniqueSuffix, type HangarService } from '@hangar/testing';
-import { checkRun, type Violations } from './fleet-timeline.checks';
+import { Supervisor } from './chaos-supervisor';
+import { checkRun, type ChaosStrategy, type Violations } from './fleet-timeline.checks';
 import { FleetClient } from './chaos-fleet';
 import { sleep, type ChaosInfra } from './chaos-infra';
 import { ChaosStore } from './chaos-store';
@@ -24,6 +25,7 @@ export interface RunSettings {
 
 export interface RunResult {
   seed: number;
+  strategy: ChaosStrategy;
   kills: number;
   releases: number;
   machines: number;
@@ -49,110 +51,115 @@ const SETTLE_TIMEOUT_MS = 240_000;
 
 /**
  * One chaos run (issue 4 §3): its own namespace, database and processes; an app with managed and
- * unmanaged machines seeded straight into fleet; a rolling deploy, a second deploy queued behind it,
- * SIGKILLs of random services (and, in some runs, NATS or Postgres restarts) at random moments with
- * random downtimes; then the verdict from fleet's own record.
+ * unmanaged machines seeded straight into fleet; a rolling deploy (or, in some runs, a canary or a
+ * bluegreen one), a second deploy of the same strategy queued behind it, SIGKILLs of random services
+ * (and, in some runs, NATS or Postgres restarts or the loss of every message on the feed) at random
+ * moments with random downtimes; then the verdict from fleet's own record.
  */
-export async function chaosRun(infra: ChaosInfra, settings: RunSettings): Promise<RunResult> {
-  const rnd = seededRandom(settings.seed);
-  const machineCount = rnd.int(...settings.machines);
-  const maxUnavailable = rnd.int(2, 4);
-  const steps = plan(rnd, settings, infra.restartable);
-  const db = await infra.createDatabase();
-  const namespace = testNamespace('c');
-  const proxy = settings.lossy
-    ? new NatsProxy({ target: natsTarget(infra.natsUrl), random: rnd.next, meanConnectionLifeMs: 4000, maxDelayMs: 30 })
-    : undefined;
-  await proxy?.start();
-  const hangar = new HangarProcesses({
-    databaseUrl: db.url,
-    namespace,
-    fleetBootMs: rnd.int(50, 200),
-    extraEnv: { NATS_URL: proxy?.url ?? infra.natsUrl, HANGAR_RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS) },
-  });
-  const store = new ChaosStore(db.url);
-  const notes: string[] = [];
-  /** Killed on purpose and not restarted yet, or being restarted by the watchdog: one owner at a time. */
-  const down = new Set<HangarService>();
-  const restarting = new Set<HangarService>();
-  const restarts: number[] = [];
-  let kills = 0;
-  let watching = true;
-  let watchdog: Promise<void> = Promise.resolve();
-  try {
-    // As a supervisor would: fleet first (it creates its schema), then the rest, each restarted if it dies at boot.
-    await hangar.start([]);
-    await restart(hangar, 'fleet', settings.log);
-    await Promise.all(ALL_SERVICES.filter((s) => s !== 'fleet').map((s) => restart(hangar, s, settings.log)));
-    const fleet = new FleetClient(hangar.fleetUrl);
-    const app = `chaos-${uniqueSuffix()}`;
-    await createApp(hangar, app);
-    const { managedIds, unmanagedIds } = await fleet.seed(app, settings.images.seed, machineCount, 2);
-    const deploy = (image: string) => deployOnce(hangar, store, app, image, maxUnavailable);
-    await deploy(settings.images.first);
+export function chaosRun(infra: ChaosInfra, settings: RunSettings): Promise<RunResult> {
+  return new ChaosRun(infra, settings).run();
+}
 
-    watchdog = (async () => {
-      while (watching) {
-        for (const s of ALL_SERVICES) {
-          if (watching && !down.has(s) && hangar.pid(s) === undefined) {
-            notes.push(`${s} exited by itself`);
-            restarting.add(s);
-            await restart(hangar, s, settings.log).finally(() => restarting.delete(s));
-          }
-        }
-        await sleep(500);
-      }
-    })();
+class ChaosRun {
+  private readonly rnd: Random;
+  private readonly machineCount: number;
+  private readonly maxUnavailable: number;
+  private readonly strategy: ChaosStrategy;
+  private readonly steps: Step[];
+  private readonly namespace = testNamespace('c');
+  private readonly app = `chaos-${uniqueSuffix()}`;
+  private readonly notes: string[] = [];
+  /** Start times of the releaser after each of its kills. */
+  private readonly releaserRestarts: number[] = [];
+  private kills = 0;
 
-    for (const step of steps) {
-      await sleep(rnd.int(100, 1200));
-      const releases = await store.releases(app);
-      if (step !== 'deploy' && releases.length === 2 && releases.every((r) => r.endedAt !== undefined)) break;
-      if (step === 'deploy') await deploy(settings.images.second);
-      else if (step === 'nats') await infra.restartNats(rnd.int(200, 1500)).then(() => notes.push('NATS restarted'));
-      else if (step === 'postgres') await infra.restartPostgres(rnd.int(200, 1500)).then(() => notes.push('Postgres restarted'));
-      else if (step === 'purge') notes.push(`${await purgeFeed(infra.natsUrl, namespace)} messages lost from the feed`);
-      else {
-        const victim = await pickVictim(rnd, hangar, store, namespace);
-        while (restarting.has(victim)) await sleep(100);
-        down.add(victim);
-        await hangar.stopOne(victim, 'SIGKILL');
-        kills += 1;
-        await sleep(rnd.int(100, 1500));
-        const at = await restart(hangar, victim, settings.log);
-        down.delete(victim);
-        if (victim === 'releaser') restarts.push(at);
-        notes.push(`killed ${victim}`);
-      }
-    }
+  constructor(
+    private readonly infra: ChaosInfra,
+    private readonly settings: RunSettings,
+  ) {
+    this.rnd = seededRandom(settings.seed);
+    this.machineCount = this.rnd.int(...settings.machines);
+    this.maxUnavailable = this.rnd.int(2, 4);
+    this.strategy = this.rnd.pick<ChaosStrategy>([['rolling', 3], ['canary', 1], ['bluegreen', 1]]);
+    this.steps = plan(this.rnd, settings, infra.restartable);
+  }
 
-    const releases = await settle(store, app);
-    watching = false;
-    await watchdog;
-    const violations = checkRun({
-      maxUnavailable,
-      managedIds,
-      unmanagedIds,
-      releases,
-      timeline: await fleet.timeline(app),
-      machines: await fleet.machines(app),
+  async run(): Promise<RunResult> {
+    const db = await this.infra.createDatabase();
+    const proxy = this.settings.lossy
+      ? new NatsProxy({ target: natsTarget(this.infra.natsUrl), random: this.rnd.next, meanConnectionLifeMs: 4000, maxDelayMs: 30 })
+      : undefined;
+    await proxy?.start();
+    const hangar = new HangarProcesses({
+      databaseUrl: db.url,
+      namespace: this.namespace,
+      fleetBootMs: this.rnd.int(50, 200),
+      extraEnv: { NATS_URL: proxy?.url ?? this.infra.natsUrl, HANGAR_RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS) },
     });
-    const resumeMs: number[] = [];
-    for (const at of restarts) {
-      const ms = await store.firstDecisionAfter(at);
-      if (ms !== undefined) resumeMs.push(ms);
+    const supervisor = new Supervisor(hangar, this.settings.log);
+    const store = new ChaosStore(db.url);
+    try {
+      await supervisor.startAll();
+      const fleet = new FleetClient(hangar.fleetUrl);
+      await createApp(hangar, this.app);
+      const seeded = await fleet.seed(this.app, this.settings.images.seed, this.machineCount, 2);
+      const deploy = (image: string) => deployOnce(hangar, store, this.app, image, this.strategy, this.maxUnavailable);
+      await deploy(this.settings.images.first);
+      await this.script(hangar, supervisor, store, () => deploy(this.settings.images.second));
+      const releases = await settle(store, this.app);
+      await supervisor.stopWatching();
+      const observation = { strategy: this.strategy, maxUnavailable: this.maxUnavailable, ...seeded, releases };
+      const violations = checkRun({ ...observation, timeline: await fleet.timeline(this.app), machines: await fleet.machines(this.app) });
+      if (violations.messages.length > 0) this.settings.log(hangar.output().split('\n').filter((l) => /warn|error/i.test(l)).slice(-40).join('\n'));
+      if (proxy) this.notes.push(`${proxy.cuts} NATS connections cut`);
+      this.notes.push(...supervisor.notes, `${await store.resumedOperations(this.app)} operations resumed`);
+      return { ...this.counts(releases.length), violations, resumeMs: await this.resumeTimes(store), notes: this.notes };
+    } finally {
+      await supervisor.stop();
+      await proxy?.stop();
+      await store.close().catch(() => undefined);
+      await db.drop().catch(() => undefined);
     }
-    if (proxy) notes.push(`${proxy.cuts} NATS connections cut`);
-    notes.push(`${await store.resumedOperations(app)} operations resumed`);
-    if (violations.messages.length > 0) settings.log(hangar.output().split('\n').filter((l) => /warn|error/i.test(l)).slice(-40).join('\n'));
-    return { seed: settings.seed, kills, releases: releases.length, machines: machineCount, violations, resumeMs, notes };
-  } finally {
-    watching = false;
-    await watchdog.catch(() => undefined);
-    await hangar.stop().catch(() => undefined);
-    await proxy?.stop();
-    await store.close().catch(() => undefined);
-    await db.drop().catch(() => undefined);
+  }
+
+  /** Plays the steps, a random pause before each, until both releases ended. */
+  private async script(hangar: HangarProcesses, supervisor: Supervisor, store: ChaosStore, secondDeploy: () => Promise<void>): Promise<void> {
+    for (const step of this.steps) {
+      await sleep(this.rnd.int(100, 1200));
+      const releases = await store.releases(this.app);
+      if (step !== 'deploy' && releases.length === 2 && releases.every((r) => r.endedAt !== undefined)) return;
+      if (step === 'deploy') {
+        await secondDeploy();
+      } else if (step === 'nats') {
+        await this.infra.restartNats(this.rnd.int(200, 1500));
+        this.notes.push('NATS restarted');
+      } else if (step === 'postgres') {
+        await this.infra.restartPostgres(this.rnd.int(200, 1500));
+        this.notes.push('Postgres restarted');
+      } else if (step === 'purge') {
+        this.notes.push(`${await purgeFeed(this.infra.natsUrl, this.namespace)} messages lost from the feed`);
+      } else {
+        const victim = await pickVictim(this.rnd, hangar, store, this.namespace);
+        const restartedAt = await supervisor.kill(victim, this.rnd.int(100, 1500));
+        this.kills += 1;
+        if (victim === 'releaser') this.releaserRestarts.push(restartedAt);
+        this.notes.push(`killed ${victim}`);
+      }
+    }
+  }
+
+  /** Per releaser restart, the ms to the first event recorded after it (none when nothing was left to decide). */
+  private async resumeTimes(store: ChaosStore): Promise<number[]> {
+    const times: number[] = [];
+    for (const at of this.releaserRestarts) {
+      const ms = await store.firstDecisionAfter(at);
+      if (ms !== undefined) times.push(ms);
+    }
+    return times;
+  }
+
+  private counts(releases: number): Pick<RunResult, 'seed' | 'strategy' | 'kills' | 'releases' | 'machines'> {
+    return { seed: this.settings.seed, strategy: this.strategy, kills: this.kills, releases, machines: this.machineCount };
   }
 }
 
@@ -180,23 +187,6 @@ async function pickVictim(rnd: Random, hangar: HangarProcesses, store: ChaosStor
   return pids.find(([, pid]) => pid === holder)?.[0] ?? 'releaser';
 }
 
-/** Starts a service again as a supervisor would, retrying while it dies at boot (NATS or Postgres away); the start time. */
-async function restart(hangar: HangarProcesses, service: HangarService, log: (line: string) => void): Promise<number> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const at = Date.now();
-    try {
-      await hangar.startOne(service);
-      return at;
-    } catch (error) {
-      log(`  ${service} failed to start (restarting it): ${(error as Error).message.split('\n').slice(0, 12).join('\n    ')}`);
-      await hangar.stopOne(service, 'SIGKILL').catch(() => undefined);
-      if (Date.now() > deadline) throw error;
-      await sleep(500);
-    }
-  }
-}
-
 /** Creates the app, retrying while a lossy bus loses the command or its answer. */
 async function createApp(hangar: HangarProcesses, app: string): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -213,13 +203,13 @@ async function createApp(hangar: HangarProcesses, app: string): Promise<void> {
 }
 
 /** Creates one release, retrying while the gateway or releaser is away, never twice (the store says whether it was made). */
-async function deployOnce(hangar: HangarProcesses, store: ChaosStore, app: string, image: string, maxUnavailable: number): Promise<void> {
+async function deployOnce(hangar: HangarProcesses, store: ChaosStore, app: string, image: string, strategy: ChaosStrategy, maxUnavailable: number): Promise<void> {
   const before = await store.releaseCount(app);
   const configToml = `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${image}"\n\n[checks.alive]\ntype = "tcp"\nport = 8080\ninterval = "1s"\ntimeout = "1s"\n`;
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
-      await gateway(hangar, 'POST', `/v1/apps/${app}/deploys`, { configToml, image, strategy: 'rolling', maxUnavailable, waitTimeout: '60s' });
+      await gateway(hangar, 'POST', `/v1/apps/${app}/deploys`, { configToml, image, strategy, maxUnavailable, waitTimeout: '60s' });
       return;
     } catch (error) {
       if ((await store.releaseCount(app)) > before) return;

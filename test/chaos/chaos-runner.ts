@@ -47,7 +47,7 @@ export async function runChaos(infra: ChaosInfra, options: ChaosOptions): Promis
       const bad = v.lost + v.duplicated + v.overUnavailable + v.stuck > 0;
       if (bad) failedSeeds.push(seed);
       options.log(
-        `run ${i + 1}/${options.runs} seed=${seed}${lossy ? ' lossy' : ''} machines=${result.machines} kills=${result.kills} ` +
+        `run ${i + 1}/${options.runs} seed=${seed} ${result.strategy}${lossy ? ' lossy' : ''} machines=${result.machines} kills=${result.kills} ` +
           `${bad ? 'VIOLATIONS' : 'ok'} ${Math.round((Date.now() - started) / 1000)}s; ${result.notes.join(', ')}`,
       );
       for (const m of v.messages) options.log(`  seed=${seed}: ${m}`);

@@ -113,7 +113,7 @@ describe('lost messages (e2e)', () => {
       observed = await store.releases(app);
     }
     expect(observed.map((r) => r.status)).toEqual(Array.from({ length: releases }, () => 'complete'));
-    const verdict = checkRun({ maxUnavailable: 1, ...seeded, releases: observed, timeline: await fleet.timeline(app), machines: await fleet.machines(app) });
+    const verdict = checkRun({ strategy: 'rolling', maxUnavailable: 1, ...seeded, releases: observed, timeline: await fleet.timeline(app), machines: await fleet.machines(app) });
     expect(verdict.messages).toEqual([]);
   }
 

@@ -100,6 +100,12 @@ export class PostgresEventStore implements EventStore {
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // pg-pool listens for errors only on idle clients: a connection dying while checked out (Postgres
+    // restarting) would be an unhandled 'error' that kills the process. It fails this transaction instead.
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn(wrapClient(client));
@@ -113,6 +119,8 @@ export class PostgresEventStore implements EventStore {
       });
       throw err;
     } finally {
+      // A broken client keeps the listener: it may still report errors after the pool drops it.
+      if (!broken) client.off('error', onError);
       client.release(broken);
     }
   }

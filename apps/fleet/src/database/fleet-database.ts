@@ -82,6 +82,13 @@ export async function openFleetDatabase(url: string, poolSize = 10): Promise<Poo
 /** Runs `fn` in one transaction on one connection; rolls back when it throws. */
 export async function withTransaction<T>(pool: Pool, fn: (tx: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // pg-pool listens for errors only on idle clients: a connection dying while checked out (Postgres
+  // restarting) would be an unhandled 'error' that kills fleet. It fails this transaction instead.
+  let broken: Error | undefined;
+  const onError = (err: Error) => {
+    broken = err;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await fn(client);
@@ -91,6 +98,7 @@ export async function withTransaction<T>(pool: Pool, fn: (tx: PoolClient) => Pro
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    if (!broken) client.off('error', onError);
+    client.release(broken);
   }
 }

@@ -64,8 +64,8 @@ export class ReleaseReconciler implements OnApplicationBootstrap, OnApplicationS
     await this.round;
   }
 
-  /** One pass over every app's running release; exposed for tests. */
-  async reconcileAll(): Promise<void> {
+  /** One pass over every app's running release. */
+  private async reconcileAll(): Promise<void> {
     const previous = this.waiting;
     this.waiting = new Set();
     const chase = (what: string) => {
