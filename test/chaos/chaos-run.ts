@@ -87,7 +87,8 @@ class ChaosRun {
   async run(): Promise<RunResult> {
     const db = await this.infra.createDatabase();
     const proxy = this.settings.lossy
-      ? new NatsProxy({ target: natsTarget(this.infra.natsUrl), random: this.rnd.next, meanConnectionLifeMs: 4000, maxDelayMs: 30 })
+      ? // Randomness of its own: the proxy draws per chunk, which must not shift the script's draws.
+        new NatsProxy({ target: natsTarget(this.infra.natsUrl), random: seededRandom(this.settings.seed ^ 0x5eed).next, meanConnectionLifeMs: 4000, maxDelayMs: 30 })
       : undefined;
     await proxy?.start();
     const hangar = new HangarProcesses({

@@ -7,7 +7,7 @@ export interface ChaosOptions {
   runs: number;
   /** Run i uses seed + i: replay one run with `--runs 1 --seed <its seed>`. */
   seed: number;
-  /** `all`: every run through the lossy NATS proxy; `some`: every third run; `none`. */
+  /** `all`: every run through the lossy NATS proxy; `some`: every third seed; `none`. */
   lossy: 'all' | 'some' | 'none';
   machines: readonly [number, number];
   kills: readonly [number, number];
@@ -37,7 +37,8 @@ export async function runChaos(infra: ChaosInfra, options: ChaosOptions): Promis
   const failedSeeds: number[] = [];
   for (let i = 0; i < options.runs; i++) {
     const seed = options.seed + i;
-    const lossy = options.lossy === 'all' || (options.lossy === 'some' && i % 3 === 2);
+    // From the seed, not the run's index, so that `--runs 1 --seed <seed>` replays the run as it was.
+    const lossy = options.lossy === 'all' || (options.lossy === 'some' && seed % 3 === 2);
     const settings: RunSettings = { seed, lossy, machines: options.machines, kills: options.kills, infraRestarts: options.infraRestarts, images, log: options.log };
     const started = Date.now();
     try {

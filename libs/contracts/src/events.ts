@@ -69,7 +69,10 @@ export interface MachineUpdateRequestedData {
   secretsVersion?: number;
 }
 
-/** `machine-<id>`, written by machine-updater: the operation with `key` succeeded. */
+/**
+ * `machine-<id>` of the machine the request named, or `machine-<key>` for an operation that makes a
+ * machine (create, release command): written by machine-updater, the operation with `key` succeeded.
+ */
 export interface MachineUpdatedData {
   app: string;
   key: string;

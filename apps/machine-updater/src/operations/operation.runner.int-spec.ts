@@ -102,6 +102,35 @@ describe(OperationRunner.name, () => {
     expect(await outcomesOf(id)).toBe(1);
   });
 
+  it('never carries out again an operation that made a machine once its outcome is recorded (a bluegreen green stays uncordoned)', async () => {
+    const key = `${RELEASE}:green:${uniqueSuffix()}`;
+    const request: MachineUpdateRequestedData = {
+      app,
+      key,
+      kind: 'create',
+      releaseId: RELEASE,
+      releaseVersion: 2,
+      processGroup: 'app',
+      region: 'local',
+      config: { image: 'new', metadata: { fly_platform_version: 'v2', fly_release_id: RELEASE } },
+      skipLaunch: false,
+      waitForHealth: true,
+      waitTimeoutMs: 10_000,
+      cordoned: true,
+    };
+    const op: RequestedOperation = { request, requestEventId: '00000000-0000-4000-8000-000000000001', requestedAt: new Date() };
+    const { sut } = process();
+    const first = await sut.run(op, persist);
+    expect(first).toMatchObject({ kind: 'done', outcome: { type: EventTypes.MachineUpdated } });
+    const green = (first as { outcome: { data: { machineId: string } } }).outcome.data.machineId;
+    await api.uncordon(app, green);
+
+    // Its message lost on the way to the releaser, the releaser asks again.
+    expect(await sut.reconcile(op)).toMatchObject({ status: 'done', outcome: { eventId: (first as { outcome: { eventId: string } }).outcome.eventId } });
+    expect((await api.get(app, green)).cordoned).toBe(false);
+    expect((await api.list(app)).filter((m) => m.config.metadata?.hangar_idempotency_key === key)).toHaveLength(1);
+  });
+
   it('hands an operation over the moment its owner dies: the claim ends with the session', async () => {
     const [a, b] = [process(), process()];
     const key = `${RELEASE}:update:handover-${uniqueSuffix()}`;

@@ -124,15 +124,22 @@ export class OperationRunner implements BeforeApplicationShutdown, OnApplication
     if (!result.ok) this.logger.warn(`operation ${req.key} failed: ${result.reason}`);
     await persist(async (tx) => {
       const event = { eventId: outcome.eventId, type: outcome.type, data: { ...outcome.data }, metadata };
-      await this.store.append(streams.machine(result.machineId ?? req.key), [event], { expectedVersion: 'ANY', ...(tx ? { tx } : {}) });
+      // Where this operation's history is read from, so a recorded outcome is always found: for an
+      // operation that makes a machine (create, replace, release command) that is not the new machine's stream.
+      await this.store.append(historyStream(req), [event], { expectedVersion: 'ANY', ...(tx ? { tx } : {}) });
     });
     return { kind: 'done', outcome };
   }
 
   /** The operation's earlier runs, from the stream its events go to (the machine's, or the key's for a create). */
   private async history(req: MachineUpdateRequestedData): Promise<OperationHistory> {
-    return operationHistory(await this.store.readStream(streams.machine(req.machineId ?? req.key)), req.key);
+    return operationHistory(await this.store.readStream(historyStream(req)), req.key);
   }
+}
+
+/** `machine-<id>` of the machine the request names, or `machine-<key>` when it makes one. */
+function historyStream(req: MachineUpdateRequestedData): string {
+  return streams.machine(req.machineId ?? req.key);
 }
 
 /** The outcome event of a finished run; any further facts the executor reported travel in its data. */
