@@ -10,6 +10,8 @@ export interface BuilderConfig {
   insecureRegistries: string[];
   /** `HANGAR_REGISTRY_CREDENTIALS`: JSON `{ "<registry>": { "username", "password" } }`. */
   credentials: Record<string, RegistryCredentials>;
+  /** `HANGAR_REGISTRY_MIRRORS`: JSON `{ "<registry>": "<host[:port]>" }`, e.g. `{"docker.io":"mirror.internal:5000"}`. */
+  mirrors: Record<string, string>;
   /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
   credential: AdminTokenSource;
 }
@@ -23,6 +25,7 @@ export function builderConfig(env: Env = process.env): BuilderConfig {
     namespace: e.namespace,
     insecureRegistries: (env.HANGAR_INSECURE_REGISTRIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     credentials: parseCredentials(env.HANGAR_REGISTRY_CREDENTIALS),
+    mirrors: parseMirrors(env.HANGAR_REGISTRY_MIRRORS),
     credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
   };
 }
@@ -43,4 +46,23 @@ function parseCredentials(raw: string | undefined): Record<string, RegistryCrede
     }
   }
   return parsed as Record<string, RegistryCredentials>;
+}
+
+const HOST_PORT = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
+
+function parseMirrors(raw: string | undefined): Record<string, string> {
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new EnvConfigError('HANGAR_REGISTRY_MIRRORS', 'must be JSON like {"docker.io":"mirror.internal:5000"}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new EnvConfigError('HANGAR_REGISTRY_MIRRORS', 'must be a JSON object of registry to host[:port]');
+  for (const [registry, host] of Object.entries(parsed)) {
+    if (typeof host !== 'string' || !HOST_PORT.test(host)) {
+      throw new EnvConfigError('HANGAR_REGISTRY_MIRRORS', `entry "${registry}" must map to a host[:port] such as mirror.internal:5000`);
+    }
+  }
+  return parsed as Record<string, string>;
 }

@@ -7,8 +7,14 @@ import { RegistryClient } from './image/registry.client';
 import { ImageResolutionConsumer } from './release/image-resolution.consumer';
 import { ReleaseImageService } from './release/release-image.service';
 import { ResolveImageHandler } from './release/resolve-image.handler';
+import { PushesHandler } from './registry/pushes.handler';
+import { PushEvaluationConsumer } from './registry/push-evaluation.consumer';
+import { PushEvaluator } from './registry/push-evaluator.service';
+import { PushRecorder } from './registry/push-recorder.service';
+import { ReceiversHandler } from './registry/receivers.handler';
+import { TriggersHandler } from './registry/triggers.handler';
 
-/** Composition root of builder: resolves release images to digests. */
+/** Composition root of builder: resolves release images to digests; records registry pushes and matches them against triggers. */
 @Module({})
 export class BuilderModule {
   static forRoot(config: BuilderConfig): DynamicModule {
@@ -18,14 +24,17 @@ export class BuilderModule {
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'builder', serviceToken: resolveAdminToken(config.credential).token }) }),
       ],
-      controllers: [ResolveImageHandler],
+      controllers: [ResolveImageHandler, ReceiversHandler, TriggersHandler, PushesHandler],
       providers: [
         {
           provide: ImageResolver,
-          useFactory: () => new ImageResolver(new RegistryClient({ insecureRegistries: config.insecureRegistries }), { credentials: config.credentials }),
+          useFactory: () => new ImageResolver(new RegistryClient({ insecureRegistries: config.insecureRegistries, mirrors: config.mirrors }), { credentials: config.credentials }),
         },
         ReleaseImageService,
         ImageResolutionConsumer,
+        PushRecorder,
+        PushEvaluator,
+        PushEvaluationConsumer,
       ],
     };
   }

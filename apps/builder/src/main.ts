@@ -1,8 +1,4 @@
-import { prepareHangarDatabase, startService } from '@hangar/messaging';
 import { builderConfig } from './builder.config';
-import { BuilderModule } from './builder.module';
+import { startBuilderService } from './builder.bootstrap';
 
-const config = builderConfig();
-void prepareHangarDatabase(config.databaseUrl).then(() =>
-  startService(BuilderModule.forRoot(config), { natsUrl: config.natsUrl, ns: config.namespace, service: 'builder' }),
-);
+void startBuilderService(builderConfig());

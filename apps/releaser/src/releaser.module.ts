@@ -15,6 +15,7 @@ import { RolloutConsumer } from './release/rollout.consumer';
 import { RECONCILE_OPTIONS, ReleaseReconciler } from './release/release.reconciler';
 import { SecretsReleaseConsumer } from './secrets/secrets-release.consumer';
 import { SecretsReleaseReconciler } from './secrets/secrets-release.reconciler';
+import { RegistryReleaseHandler } from './registry/registry-release.handler';
 
 /** Composition root of releaser: the deploy queue, the rollout process manager and their commands. */
 @Module({})
@@ -26,7 +27,7 @@ export class ReleaserModule {
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'releaser', serviceToken: resolveAdminToken(config.credential).token }) }),
       ],
-      controllers: [AppsHandler, ReleasesHandler, ScaleHandler, IpsHandler],
+      controllers: [AppsHandler, ReleasesHandler, ScaleHandler, IpsHandler, RegistryReleaseHandler],
       providers: [DryRun, VolumeCheck, ReleaseProcess, RolloutConsumer, ReleaseReconciler, { provide: RECONCILE_OPTIONS, useValue: { intervalMs: config.reconcileIntervalMs } }, LegacyAppMigration, { provide: IP_POOLS, useValue: config.ipPools }, SecretsReleaseConsumer, SecretsReleaseReconciler],
     };
   }

@@ -55,3 +55,25 @@ export type {
 } from './secrets';
 export { seal, openSealed, isSealedBox, createSealingKeyPair, sealingKeyPairFromSeed, SEALED_BOX_INVALID } from './sealed-box';
 export type { SealedBox, SealingKeyPair } from './sealed-box';
+export { REGISTRY_SOURCES, RegistryEventTypes } from './registry';
+export type {
+  RegistrySource,
+  NormalizedPush,
+  IgnoredDeliveryItem,
+  ReceiverAddedData,
+  ReceiverRemovedData,
+  TagPolicyText,
+  TriggerAddedData,
+  TriggerRemovedData,
+  ImagePushedData,
+  PushEvaluatedData,
+  PushOutcome,
+  RegistryDeliveryIgnoredData,
+  TriggerFiredData,
+  TriggerSkippedData,
+  ReceiverView,
+  TriggerView,
+  TriggerLogEntry,
+  PushLogEntry,
+  RecordedPush,
+} from './registry';

@@ -60,6 +60,14 @@ export const streams = {
   ipPool: (family: 'v4' | 'v6') => `ippool-${family}`,
   /** API token lifecycle (written by gateway): `token-<name>`. */
   token: (name: string) => `token-${name}`,
+  /** Registry webhook receivers (written by builder): `receivers`. */
+  receivers: () => 'receivers',
+  /** Ignored deliveries of one receiver (written by builder): `receiver-<id>`. */
+  receiver: (receiverId: string) => `receiver-${receiverId}`,
+  /** Image trigger definitions of every app (written by builder): `triggers`. */
+  triggers: () => 'triggers',
+  /** What came of each push one trigger followed (written by releaser): `trigger-<id>`. */
+  trigger: (triggerId: string) => `trigger-${triggerId}`,
   /** Periodic commitments to every stream's head hash (tamper evidence, DESIGN G7). */
   auditCheckpoints: () => 'audit-checkpoints',
 } as const;

@@ -1,8 +1,8 @@
 import { commandScope, grants, parseScope } from './scopes';
 
 describe(parseScope.name, () => {
-  it('accepts the four shapes and nothing else', () => {
-    expect(['admin', 'audit:read', 'app:demo:read', 'app:demo-2:deploy'].map(parseScope)).toEqual(['admin', 'audit:read', 'app:demo:read', 'app:demo-2:deploy']);
+  it('accepts the five shapes and nothing else', () => {
+    expect(['admin', 'audit:read', 'registry:push', 'app:demo:read', 'app:demo-2:deploy'].map(parseScope)).toEqual(['admin', 'audit:read', 'registry:push', 'app:demo:read', 'app:demo-2:deploy']);
     expect(['root', 'audit:write', 'app:Demo:read', 'app:demo:write', 'app::read', 'app:a:b:read'].map(parseScope)).toEqual(Array(6).fill(undefined));
   });
 });
@@ -30,5 +30,15 @@ describe(commandScope.name, () => {
     expect(commandScope('create-app', { app: 'x' })).toEqual({ kind: 'admin' });
     expect(commandScope('list-apps', {})).toEqual({ kind: 'admin' });
     expect(commandScope('rotate-key', undefined)).toEqual({ kind: 'admin' });
+  });
+
+  it('record-push needs registry:push (or admin), which grants nothing else; registry-release is admin-only', () => {
+    expect(commandScope('record-push', { host: 'ghcr.io' })).toEqual({ kind: 'registry:push' });
+    expect(grants(['registry:push'], { kind: 'registry:push' })).toBe(true);
+    expect(grants(['admin'], { kind: 'registry:push' })).toBe(true);
+    expect(grants(['app:x:deploy'], { kind: 'registry:push' })).toBe(false);
+    expect(grants(['registry:push'], { kind: 'admin' })).toBe(false);
+    expect(grants(['registry:push'], { kind: 'app', app: 'x', access: 'read' })).toBe(false);
+    expect(commandScope('registry-release', { app: 'x' })).toEqual({ kind: 'admin' });
   });
 });

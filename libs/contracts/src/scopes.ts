@@ -3,14 +3,16 @@ import { APP_NAME_PATTERN } from './names';
 /**
  * API token scopes (DESIGN §7.2 "Access"): `admin` (everything), `audit:read` (audit queries and
  * verification), `app:<name>:read` (an app's state, releases and machines), `app:<name>:deploy`
- * (read, plus deploys, scaling and machine runs of that app).
+ * (read, plus deploys, scaling and machine runs of that app), `registry:push` (report image pushes over
+ * NATS with `record-push`, as a CI system or registry bridge does).
  */
-export type Scope = 'admin' | 'audit:read' | `app:${string}:read` | `app:${string}:deploy`;
+export type Scope = 'admin' | 'audit:read' | 'registry:push' | `app:${string}:read` | `app:${string}:deploy`;
 
 /** What a route or command needs; `app` ones name the app they touch. */
 export type RequiredScope =
   | { kind: 'admin' }
   | { kind: 'audit:read' }
+  | { kind: 'registry:push' }
   | { kind: 'app'; app: string; access: 'read' | 'deploy' }
   /** Any valid token (the result is then filtered by what the token may read). */
   | { kind: 'authenticated' };
@@ -23,9 +25,9 @@ export const TOKEN_NAME_PATTERN = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 const APP_SCOPE = /^app:([^:]+):(read|deploy)$/;
 
-/** Parses one scope string; `undefined` when it is not one of the four shapes (or names an invalid app). */
+/** Parses one scope string; `undefined` when it is not one of the five shapes (or names an invalid app). */
 export function parseScope(raw: string): Scope | undefined {
-  if (raw === 'admin' || raw === 'audit:read') return raw;
+  if (raw === 'admin' || raw === 'audit:read' || raw === 'registry:push') return raw;
   const m = APP_SCOPE.exec(raw);
   if (!m || !APP_NAME_PATTERN.test(m[1]!)) return undefined;
   return raw as Scope;
@@ -41,6 +43,8 @@ export function grants(scopes: readonly string[], required: RequiredScope): bool
       return true;
     case 'audit:read':
       return scopes.includes('audit:read');
+    case 'registry:push':
+      return scopes.includes('registry:push');
     case 'app':
       return scopes.includes(`app:${required.app}:deploy`) || (required.access === 'read' && scopes.includes(`app:${required.app}:read`));
     default: {
@@ -68,10 +72,11 @@ export function describeScope(required: RequiredScope): string {
 }
 
 /**
- * Commands that name an app but are still admin-only: making apps, and `get-values` (secret values;
- * only machine-updater, with the service credential, may have them — DESIGN G5).
+ * Commands that name an app but are still admin-only: making apps, `get-values` (secret values;
+ * only machine-updater, with the service credential, may have them — DESIGN G5) and
+ * `registry-release` (builder's report of a push a trigger followed: only builder matches triggers).
  */
-const ADMIN_COMMANDS = new Set(['create-app', 'get-values']);
+const ADMIN_COMMANDS = new Set(['create-app', 'get-values', 'registry-release']);
 
 /**
  * The scope a NATS command needs (DESIGN §7.3): read commands (`isReadCommand`) about one app need
@@ -79,6 +84,7 @@ const ADMIN_COMMANDS = new Set(['create-app', 'get-values']);
  * (no `app` in the payload, or creating apps) needs `admin`.
  */
 export function commandScope(command: string, payload: unknown): RequiredScope {
+  if (command === 'record-push') return { kind: 'registry:push' };
   const app = typeof payload === 'object' && payload !== null ? (payload as { app?: unknown }).app : undefined;
   if (ADMIN_COMMANDS.has(command) || typeof app !== 'string') return { kind: 'admin' };
   return { kind: 'app', app, access: isReadCommand(command) ? 'read' : 'deploy' };

@@ -25,6 +25,11 @@ export interface RegistryClientOptions {
   readonly insecureRegistries?: readonly string[];
   /** Default deadline for one whole resolve (every request, token fetch included), in ms. Default 15000. */
   readonly timeoutMs?: number;
+  /**
+   * Registries (as written in references: `docker.io`, `quay.io`) whose manifests are read from another
+   * `host[:port]` instead, a pull-through cache or mirror. References and digests keep the original name.
+   */
+  readonly mirrors?: Readonly<Record<string, string>>;
 }
 
 export interface ResolveOptions {
@@ -64,7 +69,7 @@ export class RegistryClient {
     const attempt: Attempt = {
       ref,
       image,
-      baseUrl: `${this.schemeFor(image.host)}://${image.host}`,
+      baseUrl: this.baseUrlFor(image),
       credentials: options.credentials?.[image.registry] ?? options.credentials?.[image.host],
       signal: AbortSignal.timeout(timeoutMs),
       timeoutMs,
@@ -80,6 +85,12 @@ export class RegistryClient {
     // A pinned digest is content-addressed: the registry having it is all there is to verify.
     const digest = image.digest ?? (await this.digestOf(attempt, url, response));
     return { digest, canonicalRef: image.canonical };
+  }
+
+  /** Where the distribution API of `image`'s registry is spoken to: its mirror when one is configured. */
+  private baseUrlFor(image: ImageReference): string {
+    const host = this.options.mirrors?.[image.registry] ?? image.host;
+    return `${this.schemeFor(host)}://${host}`;
   }
 
   private schemeFor(host: string): 'http' | 'https' {

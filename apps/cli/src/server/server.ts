@@ -3,7 +3,7 @@ import { prepareHangarDatabase, startService } from '@hangar/messaging';
 import { startFleet } from '../../../fleet/src/fleet.bootstrap';
 import { fleetConfig } from '../../../fleet/src/fleet.config';
 import { builderConfig } from '../../../builder/src/builder.config';
-import { BuilderModule } from '../../../builder/src/builder.module';
+import { startBuilderService } from '../../../builder/src/builder.bootstrap';
 import { gatewayConfig } from '../../../gateway/src/gateway.config';
 import { startGateway } from '../../../gateway/src/gateway.bootstrap';
 import { machineUpdaterConfig } from '../../../machine-updater/src/machine-updater.config';
@@ -33,7 +33,7 @@ export async function startServer(): Promise<RunningServer> {
   const updater = machineUpdaterConfig();
   const services: INestMicroservice[] = [
     await startService(ReleaserModule.forRoot(releaser), { natsUrl: releaser.natsUrl, ns: releaser.namespace, service: 'releaser' }),
-    await startService(BuilderModule.forRoot(builder), { natsUrl: builder.natsUrl, ns: builder.namespace, service: 'builder' }),
+    await startBuilderService(builder, { prepareDatabase: false }),
     await startService(MachineUpdaterModule.forRoot(updater), { natsUrl: updater.natsUrl, ns: updater.namespace, service: 'machine-updater' }),
     await startSecretsService(secretsConfig(), { prepareDatabase: false }),
   ];

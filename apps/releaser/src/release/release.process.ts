@@ -80,6 +80,14 @@ export class ReleaseProcess {
     );
   }
 
+  /** Cancels a queued release inside `tx` (a newer registry push supersedes it): it leaves the app's queue. */
+  async cancelQueuedIn(tx: Tx, releaseId: string, metadata: EventMetadata): Promise<void> {
+    const release = await this.load(releaseId, tx);
+    if (release.state.status !== 'queued') return;
+    const events = releaseDecider.decide({ type: 'CancelRelease', actor: metadata.actor ?? 'system', now: new Date().toISOString() }, release.state);
+    await this.appendRelease(releaseId, release, events, tx, metadata);
+  }
+
   /** The image is known: list the machines, plan (or run the release command first). */
   async onImageResolved(data: ImageResolvedData, commit: Committer, causationId: string): Promise<void> {
     const image = { ref: data.ref, canonicalRef: data.canonicalRef, digest: data.digest, imageId: data.imageId };

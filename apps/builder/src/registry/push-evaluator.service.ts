@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { HangarError, RegistryEventTypes, streams, type ImagePushedData, type PushEvaluatedData, type PushOutcome, type TriggerFiredData } from '@hangar/contracts';
+import { EVENT_STORE, type EventStore, type Tx } from '@hangar/event-store';
+import { CommandClient } from '@hangar/messaging';
+import { ImageResolver } from '../image/image.resolver';
+import { historyVeto, newerPushOfTag, triggerCandidates, type TriggerCandidate } from './domain/push-evaluation';
+import { foldTriggers } from './domain/triggers';
+import { recorded } from './receivers.handler';
+
+/** Runs the append in the transaction that also marks the consumed message processed. */
+export type EvaluationCommit = (write: (tx: Tx) => Promise<void>) => Promise<void>;
+
+/** What builder asks releaser for one trigger and one push (`registry-release`). */
+export interface RegistryReleaseRequest {
+  triggerId: string;
+  app: string;
+  tagPolicy: string;
+  pushEventId: string;
+  host: string;
+  repository: string;
+  tag: string;
+  /** The digest to deploy: the push's, or the tag's as builder resolved it. */
+  digest?: string;
+  pushedAt: string;
+  source: string;
+  actor: string;
+  /** Builder already knows the push does not deploy: releaser records this reason. */
+  skip?: string;
+}
+
+/**
+ * Matches a recorded push against the image triggers (issue 6) and asks releaser to deploy, or to
+ * record why not, once per (trigger, push); then records `PushEvaluated` in the push's stream.
+ * Pushes without a digest (Docker Hub, Quay) are resolved here, through the registry (or its mirror).
+ */
+@Injectable()
+export class PushEvaluator {
+  private readonly logger = new Logger(PushEvaluator.name);
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly commands: CommandClient,
+    private readonly images: ImageResolver,
+  ) {}
+
+  async evaluate(pushEventId: string, streamId: string, push: ImagePushedData, actor: string, commit: EvaluationCommit): Promise<void> {
+    const stream = (await this.store.readStream(streamId)).map(recorded);
+    if (stream.some((e) => e.type === RegistryEventTypes.PushEvaluated && (e.data as PushEvaluatedData).pushEventId === pushEventId)) return;
+    const triggers = foldTriggers((await this.store.readStream(streams.triggers())).map(recorded));
+    const candidates = triggerCandidates(push, triggers.values(), newerPushOfTag(stream, pushEventId, push));
+    const outcomes: PushOutcome[] = [];
+    for (const candidate of candidates) outcomes.push(await this.settle(candidate, pushEventId, push, actor));
+    const data: PushEvaluatedData = {
+      pushEventId,
+      host: push.host,
+      repository: push.repository,
+      tag: push.tag,
+      outcomes,
+      ...(candidates.length === 0 ? { reason: 'no trigger matches' } : {}),
+    };
+    await commit((tx) => this.store.append(streamId, [{ type: RegistryEventTypes.PushEvaluated, data: { ...data }, metadata: { actor: 'system', causationId: pushEventId } }], { expectedVersion: 'ANY', tx }).then(() => undefined));
+  }
+
+  private async settle(candidate: TriggerCandidate, pushEventId: string, push: ImagePushedData, actor: string): Promise<PushOutcome> {
+    const { trigger } = candidate;
+    const request: RegistryReleaseRequest = {
+      triggerId: trigger.triggerId,
+      app: trigger.app,
+      tagPolicy: trigger.policy.text,
+      pushEventId,
+      host: push.host,
+      repository: push.repository,
+      tag: push.tag,
+      ...(push.digest ? { digest: push.digest } : {}),
+      pushedAt: push.pushedAt,
+      source: push.source,
+      actor,
+    };
+    const veto = candidate.action === 'deploy' ? historyVeto(trigger, push, await this.fired(trigger.triggerId)) : undefined;
+    if (candidate.action === 'skip') {
+      request.skip = candidate.reason;
+    } else if (veto) {
+      request.skip = veto;
+    } else if (!push.digest) {
+      const resolved = await this.resolveDigest(push);
+      if ('digest' in resolved) request.digest = resolved.digest;
+      else request.skip = resolved.reason;
+    }
+    const { outcome } = await this.commands.request<{ outcome: PushOutcome }>('releaser', 'registry-release', request, { timeoutMs: 30_000 });
+    return outcome;
+  }
+
+  /** The pushes the trigger already deployed, oldest first (releaser's `trigger-<id>`). */
+  private async fired(triggerId: string): Promise<TriggerFiredData[]> {
+    const history = await this.store.readStream(streams.trigger(triggerId));
+    return history.filter((e) => e.type === RegistryEventTypes.TriggerFired).map((e) => e.data as unknown as TriggerFiredData);
+  }
+
+  /** The digest the tag names now: the payload had none (Docker Hub, Quay), so ask the registry. */
+  private async resolveDigest(push: ImagePushedData): Promise<{ digest: string } | { reason: string }> {
+    const ref = `${push.host}/${push.repository}:${push.tag}`;
+    try {
+      return { digest: (await this.images.resolve(ref)).digest };
+    } catch (error) {
+      const message = error instanceof HangarError ? error.message : String(error);
+      this.logger.warn(`push of ${ref}: the digest could not be resolved: ${message}`);
+      return { reason: `digest unknown: the push named none and resolving ${ref} failed: ${message}` };
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ErrorCodes, HangarError, RegistryEventTypes, streams, type ImagePushedData, type IgnoredDeliveryItem, type NormalizedPush, type RecordedPush, type RegistrySource } from '@hangar/contracts';
+import { EVENT_STORE, retryOnConflict, type EventStore } from '@hangar/event-store';
+import { normalizePushImage } from './domain/image-name';
+import { dedupeKeyOf, recordedDuplicate } from './domain/push-evaluation';
+import { recorded } from './receivers.handler';
+
+/**
+ * Records pushes as `ImagePushed` in `registry-<host>/<repository>`, whether or not a trigger
+ * follows the image (issue 6), once: a repeated delivery finds the push already recorded and
+ * writes nothing. The evaluation against triggers follows from the event feed.
+ */
+@Injectable()
+export class PushRecorder {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  async record(push: NormalizedPush, opts: { receiverId?: string; actor: string }): Promise<RecordedPush> {
+    const name = normalizePushImage(push.host, push.repository);
+    const pushedAt = new Date(push.pushedAt);
+    if (Number.isNaN(pushedAt.getTime())) {
+      throw new HangarError(ErrorCodes.VALIDATION, `pushedAt '${push.pushedAt}' is not a time`, [{ path: 'pushedAt', message: 'not a time' }]);
+    }
+    const normalized: NormalizedPush = {
+      host: name.host,
+      repository: name.repository,
+      tag: push.tag,
+      ...(push.digest ? { digest: push.digest } : {}),
+      pushedAt: pushedAt.toISOString(),
+      source: push.source,
+      ...(push.deliveryId ? { deliveryId: push.deliveryId } : {}),
+    };
+    const streamId = streams.registry(`${name.host}/${name.repository}`);
+    const summary = { host: name.host, repository: name.repository, tag: push.tag };
+    return retryOnConflict(async () => {
+      const stream = await this.store.readStream(streamId);
+      const duplicate = recordedDuplicate(stream.map(recorded), normalized);
+      if (duplicate) return { status: 'duplicate', pushEventId: duplicate.eventId, ...summary };
+      const data: ImagePushedData = { ...normalized, ...(opts.receiverId ? { receiverId: opts.receiverId } : {}), dedupeKey: dedupeKeyOf(normalized) };
+      const eventId = randomUUID();
+      await this.store.append(streamId, [{ eventId, type: RegistryEventTypes.ImagePushed, data: { ...data }, metadata: { actor: opts.actor } }], { expectedVersion: stream.length });
+      return { status: 'recorded', pushEventId: eventId, ...summary };
+    });
+  }
+
+  /** Authenticated delivery items that are not pushes to deploy from, in `receiver-<id>` with their reasons. */
+  async recordIgnored(receiverId: string, source: RegistrySource, items: readonly IgnoredDeliveryItem[], actor: string): Promise<void> {
+    if (items.length === 0) return;
+    const events = items.map((i) => ({
+      type: RegistryEventTypes.RegistryDeliveryIgnored,
+      data: { receiverId, source, reason: i.reason, ...(i.deliveryId ? { deliveryId: i.deliveryId } : {}) },
+      metadata: { actor },
+    }));
+    await this.store.append(streams.receiver(receiverId), events, { expectedVersion: 'ANY' });
+  }
+}

@@ -1,0 +1,230 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, headers, type NatsConnection } from 'nats';
+import { Client } from 'pg';
+import {
+  HangarProcesses,
+  TEST_NATS_URL,
+  TEST_REGISTRY_HOST,
+  TEST_REGISTRY_URL,
+  buildMinimalImage,
+  createTestDatabase,
+  pushImage,
+  testNamespace,
+  uniqueSuffix,
+  type TestDatabase,
+} from '@hangar/testing';
+
+type Release = { id: string; version: number; status: string; trigger: string; image: string; actor: string };
+type Outcome = { triggerId: string; app: string; result: 'deployed' | 'skipped'; reason?: string; releaseId?: string; version?: number };
+
+/**
+ * Issue 6, items 3 and 4 end to end with the services as processes: pushes reported over NATS
+ * (`<ns>.cmd.builder.record-push`) are recorded once, matched against the app's triggers, deployed
+ * pinned to their digest (resolved through the registry when the push names none), superseded while
+ * queued, and every push that did not deploy says why.
+ */
+describe('registry push triggers over NATS (e2e)', () => {
+  const ns = testNamespace('rt');
+  const app = `trg-${uniqueSuffix()}`;
+  const repo = `acme-${uniqueSuffix()}/web`;
+  const digests: Record<string, string> = {};
+  let db: TestDatabase;
+  let pg: Client;
+  let nc: NatsConnection;
+  let hangar: HangarProcesses;
+  let dir: string;
+  let triggerId: string;
+  let pushSeq = 0;
+
+  async function command<T>(name: string, payload: unknown, token = hangar.adminToken): Promise<T> {
+    const h = headers();
+    h.set('Authorization', `Bearer ${token}`);
+    const msg = await nc.request(`${ns}.cmd.builder.${name}`, Buffer.from(JSON.stringify(payload)), { timeout: 30000, headers: h });
+    return JSON.parse(Buffer.from(msg.data).toString('utf8')) as T;
+  }
+
+  /** A push of `tag` to ghcr.io (the local registry stands in for it through HANGAR_REGISTRY_MIRRORS). */
+  function ghcrPush(tag: string, over: Record<string, unknown> = {}) {
+    pushSeq += 1;
+    return { host: 'ghcr.io', repository: repo.toUpperCase(), tag, digest: digests[tag], pushedAt: new Date(Date.UTC(2026, 10, 26, 9, 0, pushSeq)).toISOString(), source: 'ci', deliveryId: `d-${pushSeq}`, ...over };
+  }
+
+  async function record(push: unknown): Promise<{ push: { status: string; pushEventId: string } }> {
+    const reply = await command<{ push: { status: string; pushEventId: string }; error?: unknown }>('record-push', push);
+    expect(reply.error).toBeUndefined();
+    return reply;
+  }
+
+  /** What came of a recorded push, once builder evaluated it. */
+  async function evaluated(pushEventId: string): Promise<{ outcomes: Outcome[]; reason?: string }> {
+    return waitFor(`evaluation of push ${pushEventId}`, async () => {
+      const { rows } = await pg.query<{ data: { outcomes: Outcome[]; reason?: string } }>(`SELECT data FROM events WHERE type = 'PushEvaluated' AND data->>'pushEventId' = $1`, [pushEventId]);
+      return rows[0]?.data;
+    });
+  }
+
+  async function releases(): Promise<Release[]> {
+    const r = await hangar.cli(['releases', '--json', '-a', app]);
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout).releases;
+  }
+
+  async function settled(version: number): Promise<Release> {
+    return waitFor(`release v${version} to finish`, async () => (await releases()).find((r) => r.version === version && ['complete', 'failed', 'cancelled'].includes(r.status)), 90000);
+  }
+
+  async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${hangar.output()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async function eventCount(): Promise<number> {
+    const { rows } = await pg.query<{ n: string }>('SELECT count(*) AS n FROM events');
+    return Number(rows[0]!.n);
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase('hangar_triggers_e2e');
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    nc = await connect({ servers: TEST_NATS_URL });
+    for (const tag of ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '2.0.0', 'latest']) {
+      digests[tag] = await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage({ labels: { tag } }));
+    }
+    hangar = new HangarProcesses({
+      databaseUrl: db.url,
+      namespace: ns,
+      fleetBootMs: 50,
+      extraEnv: { HANGAR_REGISTRY_MIRRORS: JSON.stringify({ 'ghcr.io': TEST_REGISTRY_HOST, 'docker.io': TEST_REGISTRY_HOST }) },
+    });
+    await hangar.start();
+    dir = mkdtempSync(join(tmpdir(), 'hangar-triggers-'));
+    writeFileSync(join(dir, 'fly.toml'), `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${TEST_REGISTRY_HOST}/${repo}:1.0.0"\n\n[deploy]\nstrategy = "rolling"\n`);
+    expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);
+    expect((await hangar.cli(['deploy'], { cwd: dir })).code).toBe(0);
+    expect((await hangar.cli(['scale', 'count', '2', '-a', app])).code).toBe(0);
+    const added = await command<{ trigger: { id: string; image: string; tagPolicy: string } }>('add-trigger', { app, image: `ghcr.io/${repo}`, tagPolicy: 'semver:^1' });
+    expect(added.trigger).toMatchObject({ image: `ghcr.io/${repo}`, tagPolicy: 'semver:^1' });
+    triggerId = added.trigger.id;
+  }, 180000);
+
+  afterAll(async () => {
+    await nc?.drain();
+    await pg?.end();
+    await hangar?.stop();
+    await db?.drop();
+  });
+
+  it('a push the trigger follows becomes a registry release pinned to the digest, and the machines end on it', async () => {
+    const { push } = await record(ghcrPush('1.1.0'));
+    expect(push.status).toBe('recorded');
+    const { outcomes } = await evaluated(push.pushEventId);
+    expect(outcomes).toEqual([{ triggerId, app, result: 'deployed', releaseId: expect.any(String), version: 2 }]);
+    const release = await settled(2);
+    expect(release).toMatchObject({ status: 'complete', trigger: 'registry', image: expect.stringContaining(digests['1.1.0']!) });
+    const status = JSON.parse((await hangar.cli(['status', '--json', '-a', app])).stdout) as { machines: { managed: boolean; releaseVersion: number; image: string }[] };
+    const managed = status.machines.filter((m) => m.managed);
+    expect(managed).toHaveLength(2);
+    expect(managed.every((m) => m.releaseVersion === 2 && m.image.includes(digests['1.1.0']!))).toBe(true);
+  });
+
+  it('a repeated delivery is recorded once and changes nothing', async () => {
+    const before = await eventCount();
+    pushSeq -= 1; // the same delivery again
+    const again = await record(ghcrPush('1.1.0'));
+    expect(again.push.status).toBe('duplicate');
+    // The same tag and digest under another delivery id (a replica's own delivery) is the same push too.
+    const replica = await record(ghcrPush('1.1.0', { deliveryId: 'replica-1' }));
+    expect(replica.push.status).toBe('duplicate');
+    expect(await eventCount()).toBe(before);
+  });
+
+  it('pushes that do not deploy say why: policy, older version, same digest, another host, no trigger', async () => {
+    const rejected = await evaluated((await record(ghcrPush('2.0.0'))).push.pushEventId);
+    expect(rejected.outcomes).toEqual([{ triggerId, app, result: 'skipped', reason: 'tag policy semver:^1 rejects 2.0.0' }]);
+    const older = await evaluated((await record(ghcrPush('1.0.0'))).push.pushEventId);
+    expect(older.outcomes[0]).toMatchObject({ result: 'skipped', reason: expect.stringContaining('1.0.0 is not newer than 1.1.0') });
+    const otherHost = await evaluated((await record({ ...ghcrPush('1.2.0'), host: 'quay.io' })).push.pushEventId);
+    expect(otherHost.outcomes[0]).toMatchObject({ result: 'skipped', reason: `no trigger matches: pushed to quay.io/${repo}, this trigger follows ghcr.io/${repo}` });
+    const unrelated = await evaluated((await record({ ...ghcrPush('1.2.0'), repository: 'someone/else' })).push.pushEventId);
+    expect(unrelated).toMatchObject({ outcomes: [], reason: 'no trigger matches' });
+
+    const log = await command<{ entries: { tag: string; result: string; reason?: string; version?: number }[] }>('list-trigger-log', { app });
+    expect(log.entries.map((e) => [e.tag, e.result])).toEqual([
+      ['1.2.0', 'skipped'],
+      ['1.0.0', 'skipped'],
+      ['2.0.0', 'skipped'],
+      ['1.1.0', 'deployed'],
+    ]);
+    expect((await releases()).map((r) => r.version)).toEqual([2, 1]);
+  });
+
+  it('a newer push supersedes the queued release of an older one; the running one finishes', async () => {
+    await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ match: { app }, effect: 'slow-start', delayMs: 2500, times: 2 }) });
+    const first = await evaluated((await record(ghcrPush('1.2.0'))).push.pushEventId);
+    expect(first.outcomes[0]).toMatchObject({ result: 'deployed', version: 3 });
+    const second = await evaluated((await record(ghcrPush('1.3.0'))).push.pushEventId);
+    expect(second.outcomes[0]).toMatchObject({ result: 'deployed', version: 4 });
+    const third = await evaluated((await record(ghcrPush('1.4.0'))).push.pushEventId);
+    expect(third.outcomes[0]).toMatchObject({ result: 'deployed', version: 5 });
+    expect((await settled(4)).status).toBe('cancelled');
+    expect((await settled(3)).status).toBe('complete');
+    expect((await settled(5)).status).toBe('complete');
+    const log = await command<{ entries: { tag: string; reason?: string }[] }>('list-trigger-log', { app });
+    expect(log.entries[0]).toMatchObject({ tag: '1.4.0', reason: 'superseded the queued v4' });
+  });
+
+  it('a push without a digest (Docker Hub, Quay) is deployed at the digest the registry resolves for its tag; an older delivery arriving late does not deploy', async () => {
+    const hub = await command<{ trigger: { id: string } }>('add-trigger', { app, image: `docker.io/${repo}`, tagPolicy: 'exact:latest' });
+    const late = new Date(Date.UTC(2026, 10, 26, 12)).toISOString();
+    const { push } = await record({ host: 'docker.io', repository: repo, tag: 'latest', pushedAt: late, source: 'dockerhub' });
+    const { outcomes } = await evaluated(push.pushEventId);
+    expect(outcomes).toEqual([
+      { triggerId, app, result: 'skipped', reason: `no trigger matches: pushed to docker.io/${repo}, this trigger follows ghcr.io/${repo}` },
+      { triggerId: hub.trigger.id, app, result: 'deployed', releaseId: expect.any(String), version: 6 },
+    ]);
+    expect(await settled(6)).toMatchObject({ status: 'complete', image: expect.stringContaining(`:latest@${digests.latest}`) });
+
+    const earlier = new Date(Date.UTC(2026, 10, 26, 11)).toISOString();
+    const outOfOrder = await evaluated((await record({ host: 'docker.io', repository: repo, tag: 'latest', pushedAt: earlier, source: 'dockerhub' })).push.pushEventId);
+    expect(outOfOrder.outcomes[1]).toMatchObject({ triggerId: hub.trigger.id, result: 'skipped', reason: expect.stringMatching(/^out of order: a newer push of latest/) });
+    expect((await releases())[0]!.version).toBe(6);
+  });
+
+  it('bad pushes are refused naming the field and record nothing; record-push needs registry:push', async () => {
+    const before = await eventCount();
+    const bad = await command<{ error: { code: string; message: string } }>('record-push', { ...ghcrPush('1.5.0'), digest: 'sha256:nothex' });
+    expect(bad.error.code).toBe('REQUEST.INVALID');
+    expect(bad.error.message).toContain('digest');
+    const noTime = await command<{ error: { message: string } }>('record-push', { ...ghcrPush('1.5.0'), pushedAt: 'yesterday' });
+    expect(noTime.error.message).toContain('pushedAt');
+    const badRepo = await command<{ error: { message: string } }>('record-push', { ...ghcrPush('1.5.0'), repository: 'a//b' });
+    expect(badRepo.error.message).toContain('repository');
+    expect(await eventCount()).toBe(before);
+
+    const token = async (name: string, scope: string) => {
+      const r = await hangar.cli(['tokens', 'create', name, '--scope', scope, '--json']);
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout).secret as string;
+    };
+    const deployer = await token('deployer', `app:${app}:deploy`);
+    const ci = await token('ci-bridge', 'registry:push');
+    const refused = await command<{ error: { code: string } }>('record-push', ghcrPush('1.5.0'), deployer);
+    expect(refused.error.code).toBe('AUTH.FORBIDDEN');
+    const accepted = await command<{ push: { status: string; pushEventId: string } }>('record-push', ghcrPush('1.5.0', { digest: digests.latest }), ci);
+    expect(accepted.push.status).toBe('recorded');
+    const { rows } = await pg.query(`SELECT metadata->>'actor' AS actor FROM events WHERE event_id = $1`, [accepted.push.pushEventId]);
+    expect(rows[0].actor).toBe('ci-bridge');
+    // The digest the app is on already: no release.
+    expect((await evaluated(accepted.push.pushEventId)).outcomes[0]).toMatchObject({ triggerId, result: 'skipped', reason: 'digest already deployed (v6)' });
+    const cantAdd = await command<{ error: { code: string } }>('add-trigger', { app, image: `ghcr.io/${repo}`, tagPolicy: 'glob:*' }, ci);
+    expect(cantAdd.error.code).toBe('AUTH.FORBIDDEN');
+  });
+});
