@@ -1,4 +1,4 @@
-import { connect, type NatsConnection } from 'nats';
+import { connect, headers, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { eventsStreamName } from '@hangar/contracts';
 import { HangarProcesses, TEST_NATS_URL, TEST_REGISTRY_HOST, TEST_REGISTRY_URL, buildMinimalImage, createTestDatabase, pushImage, testNamespace, uniqueSuffix, type TestDatabase } from '@hangar/testing';
@@ -24,6 +24,7 @@ describe('lost messages (e2e)', () => {
   let nc: NatsConnection;
   let pg: Client;
   let seeded: { managedIds: string[]; unmanagedIds: string[] };
+  const digests: string[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase('hangar_lost');
@@ -35,8 +36,8 @@ describe('lost messages (e2e)', () => {
     pg = new Client({ connectionString: db.url });
     await pg.connect();
     const repo = `lost-${uniqueSuffix()}`;
-    for (const tag of ['seed', 'a', 'b', 'c']) {
-      await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage());
+    for (const tag of ['seed', 'a', 'b', 'c', 'd']) {
+      digests.push(await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage()));
       images.push(`${TEST_REGISTRY_HOST}/${repo}:${tag}`);
     }
     await api('POST', '/v1/apps', { name: app });
@@ -91,13 +92,13 @@ describe('lost messages (e2e)', () => {
     }
   }
 
-  /** Waits until the feed holds a message of `type` for the app, then throws the whole feed away. */
-  async function loseFeedOnce(type: string): Promise<void> {
+  /** Waits until the feed holds a message of `type` for the app (`_`: of no app), then throws the whole feed away. */
+  async function loseFeedOnce(type: string, subjectApp = app): Promise<void> {
     const jsm = await nc.jetstreamManager();
     const stream = eventsStreamName(namespace);
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const found = await jsm.streams.getMessage(stream, { last_by_subj: `${namespace}.events.${app}.${type}` }).then(() => true, () => false);
+      const found = await jsm.streams.getMessage(stream, { last_by_subj: `${namespace}.events.${subjectApp}.${type}` }).then(() => true, () => false);
       if (found) break;
       if (Date.now() > deadline) throw new Error(`no ${type} reached the feed`);
       await sleep(50);
@@ -144,4 +145,36 @@ describe('lost messages (e2e)', () => {
     await hangar.startOne('releaser');
     await expectExactRollouts(3);
   });
+
+  it('evaluates a push whose ImagePushed was lost, and deploys it exactly once', async () => {
+    const image = images[4]!.slice(0, images[4]!.lastIndexOf(':'));
+    const repository = image.slice(TEST_REGISTRY_HOST.length + 1);
+    await command('add-trigger', { app, image, tagPolicy: 'exact:d' });
+    // Builder will not get to evaluate it: releaser is down, then builder dies and the feed is lost.
+    await hangar.stopOne('releaser', 'SIGKILL');
+    const reply = await command<{ push: { status: string } }>('record-push', { host: TEST_REGISTRY_HOST, repository, tag: 'd', digest: digests[4], pushedAt: new Date().toISOString(), source: 'ci' });
+    expect(reply.push.status).toBe('recorded');
+    await loseFeedOnce('ImagePushed', '_');
+    await hangar.stopOne('builder', 'SIGKILL');
+    await hangar.startOne('releaser');
+    await hangar.startOne('builder');
+    const deadline = Date.now() + 30_000;
+    while ((await store.releases(app)).length < 4) {
+      if (Date.now() > deadline) throw new Error(`the lost push was never evaluated\n${hangar.output('builder')}`);
+      await sleep(100);
+    }
+    await expectExactRollouts(4);
+    const { rows } = await pg.query(`SELECT data->>'trigger' AS trigger, data->>'imageRef' AS image FROM events WHERE type = 'ReleaseQueued' AND data->>'app' = $1 ORDER BY global_position`, [app]);
+    expect(rows.map((r) => r.trigger)).toEqual(['api', 'api', 'api', 'registry']);
+    expect(rows[3].image).toContain(digests[4]);
+  });
+
+  async function command<T>(name: string, payload: unknown): Promise<T> {
+    const h = headers();
+    h.set('Authorization', `Bearer ${hangar.adminToken}`);
+    const msg = await nc.request(`${namespace}.cmd.builder.${name}`, Buffer.from(JSON.stringify(payload)), { timeout: 30_000, headers: h });
+    const reply = JSON.parse(Buffer.from(msg.data).toString('utf8')) as T & { error?: unknown };
+    if (reply.error) throw new Error(`${name}: ${JSON.stringify(reply.error)}`);
+    return reply;
+  }
 });

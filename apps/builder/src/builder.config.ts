@@ -12,6 +12,8 @@ export interface BuilderConfig {
   credentials: Record<string, RegistryCredentials>;
   /** `HANGAR_REGISTRY_MIRRORS`: JSON `{ "<registry>": "<host[:port]>" }`, e.g. `{"docker.io":"mirror.internal:5000"}`. */
   mirrors: Record<string, string>;
+  /** `HANGAR_RECONCILE_INTERVAL_MS` (default 10 000): how often recorded pushes are checked for a lost evaluation. */
+  reconcileIntervalMs: number;
   /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
   credential: AdminTokenSource;
 }
@@ -26,6 +28,7 @@ export function builderConfig(env: Env = process.env): BuilderConfig {
     insecureRegistries: (env.HANGAR_INSECURE_REGISTRIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     credentials: parseCredentials(env.HANGAR_REGISTRY_CREDENTIALS),
     mirrors: parseMirrors(env.HANGAR_REGISTRY_MIRRORS),
+    reconcileIntervalMs: reconcileInterval(env.HANGAR_RECONCILE_INTERVAL_MS),
     credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
   };
 }
@@ -65,4 +68,13 @@ function parseMirrors(raw: string | undefined): Record<string, string> {
     }
   }
   return parsed as Record<string, string>;
+}
+
+function reconcileInterval(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 10_000;
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 100 || ms > 3_600_000) {
+    throw new EnvConfigError('HANGAR_RECONCILE_INTERVAL_MS', `must be an integer from 100 to 3600000 (ms); got "${raw}"`);
+  }
+  return ms;
 }

@@ -10,6 +10,7 @@ import { ResolveImageHandler } from './release/resolve-image.handler';
 import { PushesHandler } from './registry/pushes.handler';
 import { PushEvaluationConsumer } from './registry/push-evaluation.consumer';
 import { PushEvaluator } from './registry/push-evaluator.service';
+import { PUSH_RECONCILE_OPTIONS, PushReconciler } from './registry/push.reconciler';
 import { PushRecorder } from './registry/push-recorder.service';
 import { ReceiversHandler } from './registry/receivers.handler';
 import { TriggersHandler } from './registry/triggers.handler';
@@ -35,6 +36,8 @@ export class BuilderModule {
         PushRecorder,
         PushEvaluator,
         PushEvaluationConsumer,
+        PushReconciler,
+        { provide: PUSH_RECONCILE_OPTIONS, useValue: { intervalMs: config.reconcileIntervalMs } },
       ],
     };
   }

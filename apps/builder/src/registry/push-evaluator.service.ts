@@ -58,7 +58,10 @@ export class PushEvaluator {
       outcomes,
       ...(candidates.length === 0 ? { reason: 'no trigger matches' } : {}),
     };
-    await commit((tx) => this.store.append(streamId, [{ type: RegistryEventTypes.PushEvaluated, data: { ...data }, metadata: { actor: 'system', causationId: pushEventId } }], { expectedVersion: 'ANY', tx }).then(() => undefined));
+    // At the version read above: a concurrent evaluation of the same push (consumer and reconciler)
+    // conflicts here, and its retry finds this one's `PushEvaluated`.
+    const metadata = { actor: 'system', causationId: pushEventId };
+    await commit((tx) => this.store.append(streamId, [{ type: RegistryEventTypes.PushEvaluated, data: { ...data }, metadata }], { expectedVersion: stream.length, tx }).then(() => undefined));
   }
 
   private async settle(candidate: TriggerCandidate, pushEventId: string, push: ImagePushedData, actor: string): Promise<PushOutcome> {
