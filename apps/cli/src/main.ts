@@ -15,6 +15,8 @@ import { registerServer } from './commands/server.command';
 import { registerStatus } from './commands/status.command';
 import { registerIps } from './commands/ips.command';
 import { registerVolumes } from './commands/volumes.command';
+import { registerReceivers } from './commands/receivers.command';
+import { registerTriggers } from './commands/triggers.command';
 
 async function main(argv: string[]): Promise<number> {
   const ctx = defaultContext();
@@ -22,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
     .description('Hangar: event-sourced releases for apps on machines')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const register of [registerApps, registerDeploy, registerReleases, registerStatus, registerMachine, registerVolumes, registerIps, registerSecrets, registerScale, registerConfig, registerAudit, registerTokens, registerServer]) {
+  for (const register of [registerApps, registerDeploy, registerReleases, registerStatus, registerMachine, registerVolumes, registerIps, registerSecrets, registerScale, registerConfig, registerAudit, registerTokens, registerReceivers, registerTriggers, registerServer]) {
     register(program, ctx);
   }
   try {

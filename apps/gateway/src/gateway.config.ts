@@ -1,4 +1,4 @@
-import { readServiceEnv, type Env } from '@hangar/contracts';
+import { EnvConfigError, readServiceEnv, type Env } from '@hangar/contracts';
 
 export interface GatewayConfig {
   databaseUrl: string;
@@ -10,11 +10,17 @@ export interface GatewayConfig {
   adminToken?: string;
   stateDir: string;
   production: boolean;
+  /**
+   * `HANGAR_PUBLIC_URL`: the base URL registries reach this gateway at (receiver URLs are built on it),
+   * without a trailing slash. Unset: the address the gateway listens on, known once it listens.
+   */
+  publicUrl?: string;
 }
 
 /** The only reader of the environment in gateway (DESIGN §7.4). */
 export function gatewayConfig(env: Env = process.env): GatewayConfig {
   const e = readServiceEnv(env);
+  const publicUrl = parsePublicUrl(env.HANGAR_PUBLIC_URL);
   return {
     databaseUrl: e.databaseUrl,
     natsUrl: e.natsUrl,
@@ -24,5 +30,22 @@ export function gatewayConfig(env: Env = process.env): GatewayConfig {
     ...(e.adminToken ? { adminToken: e.adminToken } : {}),
     stateDir: e.stateDir,
     production: e.production,
+    ...(publicUrl ? { publicUrl } : {}),
   };
+}
+
+/** An http(s) base URL, perhaps with a path (behind a reverse proxy), never with a query or fragment. */
+function parsePublicUrl(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const fail = (why: string) => new EnvConfigError('HANGAR_PUBLIC_URL', `${why}; got "${raw}"`);
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw fail('must be an http or https URL such as https://hangar.example.com');
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw fail('must use http or https');
+  if (parsed.search || parsed.hash || raw.includes('?') || raw.includes('#')) throw fail('must not have a query or fragment');
+  if (parsed.username || parsed.password) throw fail('must not carry credentials');
+  return `${parsed.origin}${parsed.pathname}`.replace(/\/+$/, '');
 }

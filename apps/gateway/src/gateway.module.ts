@@ -18,6 +18,11 @@ import { IpsController } from './ips/ips.controller';
 import { VolumesController } from './volumes/volumes.controller';
 import { ReleasesController } from './releases/releases.controller';
 import { SecretsController } from './secrets/secrets.controller';
+import { ReceiversController } from './webhooks/receivers.controller';
+import { WebhookController } from './webhooks/webhook.controller';
+import { WebhookIngress } from './webhooks/webhook-ingress.service';
+import { PublicUrl } from './webhooks/public-url';
+import { TriggersController } from './triggers/triggers.controller';
 
 /** Composition root of the HTTP gateway: turns requests into NATS commands; reads the store for queries. */
 @Module({})
@@ -29,13 +34,29 @@ export class GatewayModule {
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, poolSize: 5 }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'gateway', serviceToken: adminToken }) }),
       ],
-      controllers: [HealthController, AppsController, ReleasesController, MachinesController, MachineActionsController, VolumesController, IpsController, SecretsController, AuditController, TokensController],
+      controllers: [
+        HealthController,
+        AppsController,
+        ReleasesController,
+        MachinesController,
+        MachineActionsController,
+        VolumesController,
+        IpsController,
+        SecretsController,
+        AuditController,
+        TokensController,
+        ReceiversController,
+        TriggersController,
+        WebhookController,
+      ],
       providers: [
         { provide: ADMIN_TOKEN, useValue: adminToken },
         { provide: ApiTokenStore, inject: [PG_POOL], useFactory: (pool: Pool) => new ApiTokenStore(pool) },
         { provide: CredentialVerifier, inject: [ApiTokenStore], useFactory: (tokens: ApiTokenStore) => new CredentialVerifier(adminToken, tokens) },
         TokenLifecycle,
         FleetHistory,
+        { provide: PublicUrl, useValue: new PublicUrl(config.publicUrl) },
+        WebhookIngress,
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],

@@ -76,4 +76,5 @@ export type {
   TriggerLogEntry,
   PushLogEntry,
   RecordedPush,
+  RegistryReleaseRequest,
 } from './registry';

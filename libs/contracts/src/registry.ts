@@ -138,6 +138,25 @@ export const RegistryEventTypes = {
   TriggerSkipped: 'TriggerSkipped',
 } as const;
 
+/** What builder asks releaser for one trigger and one push (`registry-release`). */
+/** `<ns>.cmd.releaser.registry-release` (admin; builder only). */
+export interface RegistryReleaseRequest {
+  triggerId: string;
+  app: string;
+  tagPolicy: string;
+  pushEventId: string;
+  host: string;
+  repository: string;
+  tag: string;
+  /** The digest to deploy: the push's, or the tag's as builder resolved it. */
+  digest?: string;
+  pushedAt: string;
+  source: string;
+  actor: string;
+  /** Builder already knows the push does not deploy: releaser records this reason. */
+  skip?: string;
+}
+
 /** A receiver as listed (never with its secret). */
 export interface ReceiverView {
   id: string;

@@ -5,3 +5,15 @@ export type { OciBlob, OciImage, MinimalImageOptions } from './oci-image';
 export { pushImage, deleteImage, TEST_REGISTRY_URL, TEST_REGISTRY_HOST } from './oci-push';
 export { HangarProcesses, ALL_SERVICES, freePort, runCli } from './hangar-processes';
 export type { HangarService, HangarProcessesOptions, CliResult } from './hangar-processes';
+export { startRegistryProcess, DOCKER_REGISTRY_BIN } from './registry-process';
+export type { RegistryProcess, RegistryProcessOptions, RegistryNotificationsOptions } from './registry-process';
+export { registryWebhook, signDelivery, fixtureDigest, fixtureDelivery } from './registry-webhooks';
+export type {
+  WebhookFixture,
+  PushFixtureOptions,
+  DigestPushFixtureOptions,
+  MultiArchFixtureOptions,
+  RegistryWebhookOptions,
+  RegistryWebhookFixtures,
+  SignOptions,
+} from './registry-webhooks';

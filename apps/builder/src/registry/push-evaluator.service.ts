@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { HangarError, RegistryEventTypes, streams, type ImagePushedData, type PushEvaluatedData, type PushOutcome, type TriggerFiredData } from '@hangar/contracts';
+import { HangarError, RegistryEventTypes, streams, type ImagePushedData, type PushEvaluatedData, type PushOutcome, type RegistryReleaseRequest, type TriggerFiredData } from '@hangar/contracts';
 import { EVENT_STORE, type EventStore, type Tx } from '@hangar/event-store';
 import { CommandClient } from '@hangar/messaging';
 import { ImageResolver } from '../image/image.resolver';
@@ -9,24 +9,6 @@ import { recorded } from './receivers.handler';
 
 /** Runs the append in the transaction that also marks the consumed message processed. */
 export type EvaluationCommit = (write: (tx: Tx) => Promise<void>) => Promise<void>;
-
-/** What builder asks releaser for one trigger and one push (`registry-release`). */
-export interface RegistryReleaseRequest {
-  triggerId: string;
-  app: string;
-  tagPolicy: string;
-  pushEventId: string;
-  host: string;
-  repository: string;
-  tag: string;
-  /** The digest to deploy: the push's, or the tag's as builder resolved it. */
-  digest?: string;
-  pushedAt: string;
-  source: string;
-  actor: string;
-  /** Builder already knows the push does not deploy: releaser records this reason. */
-  skip?: string;
-}
 
 /**
  * Matches a recorded push against the image triggers (issue 6) and asks releaser to deploy, or to

@@ -48,6 +48,15 @@ const PINNED: Record<string, RouteScope | 'public'> = {
   'POST /v1/tokens': 'admin',
   'GET /v1/tokens': 'admin',
   'DELETE /v1/tokens/:name': 'admin',
+  'POST /v1/receivers': 'admin',
+  'GET /v1/receivers': 'admin',
+  'DELETE /v1/receivers/:id': 'admin',
+  'GET /v1/pushes': 'admin',
+  'POST /v1/apps/:app/triggers': 'app:deploy',
+  'GET /v1/apps/:app/triggers': 'app:read',
+  'DELETE /v1/apps/:app/triggers/:id': 'app:deploy',
+  'GET /v1/apps/:app/triggers/log': 'app:read',
+  'POST /v1/webhooks/registry/:receiver': 'public',
 };
 
 const PARAMS: Record<string, string> = { app: 'x', version: 'v1', id: '0123456789abcd', address: '192.0.2.1', name: 'nobody', receiver: 'r' };

@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { ErrorCodes, HangarError } from '@hangar/contracts';
+import { WebhookErrorCodes } from '../webhooks/webhook-errors';
 
 /** The one place errors become HTTP: `{ error: { code, message, details } }` with the right status. */
 @Catch()
@@ -14,7 +15,10 @@ export class HttpErrorFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof HangarError) {
-      res.status(statusFor(exception.code)).json(exception.toBody());
+      const status = statusFor(exception.code);
+      // The request body was not read to its end: the connection cannot be reused.
+      if (status === 413) res.setHeader('Connection', 'close');
+      res.status(status).json(exception.toBody());
       return;
     }
     if (exception instanceof HttpException) {
@@ -30,12 +34,14 @@ export class HttpErrorFilter implements ExceptionFilter {
 
 /** Maps a stable error code to its HTTP status. */
 export function statusFor(code: string): number {
-  if (code === ErrorCodes.UNAUTHORIZED) return 401;
+  if (code === ErrorCodes.UNAUTHORIZED || code === WebhookErrorCodes.UNAUTHORIZED) return 401;
+  if (code === WebhookErrorCodes.TOO_LARGE) return 413;
+  if (code === WebhookErrorCodes.INVALID_PAYLOAD || code === WebhookErrorCodes.INCOMPLETE_BODY) return 400;
   if (code === ErrorCodes.FORBIDDEN) return 403;
   if (code.endsWith('NOT_FOUND')) return 404;
   if (code === ErrorCodes.APP_EXISTS || code.endsWith('CONFLICT')) return 409;
   if (code.startsWith('TRANSPORT.')) return 503;
   if (code === ErrorCodes.INTERNAL) return 500;
-  if (code.startsWith('REQUEST.') || code.startsWith('CONFIG.') || code.startsWith('RELEASE.') || code.startsWith('IMAGE.')) return 400;
+  if (code.startsWith('REQUEST.') || code.startsWith('CONFIG.') || code.startsWith('RELEASE.') || code.startsWith('IMAGE.') || code.startsWith('REGISTRY.')) return 400;
   return 422;
 }

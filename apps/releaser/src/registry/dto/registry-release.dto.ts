@@ -1,8 +1,8 @@
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { APP_NAME_PATTERN } from '@hangar/contracts';
+import { APP_NAME_PATTERN, type RegistryReleaseRequest } from '@hangar/contracts';
 
 /** `registry-release` (admin; builder only): a push one trigger followed, to deploy or to record as skipped. */
-export class RegistryReleaseDto {
+export class RegistryReleaseDto implements RegistryReleaseRequest {
   @IsString()
   @Matches(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'triggerId must be a trigger id' })
   triggerId!: string;

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import { HangarError, type IgnoredDeliveryItem, type NormalizedPush, type RecordedPush, type RegistrySource } from '@hangar/contracts';
+import { CommandClient } from '@hangar/messaging';
+import { decideDelivery } from './domain/delivery-decision';
+import { dialectFor } from './domain/dialects';
+import { checkDeclaredLength } from './raw-body';
+import { receiverNotFound, WebhookErrorCodes } from './webhook-errors';
+
+/** Receiver ids as builder mints them (ULIDs); anything else is answered 404 without asking builder. */
+export const RECEIVER_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** One request to `POST /v1/webhooks/registry/:receiver`, its body not read yet. */
+export interface IncomingDelivery {
+  readonly headers: IncomingHttpHeaders;
+  readonly query: Readonly<Record<string, string | undefined>>;
+  /** Reads the raw body with the 1 MiB cap (`raw-body.ts`). */
+  readBody(): Promise<Buffer>;
+  readonly receivedAt: Date;
+}
+
+/** The 2xx answer: what builder made of each push, and how many items were recorded as ignored. */
+export interface DeliveryAnswer {
+  pushes: RecordedPush[];
+  ignored: number;
+}
+
+interface ReceiverCredentials {
+  receiver: { id: string; source: RegistrySource; secret: string };
+}
+
+/**
+ * Webhook ingress: size cap, receiver, authentication on the raw bytes, parsing, then one
+ * `record-delivery` to builder. Every refusal (413, 404, 401, 400) happens before that command, so a
+ * refused delivery changes nothing. The receiver's secret stays in this function's scope: it is in
+ * no error, log or answer.
+ */
+@Injectable()
+export class WebhookIngress {
+  constructor(private readonly commands: CommandClient) {}
+
+  async receive(receiverId: string, request: IncomingDelivery): Promise<DeliveryAnswer> {
+    checkDeclaredLength(request.headers);
+    if (!RECEIVER_ID_PATTERN.test(receiverId)) throw receiverNotFound(receiverId);
+    const { receiver } = await this.commands.request<ReceiverCredentials>('builder', 'receiver-credentials', { receiverId });
+    const body = await request.readBody();
+    const delivery = { headers: flattenHeaders(request.headers), query: request.query, body, receivedAt: request.receivedAt };
+    const decision = decideDelivery(dialectFor(receiver.source), receiver.secret, delivery);
+    switch (decision.kind) {
+      case 'unauthorized':
+        throw new HangarError(WebhookErrorCodes.UNAUTHORIZED, decision.reason);
+      case 'invalid':
+        throw new HangarError(WebhookErrorCodes.INVALID_PAYLOAD, decision.message, { path: decision.path });
+      case 'record':
+        if (decision.pushes.length === 0 && decision.ignored.length === 0) return { pushes: [], ignored: 0 };
+        return this.commands.request<DeliveryAnswer>(
+          'builder',
+          'record-delivery',
+          { receiverId: receiver.id, source: receiver.source, pushes: decision.pushes.map(boundedId), ignored: decision.ignored.map(boundedId) },
+          { timeoutMs: 30_000 },
+        );
+      default: {
+        const never: never = decision;
+        return never;
+      }
+    }
+  }
+}
+
+/** Builder keeps delivery ids up to this long; a longer one is recorded as its hash (still a stable dedupe key). */
+const MAX_DELIVERY_ID_LENGTH = 200;
+
+function boundedId<T extends NormalizedPush | IgnoredDeliveryItem>(item: T): T {
+  const id = item.deliveryId;
+  if (id === undefined || id.length <= MAX_DELIVERY_ID_LENGTH) return item;
+  return { ...item, deliveryId: `sha256-${createHash('sha256').update(id).digest('hex')}` };
+}
+
+/** Node's headers as the dialects read them: lower-case names, a repeated header joined with `, `. */
+export function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string | undefined> {
+  const flat: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  return flat;
+}
+
+/** The first value of each query parameter of a request URL (`/path?token=…`). */
+export function firstQueryValues(url: string): Record<string, string> {
+  const query: Record<string, string> = {};
+  const at = url.indexOf('?');
+  if (at < 0) return query;
+  for (const [name, value] of new URLSearchParams(url.slice(at + 1))) if (!(name in query)) query[name] = value;
+  return query;
+}

@@ -1,0 +1,255 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { REGISTRY_SOURCES, type RegistrySource } from '@hangar/contracts';
+import {
+  HangarProcesses,
+  TEST_REGISTRY_HOST,
+  TEST_REGISTRY_URL,
+  buildMinimalImage,
+  createTestDatabase,
+  pushImage,
+  registryWebhook,
+  signDelivery,
+  testNamespace,
+  uniqueSuffix,
+  type TestDatabase,
+  type WebhookFixture,
+} from '@hangar/testing';
+
+/** Where each source's fixtures say the image lives; HANGAR_REGISTRY_MIRRORS points them all at the local registry. */
+const HOSTS: Readonly<Record<RegistrySource, string>> = {
+  distribution: 'registry.example.com',
+  dockerhub: 'docker.io',
+  ghcr: 'ghcr.io',
+  harbor: 'harbor.example.com',
+  quay: 'quay.io',
+  ecr: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+  gar: 'europe-west1-docker.pkg.dev',
+  acr: 'myregistry.azurecr.io',
+  jfrog: 'example.jfrog.io',
+};
+/** Sources whose payload carries no push time: the receipt time stands in, so arrival order is push order. */
+const NO_PUSH_TIME: readonly RegistrySource[] = ['quay', 'jfrog'];
+/** Sources whose payload carries no digest: builder resolves the tag. */
+const NO_DIGEST: readonly RegistrySource[] = ['dockerhub', 'quay'];
+
+type Release = { version: number; status: string; trigger: string; image: string };
+
+/**
+ * Issue 6 acceptance, per registry, through the real HTTP receiver with every service a process:
+ * a push deploys its app pinned to the digest; by-digest, per-platform and irrelevant deliveries are
+ * answered 2xx and recorded as ignored; a bad secret (401), an oversize body (413) and a truncated
+ * one (400) change nothing; a repeated delivery records nothing new; an older push arriving late
+ * does not deploy.
+ */
+describe('registry webhooks, per registry (e2e)', () => {
+  const ns = testNamespace('wh');
+  const suffix = uniqueSuffix();
+  let db: TestDatabase;
+  let pg: Client;
+  let hangar: HangarProcesses;
+  let dir: string;
+
+  const repositoryOf = (source: RegistrySource) => `wh-${suffix}/${source}`;
+  const appOf = (source: RegistrySource) => `wh-${source}-${suffix}`;
+
+  async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${hangar.output()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  /** Events in the store (but audit checkpoints, which are periodic), once every push recorded so far was evaluated. */
+  async function counts(): Promise<{ all: number; pushed: number; ignored: number }> {
+    await waitFor('every push to be evaluated', async () => {
+      const { rows } = await pg.query(`SELECT (SELECT count(*) FROM events WHERE type = 'ImagePushed') = (SELECT count(*) FROM events WHERE type = 'PushEvaluated') AS done`);
+      return rows[0].done === true;
+    });
+    const { rows } = await pg.query<{ all: string; pushed: string; ignored: string }>(
+      `SELECT count(*) AS all, count(*) FILTER (WHERE type = 'ImagePushed') AS pushed, count(*) FILTER (WHERE type = 'RegistryDeliveryIgnored') AS ignored
+       FROM events WHERE stream_id <> 'audit-checkpoints'`,
+    );
+    return { all: Number(rows[0]!.all), pushed: Number(rows[0]!.pushed), ignored: Number(rows[0]!.ignored) };
+  }
+
+  async function releases(app: string): Promise<Release[]> {
+    const r = await hangar.cli(['releases', '--json', '-a', app]);
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout).releases;
+  }
+
+  async function settled(app: string, version: number): Promise<Release> {
+    return waitFor(`v${version} of ${app}`, async () => (await releases(app)).find((r) => r.version === version && ['complete', 'failed', 'cancelled'].includes(r.status)), 90000);
+  }
+
+  async function evaluated(pushEventId: string): Promise<{ outcomes: { result: string; reason?: string; version?: number }[]; reason?: string }> {
+    return waitFor(`evaluation of ${pushEventId}`, async () => {
+      const { rows } = await pg.query(`SELECT data FROM events WHERE type = 'PushEvaluated' AND data->>'pushEventId' = $1`, [pushEventId]);
+      return rows[0]?.data;
+    });
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase('hangar_webhooks_e2e');
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    const mirrors = Object.fromEntries(Object.values(HOSTS).map((h) => [h, TEST_REGISTRY_HOST]));
+    hangar = new HangarProcesses({ databaseUrl: db.url, namespace: ns, fleetBootMs: 50, extraEnv: { HANGAR_REGISTRY_MIRRORS: JSON.stringify(mirrors) } });
+    await hangar.start();
+    dir = mkdtempSync(join(tmpdir(), 'hangar-webhooks-'));
+  }, 120000);
+
+  afterAll(async () => {
+    await pg?.end();
+    await hangar?.stop();
+    await db?.drop();
+  });
+
+  describe.each(REGISTRY_SOURCES.map((s) => [s] as const))('%s', (source) => {
+    const app = appOf(source);
+    const repository = repositoryOf(source);
+    const secret = `s3cret-${source}-0123456789abcdef`;
+    const fixtures = registryWebhook(source);
+    const digests: Record<string, string> = {};
+    let url: string;
+
+    /** POSTs a fixture to the receiver, signed with `key` (the receiver's secret unless told). */
+    async function deliver(fixture: WebhookFixture, key: string | null = secret): Promise<{ status: number; body: any }> {
+      const signed = key === null ? fixture : signDelivery(source, key, fixture);
+      const target = new URL(url);
+      for (const [k, v] of Object.entries(signed.query ?? {})) target.searchParams.set(k, v);
+      const res = await fetch(target, { method: 'POST', headers: signed.headers, body: signed.body });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    }
+
+    beforeAll(async () => {
+      const current = buildMinimalImage();
+      for (const tag of ['base', 'stable-old', 'stable']) {
+        digests[tag] = await pushImage(TEST_REGISTRY_URL, repository, tag === 'stable-old' ? 'stable' : tag, buildMinimalImage());
+      }
+      // `repeat` names the image `1.1.0` does: a push of it finds the app already on that digest.
+      digests['1.1.0'] = await pushImage(TEST_REGISTRY_URL, repository, '1.1.0', current);
+      digests.repeat = await pushImage(TEST_REGISTRY_URL, repository, 'repeat', current);
+      writeFileSync(join(dir, `${source}.toml`), `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${TEST_REGISTRY_HOST}/${repository}:base"\n`);
+      expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);
+      expect((await hangar.cli(['deploy', '-c', join(dir, `${source}.toml`)])).code).toBe(0);
+      const receiver = await hangar.cli(['receivers', 'add', '--source', source, '--secret', secret, '--json']);
+      expect(receiver.code).toBe(0);
+      const added = JSON.parse(receiver.stdout) as { receiver: { id: string; source: string; url: string; secret?: string } };
+      expect(added.receiver).toMatchObject({ source, url: `${hangar.apiUrl}/v1/webhooks/registry/${added.receiver.id}` });
+      expect(added.receiver.secret).toBeUndefined();
+      url = added.receiver.url;
+      const trigger = await hangar.cli(['triggers', 'add', '-a', app, '--image', `${HOSTS[source]}/${repository}`, '--tag-policy', 'glob:*', '--json']);
+      expect(trigger.code).toBe(0);
+    }, 120000);
+
+    it('a push is recorded normalised and deploys the app pinned to the digest', async () => {
+      const fixture = fixtures.push({ repository: repository.toUpperCase(), tag: '1.1.0', digest: digests['1.1.0'] });
+      const res = await deliver(fixture);
+      expect(res.status).toBe(202);
+      expect(res.body.pushes).toEqual([expect.objectContaining({ status: 'recorded', host: HOSTS[source], repository, tag: '1.1.0' })]);
+      const { rows } = await pg.query(`SELECT data FROM events WHERE event_id = $1`, [res.body.pushes[0].pushEventId]);
+      expect(rows[0].data).toMatchObject({ host: HOSTS[source], repository, tag: '1.1.0', source });
+      if (NO_DIGEST.includes(source)) expect(rows[0].data.digest).toBeUndefined();
+      else expect(rows[0].data.digest).toBe(digests['1.1.0']);
+      expect((await evaluated(res.body.pushes[0].pushEventId)).outcomes).toEqual([expect.objectContaining({ result: 'deployed', version: 2 })]);
+      expect(await settled(app, 2)).toMatchObject({ status: 'complete', trigger: 'registry', image: expect.stringContaining(`${HOSTS[source]}/${repository}:1.1.0@${digests['1.1.0']}`) });
+    });
+
+    it('a repeated delivery records no new push and deploys nothing more', async () => {
+      const fixture = fixtures.push({ repository, tag: 'repeat', digest: digests.repeat, id: `${source}-repeat-1` });
+      const first = await deliver(fixture);
+      expect(first.status).toBe(202);
+      const before = await counts();
+      const again = await deliver(fixture);
+      expect(again.status).toBe(202);
+      if (source === 'quay') {
+        // Quay sends no id, digest nor time: a redelivery cannot be told from a new push of the tag.
+        // It is recorded, resolved, and found to be the digest the app runs.
+        expect(again.body.pushes[0]).toMatchObject({ status: 'recorded' });
+        expect((await evaluated(again.body.pushes[0].pushEventId)).outcomes).toEqual([expect.objectContaining({ result: 'skipped', reason: expect.stringMatching(/^digest already deployed \(v2/) })]);
+      } else {
+        expect(again.body.pushes[0]).toMatchObject({ status: 'duplicate', pushEventId: first.body.pushes[0].pushEventId });
+        expect((await counts()).pushed).toBe(before.pushed);
+      }
+      // The push itself was of the digest the app already runs (v2).
+      expect((await evaluated(first.body.pushes[0].pushEventId)).outcomes).toEqual([expect.objectContaining({ result: 'skipped', reason: expect.stringMatching(/^digest already deployed \(v2/) })]);
+      expect((await releases(app))[0]!.version).toBe(2);
+    });
+
+    it('pushes by digest, per-platform manifests and irrelevant deliveries are 2xx and recorded as ignored with a reason', async () => {
+      const before = await counts();
+      const multi = fixtures.multiArch({ repository, tag: 'multi', digest: digests['1.1.0'] });
+      const ignoredOnly = [...fixtures.byDigestPush({ repository }), ...fixtures.irrelevant({ repository, tag: '1.1.0' })];
+      let ignored = 0;
+      for (const fixture of ignoredOnly) {
+        const res = await deliver(fixture);
+        expect(res.status).toBe(202);
+        expect(res.body.pushes).toEqual([]);
+        ignored += res.body.ignored;
+      }
+      expect(ignored).toBeGreaterThanOrEqual(ignoredOnly.length);
+      let pushes = 0;
+      for (const fixture of multi) {
+        const res = await deliver(fixture);
+        expect(res.status).toBe(202);
+        pushes += res.body.pushes.filter((p: { status: string }) => p.status === 'recorded').length;
+        ignored += res.body.ignored;
+      }
+      expect(pushes).toBe(1);
+      const after = await counts();
+      expect(after.pushed - before.pushed).toBe(1);
+      expect(after.ignored - before.ignored).toBe(ignored);
+      const { rows } = await pg.query(`SELECT data->>'reason' AS reason FROM events WHERE type = 'RegistryDeliveryIgnored' ORDER BY global_position DESC LIMIT $1`, [ignored]);
+      expect(rows.every((r) => typeof r.reason === 'string' && r.reason.length > 5)).toBe(true);
+    });
+
+    it('a wrong secret is 401, an oversize body 413, a truncated body 400 naming it; none of them changes anything', async () => {
+      const fixture = fixtures.push({ repository, tag: '9.9.9', digest: digests.stable });
+      const before = await counts();
+      const unauthorized = await deliver(fixture, 'not-the-secret-0123456789');
+      expect(unauthorized.status).toBe(401);
+      expect(unauthorized.body.error.code).toBe('WEBHOOK.UNAUTHORIZED');
+      expect(JSON.stringify(unauthorized.body)).not.toContain(secret);
+      const unsigned = await deliver(fixture, null);
+      expect(unsigned.status).toBe(401);
+      const huge: WebhookFixture = { ...fixture, body: fixture.body.replace(/}\s*$/, `${' '.repeat(1024 * 1024)}}`) };
+      const tooLarge = await deliver(huge);
+      expect(tooLarge.status).toBe(413);
+      const truncated = await deliver({ ...fixture, body: fixture.body.slice(0, Math.floor(fixture.body.length / 2)) });
+      expect(truncated.status).toBe(400);
+      expect(truncated.body.error).toMatchObject({ code: 'WEBHOOK.INVALID_PAYLOAD', details: { path: 'body' } });
+      expect(await counts()).toEqual(before);
+    });
+
+    if (NO_PUSH_TIME.includes(source)) {
+      it('a push without a time in its payload is timed on receipt', async () => {
+        const sent = Date.now();
+        const res = await deliver(fixtures.push({ repository, tag: 'timed', digest: digests.stable }));
+        const { rows } = await pg.query(`SELECT data->>'pushedAt' AS at FROM events WHERE event_id = $1`, [res.body.pushes[0].pushEventId]);
+        expect(Date.parse(rows[0].at)).toBeGreaterThanOrEqual(sent - 1000);
+        expect(Date.parse(rows[0].at)).toBeLessThanOrEqual(Date.now());
+      });
+    } else {
+      it('an older push of a tag arriving after a newer one does not deploy', async () => {
+        const newer = fixtures.push({ repository, tag: 'stable', digest: digests.stable, pushedAt: new Date(Date.now() + 60_000) });
+        const older = fixtures.push({ repository, tag: 'stable', digest: digests['stable-old'], pushedAt: new Date(Date.now() - 60_000) });
+        const first = await deliver(newer);
+        expect((await evaluated(first.body.pushes[0].pushEventId)).outcomes).toEqual([expect.objectContaining({ result: 'deployed', version: 3 })]);
+        expect(await settled(app, 3)).toMatchObject({ status: 'complete', image: expect.stringContaining(digests.stable!) });
+        const late = await deliver(older);
+        expect(late.status).toBe(202);
+        const outcome = await evaluated(late.body.pushes[0].pushEventId);
+        expect(outcome.outcomes).toEqual([expect.objectContaining({ result: 'skipped', reason: expect.stringMatching(/^out of order: a newer push of stable/) })]);
+        expect((await releases(app))[0]!.version).toBe(3);
+      });
+    }
+  });
+});
