@@ -229,6 +229,23 @@ describe('registry webhooks, per registry (e2e)', () => {
       expect(await counts()).toEqual(before);
     });
 
+    if (source === 'distribution') {
+      it('a batch with one bad event records the good ones and the bad one as ignored, naming the field', async () => {
+        const good = JSON.parse(fixtures.push({ repository, tag: 'batch', digest: digests.repeat }).body) as { events: Record<string, unknown>[] };
+        const bad = JSON.parse(fixtures.push({ repository, tag: 'broken', digest: digests.repeat }).body) as { events: { target: Record<string, unknown> }[] };
+        delete bad.events[0]!.target.repository;
+        const batch: WebhookFixture = { headers: fixtures.push({ repository, tag: 'x' }).headers, body: JSON.stringify({ events: [...good.events, ...bad.events] }, null, 3) };
+        const before = await counts();
+        const res = await deliver(batch);
+        expect(res.status).toBe(202);
+        expect(res.body).toMatchObject({ pushes: [expect.objectContaining({ status: 'recorded', tag: 'batch' })], ignored: 1 });
+        const after = await counts();
+        expect([after.pushed - before.pushed, after.ignored - before.ignored]).toEqual([1, 1]);
+        const { rows } = await pg.query(`SELECT data->>'reason' AS reason FROM events WHERE type = 'RegistryDeliveryIgnored' ORDER BY global_position DESC LIMIT 1`);
+        expect(rows[0].reason).toContain('events[1].target.repository');
+      });
+    }
+
     if (NO_PUSH_TIME.includes(source)) {
       it('a push without a time in its payload is timed on receipt', async () => {
         const sent = Date.now();

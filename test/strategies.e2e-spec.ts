@@ -173,7 +173,8 @@ describe('deploy engine (e2e)', () => {
     const after = await pg.query(countEvents);
     expect(after.rows[0].n).toBe(before.rows[0].n);
 
-    await fault({ match: { image: images.slow }, effect: 'slow-start', delayMs: 1500 });
+    // Slow enough that v2 still runs after two more CLI calls on a loaded machine.
+    await fault({ match: { image: images.slow }, effect: 'slow-start', delayMs: 5000 });
     expect((await deploy(app, '-i', images.slow!, '--detach')).code).toBe(0);
     const queued = await deploy(app, '-i', images.v3!, '--detach', '--json');
     expect(JSON.parse(queued.stdout).release).toMatchObject({ version: 3, status: 'queued' });
