@@ -13,6 +13,8 @@ describe(parseSource.name, () => {
     const attempt = () => parseSource('gitlab');
     expect(attempt).toThrow(CliError);
     expect(attempt).toThrow('unknown --source "gitlab": use one of distribution, dockerhub, ghcr, harbor, quay, ecr, gar, acr, jfrog');
+    expect(attempt).toThrow("(GitLab's registry sends distribution notifications: --source distribution)");
+    expect(() => parseSource('quay.io')).toThrow(/jfrog$/);
     try {
       attempt();
     } catch (error) {

@@ -12,10 +12,25 @@ export interface CreatedReceiver {
 
 export type ListedReceiver = ReceiverView & { url: string };
 
+/** Names users reach for, and the source that speaks their registry's dialect. */
+const ALIASES: Readonly<Record<string, string>> = {
+  gitlab: "GitLab's registry sends distribution notifications: --source distribution",
+  'registry:2': 'use --source distribution',
+  docker: 'Docker Hub is --source dockerhub; a self-hosted registry is --source distribution',
+  github: '--source ghcr',
+  gcr: 'Artifact Registry through Pub/Sub is --source gar',
+  artifactory: '--source jfrog',
+  azure: '--source acr',
+  aws: 'ECR through EventBridge is --source ecr',
+};
+
 /** `--source` checked before anything is sent; the error names every allowed source. */
 export function parseSource(raw: string): RegistrySource {
   const source = REGISTRY_SOURCES.find((s) => s === raw);
-  if (!source) throw new CliError(`unknown --source "${raw.slice(0, 40)}": use one of ${REGISTRY_SOURCES.join(', ')}`, ExitCode.USAGE);
+  if (!source) {
+    const hint = ALIASES[raw.toLowerCase()];
+    throw new CliError(`unknown --source "${raw.slice(0, 40)}": use one of ${REGISTRY_SOURCES.join(', ')}${hint ? ` (${hint})` : ''}`, ExitCode.USAGE);
+  }
   return source;
 }
 
