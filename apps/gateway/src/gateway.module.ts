@@ -21,6 +21,7 @@ import { SecretsController } from './secrets/secrets.controller';
 import { ReceiversController } from './webhooks/receivers.controller';
 import { WebhookController } from './webhooks/webhook.controller';
 import { WebhookIngress } from './webhooks/webhook-ingress.service';
+import { NatsReceiverDirectory, ReceiverDirectory } from './webhooks/receiver-credentials';
 import { PublicUrl } from './webhooks/public-url';
 import { TriggersController } from './triggers/triggers.controller';
 
@@ -57,6 +58,7 @@ export class GatewayModule {
         FleetHistory,
         { provide: PublicUrl, useValue: new PublicUrl(config.publicUrl) },
         WebhookIngress,
+        { provide: ReceiverDirectory, useClass: NatsReceiverDirectory },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],

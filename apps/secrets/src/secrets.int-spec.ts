@@ -9,6 +9,9 @@ import {
   openSealed,
   seal,
   secretValuesContext,
+  RECEIVER_SECRET_STORE_CONTEXT,
+  receiverSecretContext,
+  type SealedBox,
   secretsSetContext,
   type SecretsChangeResult,
   type SecretValuesReply,
@@ -39,6 +42,16 @@ describe('secrets service (integration)', () => {
     await service?.close();
     const config = secretsConfig({ DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL, HANGAR_NAMESPACE: ns, HANGAR_ADMIN_TOKEN: token, ...env });
     service = await startSecretsService(config);
+    // Its subscriptions travel on its own connection: wait until they reach the server.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.request('secrets', 'transport-key', {}, { timeoutMs: 1000 });
+        return;
+      } catch (error) {
+        if (attempt >= 50) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
 
   async function set(app: string, values: Record<string, string>, extra: Record<string, unknown> = {}): Promise<SecretsChangeResult> {
@@ -154,12 +167,49 @@ describe('secrets service (integration)', () => {
     expect((await errorOf(valuesOf('zeta', 1))).code).toBe('SECRETS.DECRYPT_FAILED');
   });
 
+  const RECEIVER_A = '01JTQ3W5K8M2N4P6R8T0V2X4Y6';
+  const RECEIVER_B = '01JTQ3W5K8M2N4P6R8T0V2X4Y7';
+
+  async function storeReceiverSecret(receiverId: string, secret: string): Promise<unknown> {
+    const key = await client.request<TransportKeyReply>('secrets', 'transport-key', {});
+    return client.request('secrets', 'store-receiver-secret', { receiverId, sealedSecret: seal(secret, key.publicKey, RECEIVER_SECRET_STORE_CONTEXT, key.kid) });
+  }
+
+  async function receiverSecret(receiverId: string): Promise<string> {
+    const keys = createSealingKeyPair();
+    const reply = await client.request<{ sealed: SealedBox }>('secrets', 'receiver-secret', { receiverId, recipientPublicKey: keys.publicKey });
+    return openSealed(reply.sealed, keys, receiverSecretContext(receiverId));
+  }
+
+  it('keeps registry receiver secrets encrypted, hands them out sealed, refuses bad ones and tampering', async () => {
+    const secretA = `receiver-a-${randomBytes(12).toString('hex')}`;
+    await storeReceiverSecret(RECEIVER_A, secretA);
+    await storeReceiverSecret(RECEIVER_B, 'receiver-b-0123456789abcdef');
+    const rows = await pg.query(`SELECT receiver_id, ciphertext FROM receiver_secrets ORDER BY receiver_id`);
+    expect(rows.rows.map((r) => r.receiver_id)).toEqual([RECEIVER_A, RECEIVER_B]);
+    expect(rows.rows.some((r) => (r.ciphertext as Buffer).includes(Buffer.from(secretA)))).toBe(false);
+    expect(await receiverSecret(RECEIVER_A)).toBe(secretA);
+
+    const short = await errorOf(storeReceiverSecret('01JTQ3W5K8M2N4P6R8T0V2X4Y8', 'short'));
+    expect(short).toMatchObject({ code: 'REQUEST.INVALID', message: 'secret must be at least 16 characters' });
+    expect((await errorOf(receiverSecret('01JTQ3W5K8M2N4P6R8T0V2X4Y8'))).code).toBe('SECRETS.RECEIVER_SECRET_NOT_FOUND');
+
+    // Another receiver's row under this id: valid ciphertext, bound to the other receiver.
+    await storeReceiverSecret('01JTQ3W5K8M2N4P6R8T0V2X4Y9', 'receiver-c-0123456789abcdef');
+    await pg.query(`UPDATE receiver_secrets c SET wrapped_key = a.wrapped_key, ciphertext = a.ciphertext FROM receiver_secrets a WHERE c.receiver_id = '01JTQ3W5K8M2N4P6R8T0V2X4Y9' AND a.receiver_id = $1`, [RECEIVER_A]);
+    expect((await errorOf(receiverSecret('01JTQ3W5K8M2N4P6R8T0V2X4Y9'))).code).toBe('SECRETS.DECRYPT_FAILED');
+    await client.request('secrets', 'delete-receiver-secret', { receiverId: '01JTQ3W5K8M2N4P6R8T0V2X4Y9' });
+    expect((await pg.query(`SELECT 1 FROM receiver_secrets WHERE receiver_id = '01JTQ3W5K8M2N4P6R8T0V2X4Y9'`)).rows).toEqual([]);
+  });
+
   it('rotates the key: every data key re-wrapped, values unchanged, and the old key no longer needed', async () => {
     const before = await pg.query(`SELECT app, key_id FROM secret_data_keys ORDER BY app`);
     await start({ HANGAR_SECRETS_KEY: key2, HANGAR_SECRETS_KEY_PREVIOUS: key1 });
     expect(await valuesOf('alpha', 1)).toMatchObject({ API_KEY: 'k-1' });
-    const rotation = await client.request<{ rotated: string[]; keyId: string }>('secrets', 'rotate-key', { actor: 'tester' });
+    const rotation = await client.request<{ rotated: string[]; keyId: string; receivers?: number }>('secrets', 'rotate-key', { actor: 'tester' });
     expect(rotation.rotated.sort()).toEqual(before.rows.map((r) => r.app).sort());
+    expect(rotation.receivers).toBe(2);
+    expect((await pg.query(`SELECT DISTINCT key_id FROM receiver_secrets`)).rows.map((r) => r.key_id)).toEqual([rotation.keyId]);
     const after = await pg.query(`SELECT DISTINCT key_id FROM secret_data_keys`);
     expect(after.rows.map((r) => r.key_id)).toEqual([rotation.keyId]);
     expect(rotation.keyId).not.toBe(before.rows[0].key_id);
@@ -168,6 +218,7 @@ describe('secrets service (integration)', () => {
 
     await start({ HANGAR_SECRETS_KEY: key2 });
     expect(await valuesOf('beta', 2)).toEqual({ A: 'two', B: 'bee' });
+    expect(await receiverSecret(RECEIVER_B)).toBe('receiver-b-0123456789abcdef');
     expect((await client.request<{ rotated: string[] }>('secrets', 'rotate-key', {})).rotated).toEqual([]);
 
     await start({ HANGAR_SECRETS_KEY: key1 });

@@ -13,6 +13,8 @@ import { SecretValuesRepository } from './secrets/secret-values.repository';
 import { SecretsHandler } from './secrets/secrets.handler';
 import { SecretsStreams } from './secrets/secrets-streams';
 import { ReleaseTrackingConsumer } from './releases/release-tracking.consumer';
+import { ReceiverSecrets } from './receivers/receiver-secrets.service';
+import { ReceiverSecretsHandler } from './receivers/receiver-secrets.handler';
 
 /** Composition root of the secrets service: envelope-encrypted storage, its commands, release tracking. */
 @Module({})
@@ -24,7 +26,7 @@ export class SecretsModule {
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, poolSize: 5 }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'secrets', serviceToken: resolveAdminToken(config.credential).token }) }),
       ],
-      controllers: [SecretsHandler, SecretDeliveryHandler],
+      controllers: [SecretsHandler, SecretDeliveryHandler, ReceiverSecretsHandler],
       providers: [
         { provide: SECRET_CRYPTO, useValue: crypto },
         { provide: SECRETS_SETTINGS, useValue: { retainVersions: config.retainVersions } },
@@ -35,6 +37,7 @@ export class SecretsModule {
         SecretValues,
         KeyRotation,
         ReleaseTrackingConsumer,
+        ReceiverSecrets,
       ],
     };
   }

@@ -40,6 +40,9 @@ export {
   SecretsEventTypes,
   secretsSetContext,
   secretValuesContext,
+  RECEIVER_SECRET_STORE_CONTEXT,
+  receiverSecretContext,
+  receiverSecretProblem,
 } from './secrets';
 export type {
   SecretsUpdatedData,

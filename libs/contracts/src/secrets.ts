@@ -102,6 +102,23 @@ export function secretValuesContext(app: string, version: number): string {
   return `secrets.values:${app}:${version}`;
 }
 
+/** Sealed-box context of a receiver secret on its way to the secrets service (`store-receiver-secret`). */
+export const RECEIVER_SECRET_STORE_CONTEXT = 'receivers.secret.store';
+
+/** Sealed-box context of the `<ns>.cmd.secrets.receiver-secret` reply for one receiver. */
+export function receiverSecretContext(receiverId: string): string {
+  return `receivers.secret:${receiverId}`;
+}
+
+/** Why `secret` cannot be a registry receiver's secret (16–256 printable ASCII characters, no spaces), or undefined. */
+export function receiverSecretProblem(secret: unknown): string | undefined {
+  if (typeof secret !== 'string') return 'secret must be a string';
+  if (secret.length < 16) return 'secret must be at least 16 characters';
+  if (secret.length > 256) return 'secret must be at most 256 characters';
+  if (!/^[\x21-\x7e]+$/.test(secret)) return 'secret must be printable ASCII without spaces';
+  return undefined;
+}
+
 /** The reply of `<ns>.cmd.secrets.get-values`: a JSON object name → value, sealed to the requester. */
 export interface SecretValuesReply {
   app: string;

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Inject, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import type { Pool } from 'pg';
 import { ulid } from 'ulid';
 import { commandPattern, HangarError, RegistryEventTypes, streams, type ReceiverView, type RegistrySource } from '@hangar/contracts';
-import { EVENT_STORE, PG_POOL, retryOnConflict, type EventStore } from '@hangar/event-store';
+import { EVENT_STORE, retryOnConflict, type EventStore } from '@hangar/event-store';
+import { CommandClient } from '@hangar/messaging';
 import { AddReceiverDto, ReceiverIdDto } from './dto/registry.dto';
 import { foldReceivers, type RecordedEvent } from './domain/triggers';
 
@@ -15,27 +14,26 @@ export const RegistryErrorCodes = {
 
 /**
  * Registry webhook receivers (issue 6): `receivers` records who added which receiver for which
- * source; the secret lives only in `registry_receiver_secrets` and leaves builder only to the
- * gateway (`receiver-credentials`, admin), and once to whoever added a receiver without one.
+ * source. The secret never passes through builder in the clear: it arrives sealed to the secrets
+ * service, which keeps it encrypted and hands it, sealed again, only to the gateway.
  */
 @Controller()
 export class ReceiversHandler {
+  private readonly logger = new Logger(ReceiversHandler.name);
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly commands: CommandClient,
   ) {}
 
+  /** The secret first: a receiver recorded without one could never authenticate a delivery. */
   @MessagePattern(commandPattern('builder', 'add-receiver'))
-  async add(@Payload() dto: AddReceiverDto): Promise<{ receiver: ReceiverView; secret?: string }> {
+  async add(@Payload() dto: AddReceiverDto): Promise<{ receiver: ReceiverView }> {
     const receiverId = ulid();
-    const secret = dto.secret ?? randomBytes(32).toString('base64url');
     const actor = dto.actor ?? 'anonymous';
-    await this.store.transaction(async (tx) => {
-      await tx.query('INSERT INTO registry_receiver_secrets (receiver_id, secret) VALUES ($1, $2)', [receiverId, secret]);
-      await this.store.append(streams.receivers(), [{ type: RegistryEventTypes.ReceiverAdded, data: { receiverId, source: dto.source }, metadata: { actor } }], { expectedVersion: 'ANY', tx });
-    });
-    const receiver: ReceiverView = { id: receiverId, source: dto.source, createdAt: new Date().toISOString(), createdBy: actor };
-    return { receiver, ...(dto.secret === undefined ? { secret } : {}) };
+    await this.commands.request('secrets', 'store-receiver-secret', { receiverId, sealedSecret: dto.sealedSecret }, { timeoutMs: 15_000 });
+    await this.store.append(streams.receivers(), [{ type: RegistryEventTypes.ReceiverAdded, data: { receiverId, source: dto.source }, metadata: { actor } }], { expectedVersion: 'ANY' });
+    return { receiver: { id: receiverId, source: dto.source, createdAt: new Date().toISOString(), createdBy: actor } };
   }
 
   @MessagePattern(commandPattern('builder', 'list-receivers'))
@@ -44,26 +42,29 @@ export class ReceiversHandler {
     return { receivers: [...receivers.values()].map((r) => ({ id: r.receiverId, source: r.source, createdAt: r.createdAt.toISOString(), createdBy: r.createdBy })) };
   }
 
+  /** Removed first (its URL answers 404 at once), then its secret is deleted. */
   @MessagePattern(commandPattern('builder', 'remove-receiver'))
   async remove(@Payload() dto: ReceiverIdDto): Promise<{ receiver: { id: string } }> {
-    await retryOnConflict(() =>
-      this.store.transaction(async (tx) => {
-        const events = await this.store.readStream(streams.receivers(), { tx });
-        if (!foldReceivers(events.map(recorded)).has(dto.receiverId)) throw notFound(dto.receiverId);
-        await tx.query('DELETE FROM registry_receiver_secrets WHERE receiver_id = $1', [dto.receiverId]);
-        await this.store.append(streams.receivers(), [{ type: RegistryEventTypes.ReceiverRemoved, data: { receiverId: dto.receiverId }, metadata: { actor: dto.actor ?? 'anonymous' } }], { expectedVersion: events.length, tx });
-      }),
-    );
+    await retryOnConflict(async () => {
+      const events = await this.store.readStream(streams.receivers());
+      if (!foldReceivers(events.map(recorded)).has(dto.receiverId)) throw notFound(dto.receiverId);
+      await this.store.append(streams.receivers(), [{ type: RegistryEventTypes.ReceiverRemoved, data: { receiverId: dto.receiverId }, metadata: { actor: dto.actor ?? 'anonymous' } }], { expectedVersion: events.length });
+    });
+    try {
+      await this.commands.request('secrets', 'delete-receiver-secret', { receiverId: dto.receiverId });
+    } catch (error) {
+      // The receiver is gone, so its secret authenticates nothing; deleting it is tidiness.
+      this.logger.warn(`receiver ${dto.receiverId} removed, but its secret could not be deleted yet: ${(error as Error).message}`);
+    }
     return { receiver: { id: dto.receiverId } };
   }
 
-  /** For the gateway only (admin): what it checks a delivery's authenticity with. */
-  @MessagePattern(commandPattern('builder', 'receiver-credentials'))
-  async credentials(@Payload() dto: ReceiverIdDto): Promise<{ receiver: { id: string; source: RegistrySource; secret: string } }> {
+  /** For the gateway (admin): which dialect a live receiver speaks. */
+  @MessagePattern(commandPattern('builder', 'get-receiver'))
+  async get(@Payload() dto: ReceiverIdDto): Promise<{ receiver: { id: string; source: RegistrySource } }> {
     const receiver = foldReceivers(await this.readReceivers()).get(dto.receiverId);
-    const { rows } = await this.pool.query<{ secret: string }>('SELECT secret FROM registry_receiver_secrets WHERE receiver_id = $1', [dto.receiverId]);
-    if (!receiver || !rows[0]) throw notFound(dto.receiverId);
-    return { receiver: { id: receiver.receiverId, source: receiver.source, secret: rows[0].secret } };
+    if (!receiver) throw notFound(dto.receiverId);
+    return { receiver: { id: receiver.receiverId, source: receiver.source } };
   }
 
   private async readReceivers(): Promise<RecordedEvent[]> {

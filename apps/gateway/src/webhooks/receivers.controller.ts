@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import type { ReceiverView, RegistrySource } from '@hangar/contracts';
+import { ErrorCodes, HangarError, RECEIVER_SECRET_STORE_CONTEXT, receiverSecretProblem, seal, type ReceiverView, type RegistrySource, type TransportKeyReply } from '@hangar/contracts';
 import { CommandClient } from '@hangar/messaging';
 import type { AuthenticatedRequest } from '../auth/bearer-auth.guard';
 import { RequiresScope } from '../auth/requires-scope.decorator';
@@ -21,15 +22,24 @@ export class ReceiversController {
   ) {}
 
   /**
-   * `{ source, secret? }` → the receiver and its URL; `secret` only when builder generated it (shown
-   * this once: it is never returned again).
+   * `{ source, secret? }` → the receiver and its URL; `secret` only when generated here (shown this
+   * once: it is never returned again). The secret leaves the gateway only sealed to the secrets
+   * service, which keeps it encrypted; builder records the receiver without ever seeing it.
    */
   @Post()
   @HttpCode(201)
   async add(@Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<{ receiver: { id: string; source: RegistrySource; url: string; secret?: string } }> {
-    const added = await this.commands.request<{ receiver: ReceiverView; secret?: string }>('builder', 'add-receiver', { ...objectBody(body), actor: req.actor });
+    const { secret: given, ...rest } = objectBody(body);
+    if (given !== undefined) {
+      const problem = receiverSecretProblem(given);
+      if (problem) throw new HangarError(ErrorCodes.VALIDATION, problem, [{ path: 'secret', message: problem }]);
+    }
+    const secret = (given as string | undefined) ?? randomBytes(32).toString('base64url');
+    const key = await this.commands.request<TransportKeyReply>('secrets', 'transport-key', {});
+    const sealedSecret = seal(secret, key.publicKey, RECEIVER_SECRET_STORE_CONTEXT, key.kid);
+    const added = await this.commands.request<{ receiver: ReceiverView }>('builder', 'add-receiver', { ...rest, sealedSecret, actor: req.actor }, { timeoutMs: 20_000 });
     const { id, source } = added.receiver;
-    return { receiver: { id, source, url: this.publicUrl.receiverUrl(id), ...(added.secret ? { secret: added.secret } : {}) } };
+    return { receiver: { id, source, url: this.publicUrl.receiverUrl(id), ...(given === undefined ? { secret } : {}) } };
   }
 
   @Get()

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { HangarError, type RegistrySource } from '@hangar/contracts';
 import type { CommandClient } from '@hangar/messaging';
 import { firstQueryValues, flattenHeaders, WebhookIngress, type IncomingDelivery } from './webhook-ingress.service';
+import type { ReceiverCredentials, ReceiverDirectory } from './receiver-credentials';
 
 const SECRET = 'rcv-secret-0123456789abcdef';
 const DIGEST = 'sha256:' + 'ab'.repeat(32);
@@ -28,6 +29,14 @@ class FakeBuilder {
   commands(): string[] {
     return this.sent.map((s) => s.command);
   }
+}
+
+/** The ingress with receivers looked up through the fake builder's `receiver-credentials`. */
+function ingress(builder: FakeBuilder): WebhookIngress {
+  const directory: ReceiverDirectory = {
+    credentials: async (receiverId: string) => (await builder.request<{ receiver: ReceiverCredentials }>('builder', 'receiver-credentials', { receiverId })).receiver,
+  };
+  return new WebhookIngress(builder as unknown as CommandClient, directory);
 }
 
 function incoming(body: string | Buffer, headers: IncomingHttpHeaders = {}, url = '/v1/webhooks/registry/01JTQ3W5K8M2N4P6R8T0V2X4Y6'): IncomingDelivery & { reads: number } {
@@ -70,7 +79,7 @@ describe(WebhookIngress.name, () => {
 
   it('records the pushes and the ignored items of an authenticated batch in one record-delivery', async () => {
     const builder = new FakeBuilder('distribution');
-    const sut = new WebhookIngress(builder as unknown as CommandClient);
+    const sut = ingress(builder);
     const body = JSON.stringify({ events: [distributionEvent('e-push', 'push', '1.0'), distributionEvent('e-pull', 'pull', '1.0'), { id: 'e-bad', action: 'push', target: { mediaType: 'application/vnd.oci.image.index.v1+json', tag: '2.0' } }] });
     const answer = await sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(body, bearer));
     expect(answer).toEqual({ pushes: [{ status: 'recorded', pushEventId: 'e0', host: 'registry.test:5000', repository: 'acme/web', tag: '1.0' }], ignored: 2 });
@@ -83,7 +92,7 @@ describe(WebhookIngress.name, () => {
 
   it('answers 401 without the secret and sends nothing but the credentials lookup, never echoing the secret', async () => {
     const builder = new FakeBuilder('distribution');
-    const sut = new WebhookIngress(builder as unknown as CommandClient);
+    const sut = ingress(builder);
     const error = await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(JSON.stringify({ events: [distributionEvent('e', 'push', '1.0')] }), { authorization: `Bearer ${SECRET}x` })));
     expect(error.code).toBe('WEBHOOK.UNAUTHORIZED');
     expect(JSON.stringify(error.toBody())).not.toContain(SECRET);
@@ -92,7 +101,7 @@ describe(WebhookIngress.name, () => {
 
   it('answers 401, not 400, to a truncated body with a bad signature; 400 naming the field with a good one', async () => {
     const builder = new FakeBuilder('ghcr');
-    const sut = new WebhookIngress(builder as unknown as CommandClient);
+    const sut = ingress(builder);
     const truncated = '{"action":"published","package":{"name":"web","namesp';
     const unsigned = await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(truncated, { 'x-github-event': 'package', 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` })));
     expect(unsigned.code).toBe('WEBHOOK.UNAUTHORIZED');
@@ -104,7 +113,7 @@ describe(WebhookIngress.name, () => {
 
   it('answers 400 naming the first bad event when a batch holds nothing usable, recording nothing', async () => {
     const builder = new FakeBuilder('distribution');
-    const sut = new WebhookIngress(builder as unknown as CommandClient);
+    const sut = ingress(builder);
     const body = JSON.stringify({ events: [{ id: 'a', action: 'push' }, { id: 'b' }] });
     const error = await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(body, bearer)));
     expect(error.code).toBe('WEBHOOK.INVALID_PAYLOAD');
@@ -114,7 +123,7 @@ describe(WebhookIngress.name, () => {
 
   it('answers 413 to a declared body over 1 MiB before asking builder anything or reading it', async () => {
     const builder = new FakeBuilder('distribution');
-    const sut = new WebhookIngress(builder as unknown as CommandClient);
+    const sut = ingress(builder);
     const request = incoming('{}', { ...bearer, 'content-length': String(1_048_577) });
     expect((await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', request))).code).toBe('WEBHOOK.TOO_LARGE');
     expect(builder.commands()).toEqual([]);
@@ -123,7 +132,7 @@ describe(WebhookIngress.name, () => {
 
   it('answers 404 to an id no receiver could have without asking builder, and passes on builder 404s', async () => {
     const builder = new FakeBuilder('distribution');
-    const sut = new WebhookIngress(builder as unknown as CommandClient);
+    const sut = ingress(builder);
     expect((await failure(sut.receive('../../etc', incoming('{}', bearer)))).code).toBe('REGISTRY.RECEIVER_NOT_FOUND');
     expect(builder.commands()).toEqual([]);
     const request = incoming('{}', bearer);
@@ -133,7 +142,7 @@ describe(WebhookIngress.name, () => {
 
   it('takes the secret from ?token= for registries that cannot send a header (Docker Hub)', async () => {
     const builder = new FakeBuilder('dockerhub');
-    const sut = new WebhookIngress(builder as unknown as CommandClient);
+    const sut = ingress(builder);
     const body = JSON.stringify({ push_data: { pushed_at: 1777636800, pusher: 'acme', tag: 'latest' }, repository: { repo_name: 'acme/web', name: 'web', namespace: 'acme' } });
     const answer = await sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(body, { 'content-type': 'application/json' }, `/v1/webhooks/registry/01JTQ3W5K8M2N4P6R8T0V2X4Y6?token=${encodeURIComponent(SECRET)}&token=other`));
     expect(answer.pushes).toEqual([expect.objectContaining({ host: 'docker.io', repository: 'acme/web', tag: 'latest' })]);
@@ -144,7 +153,7 @@ describe(WebhookIngress.name, () => {
 
   it('sends nothing for a delivery that holds nothing at all', async () => {
     const builder = new FakeBuilder('distribution');
-    const sut = new WebhookIngress(builder as unknown as CommandClient);
+    const sut = ingress(builder);
     expect(await sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming('{"events":[]}', bearer))).toEqual({ pushes: [], ignored: 0 });
     expect(builder.commands()).toEqual(['receiver-credentials']);
   });

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
-import { HangarError, type IgnoredDeliveryItem, type NormalizedPush, type RecordedPush, type RegistrySource } from '@hangar/contracts';
+import { HangarError, type IgnoredDeliveryItem, type NormalizedPush, type RecordedPush } from '@hangar/contracts';
 import { CommandClient } from '@hangar/messaging';
 import { decideDelivery } from './domain/delivery-decision';
 import { dialectFor } from './domain/dialects';
 import { checkDeclaredLength } from './raw-body';
 import { receiverNotFound, WebhookErrorCodes } from './webhook-errors';
+import { ReceiverDirectory } from './receiver-credentials';
 
 /** Receiver ids as builder mints them (ULIDs); anything else is answered 404 without asking builder. */
 export const RECEIVER_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -26,10 +27,6 @@ export interface DeliveryAnswer {
   ignored: number;
 }
 
-interface ReceiverCredentials {
-  receiver: { id: string; source: RegistrySource; secret: string };
-}
-
 /**
  * Webhook ingress: size cap, receiver, authentication on the raw bytes, parsing, then one
  * `record-delivery` to builder. Every refusal (413, 404, 401, 400) happens before that command, so a
@@ -38,12 +35,15 @@ interface ReceiverCredentials {
  */
 @Injectable()
 export class WebhookIngress {
-  constructor(private readonly commands: CommandClient) {}
+  constructor(
+    private readonly commands: CommandClient,
+    private readonly receivers: ReceiverDirectory,
+  ) {}
 
   async receive(receiverId: string, request: IncomingDelivery): Promise<DeliveryAnswer> {
     checkDeclaredLength(request.headers);
     if (!RECEIVER_ID_PATTERN.test(receiverId)) throw receiverNotFound(receiverId);
-    const { receiver } = await this.commands.request<ReceiverCredentials>('builder', 'receiver-credentials', { receiverId });
+    const receiver = await this.receivers.credentials(receiverId);
     const body = await request.readBody();
     const delivery = { headers: flattenHeaders(request.headers), query: request.query, body, receivedAt: request.receivedAt };
     const decision = decideDelivery(dialectFor(receiver.source), receiver.secret, delivery);

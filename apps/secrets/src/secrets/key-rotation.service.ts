@@ -6,16 +6,19 @@ import { SECRET_CRYPTO } from '../secrets.tokens';
 import { secretsDecider } from './domain/secrets.decider';
 import { SecretValuesRepository } from './secret-values.repository';
 import { SecretsStreams } from './secrets-streams';
+import { ReceiverSecrets } from '../receivers/receiver-secrets.service';
 
 export interface RotationResult {
   keyId: string;
   /** Apps whose data key was re-wrapped by this call. */
   rotated: string[];
+  /** Registry receivers whose secret's data key was re-wrapped. */
+  receivers?: number;
   message: string;
 }
 
 /**
- * `secrets rotate-key`: re-wraps every data key not yet under `HANGAR_SECRETS_KEY` (from
+ * `secrets rotate-key`: re-wraps every data key (apps' and registry receivers') not yet under `HANGAR_SECRETS_KEY` (from
  * `HANGAR_SECRETS_KEY_PREVIOUS`), in one transaction. No value changes and no release is created.
  */
 @Injectable()
@@ -25,6 +28,7 @@ export class KeyRotation {
     @Inject(SECRET_CRYPTO) private readonly crypto: SecretCrypto,
     private readonly streams: SecretsStreams,
     private readonly repository: SecretValuesRepository,
+    private readonly receivers: ReceiverSecrets,
   ) {}
 
   async rotate(actor: string): Promise<RotationResult> {
@@ -48,11 +52,13 @@ export class KeyRotation {
           await this.streams.append(stored.app, loaded, events, { actor }, tx);
         }
         const rotated = stale.map((k) => k.app);
+        const receivers = await this.receivers.rotate(tx);
+        const also = receivers > 0 ? ` and of ${receivers} registry receiver(s)` : '';
         const message =
-          rotated.length === 0
+          rotated.length === 0 && receivers === 0
             ? `Every data key is already wrapped by the current key ${keyId}`
-            : `Re-wrapped the data keys of ${rotated.length} app(s) under key ${keyId}; no value changed and no release was created`;
-        return { keyId, rotated, message };
+            : `Re-wrapped the data keys of ${rotated.length} app(s)${also} under key ${keyId}; no value changed and no release was created`;
+        return { keyId, rotated, ...(receivers > 0 ? { receivers } : {}), message };
       }),
     );
   }

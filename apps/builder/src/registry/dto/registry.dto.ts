@@ -1,27 +1,23 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested, ArrayMaxSize } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested, ArrayMaxSize } from 'class-validator';
 import { APP_NAME_PATTERN, REGISTRY_SOURCES } from '@hangar/contracts';
 
 const ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-/** `add-receiver`: a receiver for one registry's webhooks; the secret is generated when not given. */
+/** `add-receiver` (gateway): a receiver for one registry's webhooks, its secret sealed to the secrets service. */
 export class AddReceiverDto {
   @IsIn(REGISTRY_SOURCES, { message: `source must be one of ${REGISTRY_SOURCES.join(', ')}` })
   source!: (typeof REGISTRY_SOURCES)[number];
 
-  @IsOptional()
-  @IsString()
-  @MinLength(16, { message: 'secret must be at least 16 characters' })
-  @MaxLength(256, { message: 'secret must be at most 256 characters' })
-  @Matches(/^[\x21-\x7e]+$/, { message: 'secret must be printable ASCII without spaces' })
-  secret?: string;
+  @IsObject({ message: 'sealedSecret must be a sealed box { v, kid, epk, iv, ct }' })
+  sealedSecret!: Record<string, unknown>;
 
   @IsOptional()
   @IsString()
   actor?: string;
 }
 
-/** `remove-receiver`, `receiver-credentials`. */
+/** `remove-receiver`, `get-receiver`. */
 export class ReceiverIdDto {
   @IsString()
   @Matches(ID, { message: 'receiverId must be a receiver id' })
