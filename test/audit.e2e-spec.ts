@@ -1,18 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import {
-  HangarProcesses,
-  TEST_REGISTRY_HOST,
-  TEST_REGISTRY_URL,
-  buildMinimalImage,
-  createTestDatabase,
-  pushImage,
-  testNamespace,
-  uniqueSuffix,
-  type TestDatabase,
-} from '@hangar/testing';
+import type { Client } from 'pg';
+import { HangarProcesses, flyToml, pushTestImages, startHangarE2e, statusOf, testNamespace, uniqueSuffix, type HangarE2e } from '@hangar/testing';
 
 /**
  * Issue 7 through the CLI: scoped tokens act under their own name, the audit trail answers who
@@ -20,36 +9,27 @@ import {
  * verifies clean until someone edits it.
  */
 describe('hangar audit, tokens and status --at (e2e)', () => {
-  let db: TestDatabase;
+  let e2e: HangarE2e;
   let pg: Client;
   let hangar: HangarProcesses;
   let dir: string;
   const app = `audit-${uniqueSuffix()}`;
   const repo = `audit-${uniqueSuffix()}`;
-  const images: Record<string, string> = {};
+  let images: Record<string, string> = {};
   const secrets: Record<string, string> = {};
   let betweenDeploys = '';
 
   const as = (who: string) => ({ env: { HANGAR_API_TOKEN: secrets[who] ?? hangar.adminToken } });
 
   beforeAll(async () => {
-    db = await createTestDatabase('hangar_e2e_audit');
-    hangar = new HangarProcesses({ databaseUrl: db.url, namespace: testNamespace('a'), fleetBootMs: 20 });
-    await hangar.start();
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
-    dir = mkdtempSync(join(tmpdir(), 'hangar-audit-'));
-    for (const tag of ['v1', 'v2']) {
-      await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage());
-      images[tag] = `${TEST_REGISTRY_HOST}/${repo}:${tag}`;
-    }
-    writeFileSync(join(dir, 'fly.toml'), `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${images.v1}"\n`);
+    e2e = await startHangarE2e({ databasePrefix: 'hangar_e2e_audit', namespace: testNamespace('a'), fleetBootMs: 20, tmpPrefix: 'hangar-audit-' });
+    ({ pg, hangar, dir } = e2e);
+    images = await pushTestImages(repo, ['v1', 'v2']);
+    writeFileSync(join(dir, 'fly.toml'), flyToml(app, images.v1!));
   }, 120000);
 
   afterAll(async () => {
-    await pg?.end();
-    await hangar?.stop();
-    await db?.drop();
+    await e2e?.stop();
   });
 
   it('creates scoped tokens; a deploy token deploys its app and is recorded as the actor', async () => {
@@ -91,7 +71,7 @@ describe('hangar audit, tokens and status --at (e2e)', () => {
     const then = await hangar.cli(['status', '-a', app, '--at', betweenDeploys, '--json'], as('ci'));
     expect(then.code).toBe(0);
     const past = JSON.parse(then.stdout) as { at: string; machines: { id: string; managed: boolean; releaseVersion: number; image: string }[] };
-    const now = JSON.parse((await hangar.cli(['status', '-a', app, '--json'])).stdout) as { machines: { id: string; releaseVersion: number; image: string }[] };
+    const now = await statusOf(hangar, app);
     expect(past.machines.map((m) => m.id)).toEqual(now.machines.map((m) => m.id).sort());
     expect(past.machines.every((m) => m.managed && m.releaseVersion === 1 && m.image.includes(`${repo}:v1@sha256:`))).toBe(true);
     expect(now.machines.every((m) => m.releaseVersion === 2 && m.image.includes(`${repo}:v2@sha256:`))).toBe(true);

@@ -1,49 +1,39 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import {
   HangarProcesses,
-  TEST_REGISTRY_HOST,
-  TEST_REGISTRY_URL,
-  buildMinimalImage,
-  createTestDatabase,
-  pushImage,
+  cliJson,
+  cliOk,
+  flyToml,
+  pushTestImages,
+  releasesOf,
+  startHangarE2e,
+  statusOf,
   testNamespace,
   uniqueSuffix,
   type CliResult,
-  type TestDatabase,
+  type HangarE2e,
+  type MachineStatus,
 } from '@hangar/testing';
 
 const CLI_MAIN = join(__dirname, '..', 'dist', 'apps', 'cli', 'main.js');
-
-interface MachineStatus {
-  id: string;
-  managed: boolean;
-  releaseVersion?: number;
-  image: string;
-  state: string;
-  region: string;
-  volume?: string;
-  mountPath?: string;
-}
 
 /**
  * Issue 3, items 4, 5 (volumes commands), 6 and 9 end to end through the CLI: IP addresses without
  * a release, machine clone/destroy, volumes, and legacy apps' migration to Apps V2.
  */
 describe('hangar ips, machine clone, volumes and legacy apps (e2e)', () => {
-  let db: TestDatabase;
+  let e2e: HangarE2e;
   let pg: Client;
   let hangar: HangarProcesses;
   let root: string;
   const repo = `extras-${uniqueSuffix()}`;
-  const images: Record<string, string> = {};
+  let images: Record<string, string> = {};
   const app = `ex-${uniqueSuffix()}`;
 
-  const toml = (name: string, image: string) =>
-    `app = "${name}"\nprimary_region = "local"\n\n[build]\nimage = "${image}"\n\n[checks.alive]\ntype = "tcp"\nport = 8080\ninterval = "1s"\ntimeout = "1s"\n`;
+  const toml = (name: string, image: string) => flyToml(name, image, '\n[checks.alive]\ntype = "tcp"\nport = 8080\ninterval = "1s"\ntimeout = "1s"\n');
 
   function appDir(name: string, image: string): string {
     const dir = join(root, name);
@@ -52,18 +42,10 @@ describe('hangar ips, machine clone, volumes and legacy apps (e2e)', () => {
     return dir;
   }
 
-  async function ok(args: string[], opts: { cwd?: string } = {}): Promise<CliResult> {
-    const r = await hangar.cli(args, opts);
-    if (r.code !== 0) throw new Error(`hangar ${args.join(' ')} exited ${r.code}\n${r.stdout}\n${r.stderr}`);
-    return r;
-  }
-
-  async function json<T>(args: string[]): Promise<T> {
-    return JSON.parse((await ok([...args, '--json'])).stdout) as T;
-  }
-
-  const status = (name = app) => json<{ machines: MachineStatus[] }>(['status', '-a', name]).then((s) => s.machines);
-  const releases = (name = app) => json<{ releases: { version: number; status: string }[] }>(['releases', '-a', name]).then((r) => r.releases);
+  const ok = (args: string[], opts?: { cwd?: string }) => cliOk(hangar, args, opts);
+  const json = <T>(args: string[]) => cliJson<T>(hangar, args);
+  const status = (name = app) => statusOf(hangar, name).then((s) => s.machines);
+  const releases = (name = app) => releasesOf(hangar, name);
 
   async function eventsOf(name: string, types?: string[]): Promise<{ type: string; stream_id: string; data: Record<string, unknown> }[]> {
     const { rows } = await pg.query(
@@ -104,24 +86,15 @@ describe('hangar ips, machine clone, volumes and legacy apps (e2e)', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('hangar_e2e_extras');
-    pg = new Client({ connectionString: db.url });
-    hangar = new HangarProcesses({ databaseUrl: db.url, namespace: testNamespace('x'), fleetBootMs: 50 });
-    await hangar.start();
-    await pg.connect();
-    root = mkdtempSync(join(tmpdir(), 'hangar-e2e-extras-'));
-    for (const tag of ['v1', 'v2']) {
-      await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage());
-      images[tag] = `${TEST_REGISTRY_HOST}/${repo}:${tag}`;
-    }
+    e2e = await startHangarE2e({ databasePrefix: 'hangar_e2e_extras', namespace: testNamespace('x'), fleetBootMs: 50, tmpPrefix: 'hangar-e2e-extras-' });
+    ({ pg, hangar, dir: root } = e2e);
+    images = await pushTestImages(repo, ['v1', 'v2']);
     await ok(['apps', 'create', app]);
     await ok(['deploy'], { cwd: appDir(app, images.v1!) });
   }, 180000);
 
   afterAll(async () => {
-    await pg?.end();
-    await hangar?.stop();
-    await db?.drop();
+    await e2e?.stop();
   });
 
   it('allocates and releases IP addresses without a release, never handing one out twice', async () => {

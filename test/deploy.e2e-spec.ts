@@ -1,17 +1,18 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import {
   HangarProcesses,
-  TEST_REGISTRY_HOST,
-  TEST_REGISTRY_URL,
-  buildMinimalImage,
-  createTestDatabase,
-  pushImage,
+  addFault,
+  clearFaults,
+  flyToml,
+  pushTestImages,
+  releasesOf,
+  startHangarE2e,
+  statusOf,
   testNamespace,
   uniqueSuffix,
-  type TestDatabase,
+  type HangarE2e,
 } from '@hangar/testing';
 
 /**
@@ -19,12 +20,12 @@ import {
  * the `hangar` CLI, checked against the event store and fleet's own record.
  */
 describe('hangar deploy (e2e)', () => {
-  let db: TestDatabase;
+  let e2e: HangarE2e;
   let pg: Client;
   let hangar: HangarProcesses;
   let dir: string;
   const repo = `e2e-${uniqueSuffix()}`;
-  const images: Record<string, string> = {};
+  let images: Record<string, string> = {};
 
   const app = `e2e-${uniqueSuffix()}`;
 
@@ -33,13 +34,8 @@ describe('hangar deploy (e2e)', () => {
     return name;
   }
 
-  const baseToml = (image: string) => `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${image}"\n\n[checks.alive]\ntype = "tcp"\nport = 8080\ninterval = "1s"\ntimeout = "1s"\n`;
-
-  async function status(): Promise<{ machines: { id: string; managed: boolean; releaseVersion?: number; image: string; state: string }[] }> {
-    const r = await hangar.cli(['status', '-a', app, '--json']);
-    expect(r.code).toBe(0);
-    return JSON.parse(r.stdout);
-  }
+  const baseToml = (image: string) => flyToml(app, image, '\n[checks.alive]\ntype = "tcp"\nport = 8080\ninterval = "1s"\ntimeout = "1s"\n');
+  const status = () => statusOf(hangar, app);
 
   async function events(types: string[], releaseVersion?: number): Promise<{ type: string; stream_id: string; data: Record<string, unknown>; recorded_at: Date; global_position: string }[]> {
     const { rows } = await pg.query(
@@ -53,22 +49,13 @@ describe('hangar deploy (e2e)', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('hangar_e2e');
-    pg = new Client({ connectionString: db.url });
-    hangar = new HangarProcesses({ databaseUrl: db.url, namespace: testNamespace('e'), fleetBootMs: 50 });
-    await hangar.start();
-    await pg.connect();
-    dir = mkdtempSync(join(tmpdir(), 'hangar-e2e-'));
-    for (const tag of ['v1', 'v2', 'v3', 'bad', 'slow', 'v4']) {
-      await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage());
-      images[tag] = `${TEST_REGISTRY_HOST}/${repo}:${tag}`;
-    }
+    e2e = await startHangarE2e({ databasePrefix: 'hangar_e2e', namespace: testNamespace('e'), fleetBootMs: 50 });
+    ({ pg, hangar, dir } = e2e);
+    images = await pushTestImages(repo, ['v1', 'v2', 'v3', 'bad', 'slow', 'v4']);
   }, 120000);
 
   afterAll(async () => {
-    await pg?.end();
-    await hangar?.stop();
-    await db?.drop();
+    await e2e?.stop();
   });
 
   it('creates an app, deploys it, scales it to 5 and leaves an unmanaged machine alone', async () => {
@@ -137,12 +124,7 @@ describe('hangar deploy (e2e)', () => {
   });
 
   it('fails the release when the new image is unhealthy: exit 1, a failed line, the rest untouched', async () => {
-    const fault = await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ match: { image: images.bad }, effect: 'unhealthy' }),
-    });
-    expect(fault.ok).toBe(true);
+    await addFault(hangar, { match: { image: images.bad }, effect: 'unhealthy' });
     const deploy = await hangar.cli(['deploy', '-i', images.bad!, '--max-unavailable', '1', '--wait-timeout', '2s'], { cwd: dir });
     expect(deploy.code).toBe(1);
     expect(deploy.stdout).toMatch(/Machine [0-9a-f]{14} update finished: failed: /);
@@ -156,10 +138,10 @@ describe('hangar deploy (e2e)', () => {
     const managed = after.machines.filter((m) => m.managed);
     expect(managed.every((m) => m.image.includes(`${repo}:v3@`))).toBe(true);
     expect(managed.filter((m) => m.releaseVersion === 3)).toHaveLength(4);
-    const releases = JSON.parse((await hangar.cli(['releases', '-a', app, '--json'])).stdout);
-    expect(releases.releases[0]).toMatchObject({ version: 5, status: 'complete', trigger: 'rollback' });
-    expect(releases.releases[1]).toMatchObject({ version: 4, status: 'rolled_back' });
-    await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'DELETE' });
+    const releases = await releasesOf(hangar, app);
+    expect(releases[0]).toMatchObject({ version: 5, status: 'complete', trigger: 'rollback' });
+    expect(releases[1]).toMatchObject({ version: 4, status: 'rolled_back' });
+    await clearFaults(hangar);
   });
 
   it('rejects an invalid fly.toml with exit 2 and file:line, and changes nothing', async () => {
@@ -173,11 +155,7 @@ describe('hangar deploy (e2e)', () => {
   });
 
   it('queues a second deploy while one runs, then runs it', async () => {
-    await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ match: { image: images.slow }, effect: 'slow-start', delayMs: 400 }),
-    });
+    await addFault(hangar, { match: { image: images.slow }, effect: 'slow-start', delayMs: 400 });
     const first = await hangar.cli(['deploy', '-i', images.slow!, '--detach', '--json'], { cwd: dir });
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout).release).toMatchObject({ version: 6, status: 'running' });
@@ -185,14 +163,14 @@ describe('hangar deploy (e2e)', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('Release v7 is queued behind the release running on');
     expect(second.stdout).toContain('  Finished deploying');
-    const { releases } = JSON.parse((await hangar.cli(['releases', '-a', app, '--json'])).stdout);
-    const v5 = releases.find((r: { version: number }) => r.version === 6);
-    const v6 = releases.find((r: { version: number }) => r.version === 7);
+    const releases = await releasesOf(hangar, app);
+    const v5 = releases.find((r) => r.version === 6)!;
+    const v6 = releases.find((r) => r.version === 7)!;
     expect(v5.status).toBe('complete');
     expect(v6.status).toBe('complete');
     const starts = await pg.query(`SELECT data->>'releaseId' AS id, global_position FROM events WHERE type IN ('AppLockAcquired','AppLockReleased') AND stream_id = $1 ORDER BY global_position`, [`app-${app}`]);
     const order = starts.rows.map((r) => r.id);
     expect(order.indexOf(v6.id)).toBeGreaterThan(order.lastIndexOf(v5.id));
-    await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'DELETE' });
+    await clearFaults(hangar);
   });
 });

@@ -1,19 +1,21 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   HangarProcesses,
   buildMinimalImage,
-  createTestDatabase,
+  flyToml,
   pushImage,
+  releasesOf,
+  startHangarE2e,
   startRegistryProcess,
+  statusOf,
   testNamespace,
   uniqueSuffix,
+  waitFor,
+  type Diagnosable,
+  type HangarE2e,
   type RegistryProcess,
-  type TestDatabase,
 } from '@hangar/testing';
-
-type Status = { machines: { id: string; managed: boolean; releaseVersion?: number; image: string }[] };
 
 /**
  * Issue 6 item 5: a real registry (Debian's docker-registry, distribution 2.8) with its notifications
@@ -23,39 +25,23 @@ type Status = { machines: { id: string; managed: boolean; releaseVersion?: numbe
 describe('a real registry pushing to a receiver (e2e)', () => {
   const app = `reg-${uniqueSuffix()}`;
   const repository = 'acme/web';
-  let db: TestDatabase;
+  let e2e: HangarE2e;
   let hangar: HangarProcesses;
   let registry: RegistryProcess;
   let dir: string;
-
-  async function status(): Promise<Status> {
-    const r = await hangar.cli(['status', '--json', '-a', app]);
-    expect(r.code).toBe(0);
-    return JSON.parse(r.stdout) as Status;
-  }
-
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${hangar.output()}\n--- registry ---\n${registry?.logs()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  /** The services' output and the registry's, for a timeout. */
+  const logs: Diagnosable = { output: () => `${hangar.output()}\n--- registry ---\n${registry?.logs()}` };
 
   beforeAll(async () => {
-    db = await createTestDatabase('hangar_registry_e2e');
-    hangar = new HangarProcesses({ databaseUrl: db.url, namespace: testNamespace('rn'), fleetBootMs: 50 });
-    await hangar.start();
+    e2e = await startHangarE2e({ databasePrefix: 'hangar_registry_e2e', namespace: testNamespace('rn'), fleetBootMs: 50, tmpPrefix: 'hangar-registry-' });
+    ({ hangar, dir } = e2e);
     const added = await hangar.cli(['receivers', 'add', '--source', 'distribution', '--json']);
     expect(added.code).toBe(0);
     const { receiver } = JSON.parse(added.stdout) as { receiver: { url: string; secret: string } };
     expect(receiver.secret).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     registry = await startRegistryProcess({ notifications: { url: receiver.url, headers: { Authorization: [`Bearer ${receiver.secret}`] } } });
-    dir = mkdtempSync(join(tmpdir(), 'hangar-registry-'));
     await pushImage(registry.url, repository, '1.0.0', buildMinimalImage());
-    writeFileSync(join(dir, 'fly.toml'), `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${registry.host}/${repository}:1.0.0"\n`);
+    writeFileSync(join(dir, 'fly.toml'), flyToml(app, `${registry.host}/${repository}:1.0.0`));
     expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);
     expect((await hangar.cli(['deploy'], { cwd: dir })).code).toBe(0);
     expect((await hangar.cli(['scale', 'count', '2', '-a', app])).code).toBe(0);
@@ -65,19 +51,18 @@ describe('a real registry pushing to a receiver (e2e)', () => {
 
   afterAll(async () => {
     await registry?.stop();
-    await hangar?.stop();
-    await db?.drop();
+    await e2e?.stop();
   });
 
   it('a push of a new tag deploys it to every managed machine, pinned to its digest, with no other action', async () => {
     const digest = await pushImage(registry.url, repository, '1.1.0', buildMinimalImage());
-    const machines = await waitFor('the machines to run the pushed digest', async () => {
-      const managed = (await status()).machines.filter((m) => m.managed);
+    const machines = await waitFor(logs, 'the machines to run the pushed digest', async () => {
+      const managed = (await statusOf(hangar, app)).machines.filter((m) => m.managed);
       return managed.length === 2 && managed.every((m) => m.releaseVersion === 2 && m.image.includes(digest)) && managed;
     });
     expect(machines.every((m) => m.image.startsWith(`${registry.host}/${repository}:1.1.0@${digest}`))).toBe(true);
-    const releases = JSON.parse((await hangar.cli(['releases', '--json', '-a', app])).stdout) as { releases: { version: number; trigger: string; status: string }[] };
-    expect(releases.releases[0]).toMatchObject({ version: 2, trigger: 'registry', status: 'complete' });
+    const releases = await releasesOf(hangar, app);
+    expect(releases[0]).toMatchObject({ version: 2, trigger: 'registry', status: 'complete' });
 
     const log = await hangar.cli(['triggers', 'log', '-a', app]);
     expect(log.code).toBe(0);
@@ -87,12 +72,12 @@ describe('a real registry pushing to a receiver (e2e)', () => {
 
   it('a push the tag policy rejects deploys nothing, and triggers log says why', async () => {
     await pushImage(registry.url, repository, '2.0.0', buildMinimalImage());
-    const log = await waitFor('the skipped push in the log', async () => {
+    const log = await waitFor(logs, 'the skipped push in the log', async () => {
       const r = await hangar.cli(['triggers', 'log', '-a', app]);
       return r.stdout.includes('tag policy semver:^1 rejects 2.0.0') && r.stdout;
     });
     expect(log).toContain(':2.0.0');
-    const releases = JSON.parse((await hangar.cli(['releases', '--json', '-a', app])).stdout) as { releases: { version: number }[] };
-    expect(releases.releases[0]!.version).toBe(2);
+    const releases = await releasesOf(hangar, app);
+    expect(releases[0]!.version).toBe(2);
   });
 });

@@ -1,23 +1,27 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, headers, type NatsConnection } from 'nats';
-import { Client } from 'pg';
+import { connect, type NatsConnection } from 'nats';
+import type { Client } from 'pg';
+import { commandSubject, type PushEvaluatedData } from '@hangar/contracts';
 import {
   HangarProcesses,
   TEST_NATS_URL,
   TEST_REGISTRY_HOST,
   TEST_REGISTRY_URL,
+  addFault,
   buildMinimalImage,
-  createTestDatabase,
+  flyToml,
+  natsCommand,
+  pushEvaluation,
   pushImage,
+  releasesOf,
+  settledRelease,
+  startHangarE2e,
+  statusOf,
   testNamespace,
   uniqueSuffix,
-  type TestDatabase,
+  type HangarE2e,
 } from '@hangar/testing';
-
-type Release = { id: string; version: number; status: string; trigger: string; image: string; actor: string };
-type Outcome = { triggerId: string; app: string; result: 'deployed' | 'skipped'; reason?: string; releaseId?: string; version?: number };
 
 /**
  * Issue 6, items 3 and 4 end to end with the services as processes: pushes reported over NATS
@@ -30,7 +34,7 @@ describe('registry push triggers over NATS (e2e)', () => {
   const app = `trg-${uniqueSuffix()}`;
   const repo = `acme-${uniqueSuffix()}/web`;
   const digests: Record<string, string> = {};
-  let db: TestDatabase;
+  let e2e: HangarE2e;
   let pg: Client;
   let nc: NatsConnection;
   let hangar: HangarProcesses;
@@ -38,12 +42,7 @@ describe('registry push triggers over NATS (e2e)', () => {
   let triggerId: string;
   let pushSeq = 0;
 
-  async function command<T>(name: string, payload: unknown, token = hangar.adminToken): Promise<T> {
-    const h = headers();
-    h.set('Authorization', `Bearer ${token}`);
-    const msg = await nc.request(`${ns}.cmd.builder.${name}`, Buffer.from(JSON.stringify(payload)), { timeout: 30000, headers: h });
-    return JSON.parse(Buffer.from(msg.data).toString('utf8')) as T;
-  }
+  const command = <T>(name: string, payload: unknown, token = hangar.adminToken) => natsCommand<T>(nc, commandSubject(ns, 'builder', name), payload, token);
 
   /** A push of `tag` to ghcr.io (the local registry stands in for it through HANGAR_REGISTRY_MIRRORS). */
   function ghcrPush(tag: string, over: Record<string, unknown> = {}) {
@@ -58,32 +57,9 @@ describe('registry push triggers over NATS (e2e)', () => {
   }
 
   /** What came of a recorded push, once builder evaluated it. */
-  async function evaluated(pushEventId: string): Promise<{ outcomes: Outcome[]; reason?: string }> {
-    return waitFor(`evaluation of push ${pushEventId}`, async () => {
-      const { rows } = await pg.query<{ data: { outcomes: Outcome[]; reason?: string } }>(`SELECT data FROM events WHERE type = 'PushEvaluated' AND data->>'pushEventId' = $1`, [pushEventId]);
-      return rows[0]?.data;
-    });
-  }
-
-  async function releases(): Promise<Release[]> {
-    const r = await hangar.cli(['releases', '--json', '-a', app]);
-    expect(r.code).toBe(0);
-    return JSON.parse(r.stdout).releases;
-  }
-
-  async function settled(version: number): Promise<Release> {
-    return waitFor(`release v${version} to finish`, async () => (await releases()).find((r) => r.version === version && ['complete', 'failed', 'cancelled'].includes(r.status)), 90000);
-  }
-
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${hangar.output()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
+  const evaluated = (pushEventId: string): Promise<PushEvaluatedData> => pushEvaluation(pg, hangar, pushEventId);
+  const releases = () => releasesOf(hangar, app);
+  const settled = (version: number) => settledRelease(hangar, app, version);
 
   async function eventCount(): Promise<number> {
     const { rows } = await pg.query<{ n: string }>('SELECT count(*) AS n FROM events');
@@ -91,22 +67,19 @@ describe('registry push triggers over NATS (e2e)', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('hangar_triggers_e2e');
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
     nc = await connect({ servers: TEST_NATS_URL });
     for (const tag of ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '2.0.0', 'latest']) {
       digests[tag] = await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage({ labels: { tag } }));
     }
-    hangar = new HangarProcesses({
-      databaseUrl: db.url,
+    e2e = await startHangarE2e({
+      databasePrefix: 'hangar_triggers_e2e',
       namespace: ns,
       fleetBootMs: 50,
       extraEnv: { HANGAR_REGISTRY_MIRRORS: JSON.stringify({ 'ghcr.io': TEST_REGISTRY_HOST, 'docker.io': TEST_REGISTRY_HOST }) },
+      tmpPrefix: 'hangar-triggers-',
     });
-    await hangar.start();
-    dir = mkdtempSync(join(tmpdir(), 'hangar-triggers-'));
-    writeFileSync(join(dir, 'fly.toml'), `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${TEST_REGISTRY_HOST}/${repo}:1.0.0"\n\n[deploy]\nstrategy = "rolling"\n`);
+    ({ pg, hangar, dir } = e2e);
+    writeFileSync(join(dir, 'fly.toml'), flyToml(app, `${TEST_REGISTRY_HOST}/${repo}:1.0.0`, '\n[deploy]\nstrategy = "rolling"\n'));
     expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);
     expect((await hangar.cli(['deploy'], { cwd: dir })).code).toBe(0);
     expect((await hangar.cli(['scale', 'count', '2', '-a', app])).code).toBe(0);
@@ -117,9 +90,7 @@ describe('registry push triggers over NATS (e2e)', () => {
 
   afterAll(async () => {
     await nc?.drain();
-    await pg?.end();
-    await hangar?.stop();
-    await db?.drop();
+    await e2e?.stop();
   });
 
   it('a push the trigger follows becomes a registry release pinned to the digest, and the machines end on it', async () => {
@@ -129,8 +100,7 @@ describe('registry push triggers over NATS (e2e)', () => {
     expect(outcomes).toEqual([{ triggerId, app, result: 'deployed', releaseId: expect.any(String), version: 2 }]);
     const release = await settled(2);
     expect(release).toMatchObject({ status: 'complete', trigger: 'registry', image: expect.stringContaining(digests['1.1.0']!) });
-    const status = JSON.parse((await hangar.cli(['status', '--json', '-a', app])).stdout) as { machines: { managed: boolean; releaseVersion: number; image: string }[] };
-    const managed = status.machines.filter((m) => m.managed);
+    const managed = (await statusOf(hangar, app)).machines.filter((m) => m.managed);
     expect(managed).toHaveLength(2);
     expect(managed.every((m) => m.releaseVersion === 2 && m.image.includes(digests['1.1.0']!))).toBe(true);
   });
@@ -167,7 +137,7 @@ describe('registry push triggers over NATS (e2e)', () => {
   });
 
   it('a newer push supersedes the queued release of an older one; the running one finishes', async () => {
-    await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ match: { app }, effect: 'slow-start', delayMs: 2500, times: 2 }) });
+    await addFault(hangar, { match: { app }, effect: 'slow-start', delayMs: 2500, times: 2 });
     const first = await evaluated((await record(ghcrPush('1.2.0'))).push.pushEventId);
     expect(first.outcomes[0]).toMatchObject({ result: 'deployed', version: 3 });
     const second = await evaluated((await record(ghcrPush('1.3.0'))).push.pushEventId);

@@ -1,20 +1,27 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { connect, type NatsConnection } from 'nats';
+import type { Client } from 'pg';
 import { REGISTRY_SOURCES, type RegistrySource } from '@hangar/contracts';
 import {
   HangarProcesses,
+  TEST_NATS_URL,
   TEST_REGISTRY_HOST,
   TEST_REGISTRY_URL,
   buildMinimalImage,
-  createTestDatabase,
+  flyToml,
+  pushEvaluation,
   pushImage,
   registryWebhook,
+  releasesOf,
+  settledRelease,
   signDelivery,
+  startHangarE2e,
   testNamespace,
   uniqueSuffix,
-  type TestDatabase,
+  waitFor,
+  type HangarE2e,
   type WebhookFixture,
 } from '@hangar/testing';
 
@@ -35,8 +42,6 @@ const NO_PUSH_TIME: readonly RegistrySource[] = ['quay', 'jfrog'];
 /** Sources whose payload carries no digest: builder resolves the tag. */
 const NO_DIGEST: readonly RegistrySource[] = ['dockerhub', 'quay'];
 
-type Release = { version: number; status: string; trigger: string; image: string };
-
 /**
  * Issue 6 acceptance, per registry, through the real HTTP receiver with every service a process:
  * a push deploys its app pinned to the digest; by-digest, per-platform and irrelevant deliveries are
@@ -47,7 +52,7 @@ type Release = { version: number; status: string; trigger: string; image: string
 describe('registry webhooks, per registry (e2e)', () => {
   const ns = testNamespace('wh');
   const suffix = uniqueSuffix();
-  let db: TestDatabase;
+  let e2e: HangarE2e;
   let pg: Client;
   let hangar: HangarProcesses;
   let dir: string;
@@ -55,19 +60,9 @@ describe('registry webhooks, per registry (e2e)', () => {
   const repositoryOf = (source: RegistrySource) => `wh-${suffix}/${source}`;
   const appOf = (source: RegistrySource) => `wh-${source}-${suffix}`;
 
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${hangar.output()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-
   /** Events in the store (but audit checkpoints, which are periodic), once every push recorded so far was evaluated. */
   async function counts(): Promise<{ all: number; pushed: number; ignored: number }> {
-    await waitFor('every push to be evaluated', async () => {
+    await waitFor(hangar, 'every push to be evaluated', async () => {
       const { rows } = await pg.query(`SELECT (SELECT count(*) FROM events WHERE type = 'ImagePushed') = (SELECT count(*) FROM events WHERE type = 'PushEvaluated') AS done`);
       return rows[0].done === true;
     });
@@ -78,37 +73,117 @@ describe('registry webhooks, per registry (e2e)', () => {
     return { all: Number(rows[0]!.all), pushed: Number(rows[0]!.pushed), ignored: Number(rows[0]!.ignored) };
   }
 
-  async function releases(app: string): Promise<Release[]> {
-    const r = await hangar.cli(['releases', '--json', '-a', app]);
-    expect(r.code).toBe(0);
-    return JSON.parse(r.stdout).releases;
-  }
-
-  async function settled(app: string, version: number): Promise<Release> {
-    return waitFor(`v${version} of ${app}`, async () => (await releases(app)).find((r) => r.version === version && ['complete', 'failed', 'cancelled'].includes(r.status)), 90000);
-  }
-
-  async function evaluated(pushEventId: string): Promise<{ outcomes: { result: string; reason?: string; version?: number }[]; reason?: string }> {
-    return waitFor(`evaluation of ${pushEventId}`, async () => {
-      const { rows } = await pg.query(`SELECT data FROM events WHERE type = 'PushEvaluated' AND data->>'pushEventId' = $1`, [pushEventId]);
-      return rows[0]?.data;
-    });
-  }
+  const releases = (app: string) => releasesOf(hangar, app);
+  const settled = (app: string, version: number) => settledRelease(hangar, app, version);
+  const evaluated = (pushEventId: string) => pushEvaluation(pg, hangar, pushEventId);
 
   beforeAll(async () => {
-    db = await createTestDatabase('hangar_webhooks_e2e');
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
     const mirrors = Object.fromEntries(Object.values(HOSTS).map((h) => [h, TEST_REGISTRY_HOST]));
-    hangar = new HangarProcesses({ databaseUrl: db.url, namespace: ns, fleetBootMs: 50, extraEnv: { HANGAR_REGISTRY_MIRRORS: JSON.stringify(mirrors) } });
-    await hangar.start();
-    dir = mkdtempSync(join(tmpdir(), 'hangar-webhooks-'));
+    e2e = await startHangarE2e({ databasePrefix: 'hangar_webhooks_e2e', namespace: ns, fleetBootMs: 50, extraEnv: { HANGAR_REGISTRY_MIRRORS: JSON.stringify(mirrors) }, tmpPrefix: 'hangar-webhooks-' });
+    ({ pg, hangar, dir } = e2e);
   }, 120000);
 
   afterAll(async () => {
-    await pg?.end();
-    await hangar?.stop();
-    await db?.drop();
+    await e2e?.stop();
+  });
+
+  describe('the receiver edge', () => {
+    const admin = () => ({ Authorization: `Bearer ${hangar.adminToken}`, 'Content-Type': 'application/json' });
+    let receiver: { id: string; url: string; secret: string };
+    let nc: NatsConnection;
+    /** Everything on the bus from before the receiver exists: the secret must never be on it in the clear. */
+    const bus: string[] = [];
+
+    beforeAll(async () => {
+      nc = await connect({ servers: TEST_NATS_URL });
+      nc.subscribe('>', { callback: (_err, msg) => bus.push(Buffer.from(msg.data).toString('latin1')) });
+      await nc.flush();
+      const res = await fetch(`${hangar.apiUrl}/v1/receivers`, { method: 'POST', headers: admin(), body: JSON.stringify({ source: 'distribution' }) });
+      expect(res.status).toBe(201);
+      receiver = ((await res.json()) as { receiver: typeof receiver }).receiver;
+      expect(receiver.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    });
+
+    afterAll(async () => {
+      await nc?.drain();
+    });
+
+    it('keeps the secret out of the store, the lists and every answer but the first', async () => {
+      const { rows } = await pg.query(`SELECT count(*)::int AS n FROM events WHERE data::text LIKE $1 OR metadata::text LIKE $1`, [`%${receiver.secret}%`]);
+      expect(rows[0].n).toBe(0);
+      const stored = await pg.query(`SELECT encode(ciphertext, 'escape') AS c FROM receiver_secrets WHERE receiver_id = $1`, [receiver.id]);
+      expect(stored.rows).toHaveLength(1);
+      expect(stored.rows[0].c).not.toContain(receiver.secret);
+      const list = await (await fetch(`${hangar.apiUrl}/v1/receivers`, { headers: admin() })).text();
+      expect(list).toContain(receiver.id);
+      expect(list).not.toContain(receiver.secret);
+      expect(hangar.output()).not.toContain(receiver.secret);
+      // A delivery makes the gateway fetch the secret: it crosses the bus sealed only.
+      const fixture = signDelivery('distribution', receiver.secret, registryWebhook('distribution').push({ repository: `edge-${suffix}/web`, tag: '0.1' }));
+      expect((await fetch(receiver.url, { method: 'POST', headers: fixture.headers, body: fixture.body })).status).toBe(202);
+      await nc.flush();
+      expect(bus.length).toBeGreaterThan(0);
+      expect(bus.filter((m) => m.includes(receiver.secret))).toEqual([]);
+    });
+
+    it('refuses a short secret naming it, recording nothing', async () => {
+      const before = await counts();
+      const res = await fetch(`${hangar.apiUrl}/v1/receivers`, { method: 'POST', headers: admin(), body: JSON.stringify({ source: 'ghcr', secret: 'short' }) });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: 'REQUEST.INVALID', message: 'secret must be at least 16 characters' } });
+      expect(await counts()).toEqual(before);
+    });
+
+    it('reads webhook bodies raw whatever the path case, while other routes still parse JSON and refuse malformed bodies', async () => {
+      const fixture = signDelivery('distribution', receiver.secret, registryWebhook('distribution').push({ repository: `edge-${suffix}/web`, tag: '1.0' }));
+      const upper = receiver.url.replace('/v1/webhooks/', '/V1/Webhooks/');
+      const res = await fetch(upper, { method: 'POST', headers: { ...fixture.headers, 'content-type': 'application/json' }, body: fixture.body });
+      expect(res.status).toBe(202);
+      expect(((await res.json()) as { pushes: { status: string }[] }).pushes).toEqual([expect.objectContaining({ status: 'recorded', tag: '1.0' })]);
+      const malformed = await fetch(`${hangar.apiUrl}/v1/receivers`, { method: 'POST', headers: admin(), body: '{"source":' });
+      expect(malformed.status).toBe(400);
+      expect(await malformed.json()).toMatchObject({ error: { code: 'REQUEST.INVALID' } });
+    });
+
+    it('answers 413 with Connection: close to a chunked body over 1 MiB while it is still being sent, recording nothing', async () => {
+      const before = await counts();
+      const res = await new Promise<{ status: number; connection?: string; body: string }>((resolve, reject) => {
+        const deadline = setTimeout(() => reject(new Error('no response within 10 s')), 10_000);
+        const req = httpRequest(receiver.url, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${receiver.secret}` } }, (r) => {
+          const parts: Buffer[] = [];
+          r.on('data', (c: Buffer) => parts.push(c));
+          r.on('end', () => {
+            clearTimeout(deadline);
+            req.destroy();
+            resolve({ status: r.statusCode ?? 0, body: Buffer.concat(parts).toString(), ...(r.headers.connection ? { connection: r.headers.connection } : {}) });
+          });
+        });
+        req.on('error', () => undefined);
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        let sent = 0;
+        const next = (): void => {
+          if (req.destroyed || sent > 1_048_576) return; // never ends: the answer must not wait for the end
+          sent += chunk.length;
+          if (req.write(chunk)) setImmediate(next);
+          else req.once('drain', next);
+        };
+        next();
+      });
+      expect(res.status).toBe(413);
+      expect(res.connection).toBe('close');
+      expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'WEBHOOK.TOO_LARGE' } });
+      expect(await counts()).toEqual(before);
+    });
+
+    it('a removed receiver answers 404, and its secret is gone', async () => {
+      const removed = await fetch(`${hangar.apiUrl}/v1/receivers/${receiver.id}`, { method: 'DELETE', headers: admin() });
+      expect(removed.status).toBe(200);
+      const fixture = signDelivery('distribution', receiver.secret, registryWebhook('distribution').push({ repository: `edge-${suffix}/web`, tag: '2.0' }));
+      const res = await fetch(receiver.url, { method: 'POST', headers: fixture.headers, body: fixture.body });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: 'REGISTRY.RECEIVER_NOT_FOUND' } });
+      await waitFor(hangar, 'the secret to be deleted', async () => (await pg.query(`SELECT 1 FROM receiver_secrets WHERE receiver_id = $1`, [receiver.id])).rows.length === 0);
+    });
   });
 
   describe.each(REGISTRY_SOURCES.map((s) => [s] as const))('%s', (source) => {
@@ -137,7 +212,7 @@ describe('registry webhooks, per registry (e2e)', () => {
       // `repeat` names the image `1.1.0` does: a push of it finds the app already on that digest.
       digests['1.1.0'] = await pushImage(TEST_REGISTRY_URL, repository, '1.1.0', current);
       digests.repeat = await pushImage(TEST_REGISTRY_URL, repository, 'repeat', current);
-      writeFileSync(join(dir, `${source}.toml`), `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${TEST_REGISTRY_HOST}/${repository}:base"\n`);
+      writeFileSync(join(dir, `${source}.toml`), flyToml(app, `${TEST_REGISTRY_HOST}/${repository}:base`));
       expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);
       expect((await hangar.cli(['deploy', '-c', join(dir, `${source}.toml`)])).code).toBe(0);
       const receiver = await hangar.cli(['receivers', 'add', '--source', source, '--secret', secret, '--json']);

@@ -1,25 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { canonicalJson } from '@hangar/event-store';
 import {
   HangarProcesses,
   TEST_NATS_URL,
-  TEST_REGISTRY_HOST,
-  TEST_REGISTRY_URL,
-  buildMinimalImage,
-  createTestDatabase,
-  pushImage,
+  addFault,
+  apiRequest,
+  clearFaults,
+  fleetMachines,
+  flyToml,
+  pushTestImages,
+  releasesOf,
+  startHangarE2e,
   testNamespace,
   uniqueSuffix,
+  waitFor,
+  type ApiResponse,
   type CliResult,
-  type TestDatabase,
+  type CliRunner,
+  type FleetMachine,
+  type HangarE2e,
 } from '@hangar/testing';
-
-type FleetMachine = { id: string; state: string; config: { env?: Record<string, string>; metadata?: Record<string, string> } };
 
 /**
  * Issue 5 acceptance, end to end: secret changes are releases that deliver the values to every
@@ -38,7 +42,7 @@ describe('hangar secrets (e2e)', () => {
   const natsHits: string[] = [];
   const natsSubjects = new Set<string>();
   let natsMessages = 0;
-  let db: TestDatabase;
+  let e2e: HangarE2e;
   let pg: Client;
   let nc: NatsConnection;
   let hangar: HangarProcesses;
@@ -51,53 +55,32 @@ describe('hangar secrets (e2e)', () => {
     return value;
   };
 
-  async function cli(args: string[], opts: { input?: string; global?: boolean } = {}): Promise<CliResult> {
-    const r = await hangar.cli(opts.global ? args : [...args, '-a', app], { cwd: dir, ...(opts.input === undefined ? {} : { input: opts.input }) });
-    transcripts.push(r.stdout, r.stderr);
-    return r;
+  /** The CLI, keeping what it prints for the leak check. */
+  const transcribed: CliRunner = {
+    async cli(args, opts) {
+      const r = await hangar.cli(args, opts);
+      transcripts.push(r.stdout, r.stderr);
+      return r;
+    },
+  };
+
+  function cli(args: string[], opts: { input?: string; global?: boolean } = {}): Promise<CliResult> {
+    return transcribed.cli(opts.global ? args : [...args, '-a', app], { cwd: dir, ...(opts.input === undefined ? {} : { input: opts.input }) });
   }
 
-  async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    const res = await fetch(`${hangar.apiUrl}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${hangar.adminToken}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    transcripts.push(text);
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  async function api(method: string, path: string, body?: unknown): Promise<ApiResponse> {
+    const res = await apiRequest(hangar, method, path, body);
+    transcripts.push(res.text);
+    return res;
   }
 
   async function managed(): Promise<FleetMachine[]> {
-    const machines = (await (await fetch(`${hangar.fleetUrl}/v1/apps/${app}/machines`)).json()) as FleetMachine[];
-    return machines.filter((m) => m.config.metadata?.fly_platform_version === 'v2' && m.state !== 'destroyed');
+    return (await fleetMachines(hangar, app)).filter((m) => m.config.metadata?.fly_platform_version === 'v2' && m.state !== 'destroyed');
   }
 
-  async function releases(): Promise<{ id: string; version: number; status: string; trigger: string }[]> {
-    const r = await cli(['releases', '--json']);
-    expect(r.code).toBe(0);
-    return JSON.parse(r.stdout).releases;
-  }
-
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${hangar.output()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-
-  async function fault(body: unknown): Promise<void> {
-    const res = await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    expect(res.ok).toBe(true);
-  }
+  const releases = () => releasesOf(transcribed, app);
 
   beforeAll(async () => {
-    db = await createTestDatabase('hangar_secrets_e2e');
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
     // Everything on the bus while this file runs: the namespace's subjects and every reply inbox.
     nc = await connect({ servers: TEST_NATS_URL });
     nc.subscribe('>', {
@@ -108,15 +91,10 @@ describe('hangar secrets (e2e)', () => {
         for (const c of canaries) if (needles(c).some((n) => text.includes(n))) natsHits.push(`${msg.subject}: ${c}`);
       },
     });
-    hangar = new HangarProcesses({ databaseUrl: db.url, namespace: ns, fleetBootMs: 50, extraEnv: { HANGAR_SECRETS_KEY: key1 } });
-    await hangar.start();
-    dir = mkdtempSync(join(tmpdir(), 'hangar-secrets-'));
-    const repo = `sec-${uniqueSuffix()}`;
-    for (const tag of ['v1', 'v2']) {
-      await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage());
-      images = { ...images, [tag]: `${TEST_REGISTRY_HOST}/${repo}:${tag}` };
-    }
-    writeFileSync(join(dir, 'fly.toml'), `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${images.v1}"\n\n[env]\nGREETING = "from-fly-toml"\n\n[checks.alive]\ntype = "tcp"\nport = 8080\ninterval = "1s"\n`);
+    e2e = await startHangarE2e({ databasePrefix: 'hangar_secrets_e2e', namespace: ns, fleetBootMs: 50, extraEnv: { HANGAR_SECRETS_KEY: key1 }, tmpPrefix: 'hangar-secrets-' });
+    ({ pg, hangar, dir } = e2e);
+    images = await pushTestImages(`sec-${uniqueSuffix()}`, ['v1', 'v2']);
+    writeFileSync(join(dir, 'fly.toml'), flyToml(app, images.v1!, '\n[env]\nGREETING = "from-fly-toml"\n\n[checks.alive]\ntype = "tcp"\nport = 8080\ninterval = "1s"\n'));
     expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);
     const staged = await cli(['secrets', 'set', `EARLY=${canary('early')}`]);
     expect(staged.code).toBe(0);
@@ -127,9 +105,7 @@ describe('hangar secrets (e2e)', () => {
 
   afterAll(async () => {
     await nc?.drain();
-    await pg?.end();
-    await hangar?.stop();
-    await db?.drop();
+    await e2e?.stop();
   });
 
   it('delivers secrets staged before the first deployment with it', async () => {
@@ -170,7 +146,7 @@ describe('hangar secrets (e2e)', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Secrets are staged (version 3)');
     // The releaser has seen the staged change (its consumer recorded it processed) and made no release.
-    await waitFor('releaser to process the staged change', async () => {
+    await waitFor(hangar, 'releaser to process the staged change', async () => {
       const { rows } = await pg.query(
         `SELECT 1 FROM processed_messages p JOIN events e ON e.event_id = p.event_id
          WHERE e.stream_id = $1 AND e.type = 'SecretsUpdated' AND (e.data->>'version')::int = 3 AND p.consumer LIKE '%secrets-release-SecretsUpdated'`,
@@ -207,16 +183,16 @@ describe('hangar secrets (e2e)', () => {
   });
 
   it('a crash of the secrets service mid-redeploy delays the release, and it completes after the restart', async () => {
-    await fault({ match: { app }, effect: 'slow-start', delayMs: 1500 });
+    await addFault(hangar, { match: { app }, effect: 'slow-start', delayMs: 1500 });
     const value = canary('crash');
     const set = await cli(['secrets', 'set', `AFTER_CRASH=${value}`, '--detach']);
     expect(set.code).toBe(0);
     const version = Number(/version (\d+)/.exec(set.stdout)![1]);
-    const releaseId = await waitFor('the secrets release', async () => {
+    const releaseId = await waitFor(hangar, 'the secrets release', async () => {
       const { rows } = await pg.query(`SELECT data->>'releaseId' AS id FROM events WHERE type = 'ReleaseQueued' AND data->>'app' = $1 AND (data->>'secretsVersion')::int = $2`, [app, version]);
       return rows[0]?.id as string | undefined;
     });
-    await waitFor('the first machine update', async () => {
+    await waitFor(hangar, 'the first machine update', async () => {
       const { rows } = await pg.query(`SELECT 1 FROM events WHERE type = 'MachineUpdateStarted' AND data->>'releaseId' = $1`, [releaseId]);
       return rows.length > 0;
     });
@@ -224,16 +200,16 @@ describe('hangar secrets (e2e)', () => {
     // A bad or missing key stops the service with a message naming the variable.
     await expect(hangar.startOne('secrets', { env: { HANGAR_SECRETS_KEY: 'c2hvcnQ=' } })).rejects.toThrow(/HANGAR_SECRETS_KEY: must be 32 random bytes/);
     await expect(hangar.startOne('secrets', { env: { HANGAR_SECRETS_KEY: '', NODE_ENV: 'production' } })).rejects.toThrow(/HANGAR_SECRETS_KEY: is required when NODE_ENV=production/);
-    await waitFor('an operation waiting for the secrets service', async () => hangar.output('machine-updater').includes('waits for the secrets service'));
+    await waitFor(hangar, 'an operation waiting for the secrets service', async () => hangar.output('machine-updater').includes('waits for the secrets service'));
     await hangar.startOne('secrets');
-    await waitFor('the release to complete', async () => {
+    await waitFor(hangar, 'the release to complete', async () => {
       const { rows } = await pg.query(`SELECT type FROM events WHERE stream_id = $1 AND type IN ('ReleaseCompleted', 'ReleaseFailed')`, [`release-${releaseId}`]);
       return rows[0]?.type as string | undefined;
     }).then((type) => expect(type).toBe('ReleaseCompleted'));
     const machines = await managed();
     expect(machines).toHaveLength(3);
     expect(machines.every((m) => m.config.env?.AFTER_CRASH === value)).toBe(true);
-    await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'DELETE' });
+    await clearFaults(hangar);
   });
 
   it('leaks no value: not in events, on the bus, in logs, in API or CLI output; only ciphertext and fleet hold it', async () => {
@@ -241,7 +217,7 @@ describe('hangar secrets (e2e)', () => {
     // A redeploy through the HTTP API, and the read routes.
     const set = await api('POST', `/v1/apps/${app}/secrets`, { set: { LEAK_SECRET: secret } });
     expect(set.status).toBe(201);
-    await waitFor('the leak redeploy', async () => (await managed()).every((m) => m.config.env?.LEAK_SECRET === secret));
+    await waitFor(hangar, 'the leak redeploy', async () => (await managed()).every((m) => m.config.env?.LEAK_SECRET === secret));
     await api('GET', `/v1/apps/${app}/secrets`);
     await api('GET', `/v1/apps/${app}/machines`);
     const { body: rel } = await api('GET', `/v1/apps/${app}/releases`);
@@ -254,12 +230,12 @@ describe('hangar secrets (e2e)', () => {
     // A failing redeploy: the updated machine never passes its check. A deploy with a short wait
     // timeout first, so the secrets release (which takes the current release's settings) fails fast.
     expect((await cli(['deploy', '--wait-timeout', '3s'])).code).toBe(0);
-    await fault({ match: { app }, effect: 'unhealthy' });
+    await addFault(hangar, { match: { app }, effect: 'unhealthy' });
     const second = canary('leak2');
     const failing = await cli(['secrets', 'set', `LEAK_TWO=${second}`]);
     expect(failing.code).toBe(1);
     expect(failing.stderr).toMatch(/^Error: release v\d+ failed: /m);
-    await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'DELETE' });
+    await clearFaults(hangar);
     // A rotation, then a redeploy under the new key still delivers the value.
     await hangar.stopOne('secrets');
     await hangar.startOne('secrets', { env: { HANGAR_SECRETS_KEY: key2, HANGAR_SECRETS_KEY_PREVIOUS: key1 } });

@@ -1,83 +1,64 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import {
   HangarProcesses,
-  TEST_REGISTRY_HOST,
-  TEST_REGISTRY_URL,
-  buildMinimalImage,
-  createTestDatabase,
-  pushImage,
+  addFault,
+  clearFaults,
+  fleetMachines,
+  flyToml,
+  pushTestImages,
+  releasesOf,
+  startHangarE2e,
+  statusOf,
   testNamespace,
   uniqueSuffix,
-  type TestDatabase,
+  type HangarE2e,
+  type MachineStatus,
 } from '@hangar/testing';
 
 type TimelineEvent = { machine_id: string; type: string; status: string; timestamp: number };
-type MachineStatus = { id: string; managed: boolean; releaseVersion?: number; image: string; state: string };
 
 /**
  * Issue 3, end to end through the CLI: canary, bluegreen, the release command, automatic rollback,
  * cancel and dry-run, checked against fleet's own record of what happened to each machine.
  */
 describe('deploy engine (e2e)', () => {
-  let db: TestDatabase;
+  let e2e: HangarE2e;
   let pg: Client;
   let hangar: HangarProcesses;
   let dir: string;
   const repo = `eng-${uniqueSuffix()}`;
-  const images: Record<string, string> = {};
+  let images: Record<string, string> = {};
 
   beforeAll(async () => {
-    db = await createTestDatabase('hangar_e2e_engine');
-    pg = new Client({ connectionString: db.url });
-    hangar = new HangarProcesses({ databaseUrl: db.url, namespace: testNamespace('g'), fleetBootMs: 60 });
-    await hangar.start();
-    await pg.connect();
-    dir = mkdtempSync(join(tmpdir(), 'hangar-engine-'));
-    for (const tag of ['v1', 'v2', 'v3', 'bad', 'slow']) {
-      await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage());
-      images[tag] = `${TEST_REGISTRY_HOST}/${repo}:${tag}`;
-    }
+    e2e = await startHangarE2e({ databasePrefix: 'hangar_e2e_engine', namespace: testNamespace('g'), fleetBootMs: 60, tmpPrefix: 'hangar-engine-' });
+    ({ pg, hangar, dir } = e2e);
+    images = await pushTestImages(repo, ['v1', 'v2', 'v3', 'bad', 'slow']);
   }, 120000);
 
   afterAll(async () => {
-    await pg?.end();
-    await hangar?.stop();
-    await db?.drop();
+    await e2e?.stop();
   });
 
   afterEach(async () => {
-    await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'DELETE' });
+    await clearFaults(hangar);
   });
 
   async function newApp(extraToml = ''): Promise<string> {
     const app = `eng-${uniqueSuffix()}`;
     expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);
-    writeFileSync(
-      join(dir, `${app}.toml`),
-      `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${images.v1}"\n\n[checks.alive]\ntype = "tcp"\nport = 8080\n${extraToml}`,
-    );
+    writeFileSync(join(dir, `${app}.toml`), flyToml(app, images.v1!, `\n[checks.alive]\ntype = "tcp"\nport = 8080\n${extraToml}`));
     return app;
   }
 
   const deploy = (app: string, ...args: string[]) => hangar.cli(['deploy', '-c', `${app}.toml`, ...args], { cwd: dir });
 
-  async function status(app: string): Promise<MachineStatus[]> {
-    const r = await hangar.cli(['status', '-a', app, '--json']);
-    expect(r.code).toBe(0);
-    return (JSON.parse(r.stdout) as { machines: MachineStatus[] }).machines;
-  }
+  const status = async (app: string): Promise<MachineStatus[]> => (await statusOf(hangar, app)).machines;
 
   async function timeline(app: string): Promise<TimelineEvent[]> {
     const res = await fetch(`${hangar.fleetUrl}/fleet/v1/apps/${app}/timeline`);
     return ((await res.json()) as { events: TimelineEvent[] }).events;
-  }
-
-  async function fault(body: Record<string, unknown>): Promise<void> {
-    const res = await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    expect(res.ok).toBe(true);
   }
 
   it('canary on a single-machine app keeps one healthy machine serving at every moment', async () => {
@@ -110,7 +91,7 @@ describe('deploy engine (e2e)', () => {
     expect((await deploy(app)).code).toBe(0);
     expect((await hangar.cli(['scale', 'count', '2', '-a', app])).code).toBe(0);
     const blues = (await status(app)).map((m) => m.id).sort();
-    await fault({ match: { image: images.bad }, effect: 'unhealthy' });
+    await addFault(hangar, { match: { image: images.bad }, effect: 'unhealthy' });
     const r = await deploy(app, '-i', images.bad!, '--strategy', 'bluegreen', '--wait-timeout', '2s');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Creating green machines');
@@ -125,7 +106,7 @@ describe('deploy engine (e2e)', () => {
 
   it('a release command that exits 1 prints its log tail, exits 1 and touches no machine', async () => {
     const app = await newApp('\n[deploy]\nrelease_command = "bin/migrate --check"\n');
-    await fault({ match: { app, command: 'bin/migrate --check' }, effect: 'exit', code: 1, logs: ['migrating', 'ERROR: relation "users" does not exist'], times: 1 });
+    await addFault(hangar, { match: { app, command: 'bin/migrate --check' }, effect: 'exit', code: 1, logs: ['migrating', 'ERROR: relation "users" does not exist'], times: 1 });
     const r = await deploy(app);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`Running ${app} release_command: bin/migrate --check`);
@@ -147,11 +128,11 @@ describe('deploy engine (e2e)', () => {
     const app = await newApp();
     expect((await deploy(app)).code).toBe(0);
     expect((await hangar.cli(['scale', 'count', '3', '-a', app])).code).toBe(0);
-    await fault({ match: { image: images.bad }, effect: 'unhealthy', times: 2 });
+    await addFault(hangar, { match: { image: images.bad }, effect: 'unhealthy', times: 2 });
     const r = await deploy(app, '-i', images.bad!, '--max-unavailable', '1', '--wait-timeout', '2s');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Rolling back: release v3 restores v1 (automatic rollback)');
-    const { releases } = JSON.parse((await hangar.cli(['releases', '-a', app, '--json'])).stdout) as { releases: { version: number; status: string; trigger: string }[] };
+    const releases = await releasesOf(hangar, app);
     expect(releases.slice(0, 2)).toEqual([
       expect.objectContaining({ version: 3, status: 'complete', trigger: 'rollback' }),
       expect.objectContaining({ version: 2, status: 'rolled_back' }),
@@ -174,7 +155,7 @@ describe('deploy engine (e2e)', () => {
     expect(after.rows[0].n).toBe(before.rows[0].n);
 
     // Slow enough that v2 still runs after two more CLI calls on a loaded machine.
-    await fault({ match: { image: images.slow }, effect: 'slow-start', delayMs: 5000 });
+    await addFault(hangar, { match: { image: images.slow }, effect: 'slow-start', delayMs: 5000 });
     expect((await deploy(app, '-i', images.slow!, '--detach')).code).toBe(0);
     const queued = await deploy(app, '-i', images.v3!, '--detach', '--json');
     expect(JSON.parse(queued.stdout).release).toMatchObject({ version: 3, status: 'queued' });
@@ -183,7 +164,7 @@ describe('deploy engine (e2e)', () => {
     expect(cancel.stdout).toContain('Release v3 cancelled');
     const follow = await hangar.cli(['releases', 'show', 'v2', '-a', app, '--follow']);
     expect(follow.code).toBe(0);
-    const { releases } = JSON.parse((await hangar.cli(['releases', '-a', app, '--json'])).stdout) as { releases: { version: number; status: string }[] };
+    const releases = await releasesOf(hangar, app);
     expect(releases.find((x) => x.version === 3)?.status).toBe('cancelled');
     expect(releases.find((x) => x.version === 2)?.status).toBe('complete');
     expect((await status(app)).every((m) => m.image.includes(`${repo}:slow@`))).toBe(true);
@@ -194,8 +175,7 @@ describe('deploy engine (e2e)', () => {
     expect((await deploy(app)).code).toBe(0);
     expect((await hangar.cli(['scale', 'count', '2', '-a', app])).code).toBe(0);
     const original = (await status(app)).map((m) => m.id).sort();
-    const toml = (mounts: string) =>
-      writeFileSync(join(dir, `${app}.toml`), `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${images.v1}"\n\n[checks.alive]\ntype = "tcp"\nport = 8080\n${mounts}`);
+    const toml = (mounts: string) => writeFileSync(join(dir, `${app}.toml`), flyToml(app, images.v1!, `\n[checks.alive]\ntype = "tcp"\nport = 8080\n${mounts}`));
 
     toml('\n[mounts]\nsource = "data"\ndestination = "/data"\n');
     const short = await deploy(app);
@@ -209,12 +189,12 @@ describe('deploy engine (e2e)', () => {
     const replaced = await status(app);
     expect(replaced).toHaveLength(2);
     expect(replaced.some((m) => original.includes(m.id))).toBe(false);
-    const volumeOf = new Map(replaced.map((m) => [m.id, (m as MachineStatus & { volume?: string }).volume]));
+    const volumeOf = new Map(replaced.map((m) => [m.id, m.volume]));
     expect([...volumeOf.values()].every((v) => typeof v === 'string' && v.startsWith('vol_'))).toBe(true);
 
     toml('\n[mounts]\nsource = "data"\ndestination = "/var/data"\n');
     expect((await deploy(app)).code).toBe(0);
-    const moved = (await status(app)) as (MachineStatus & { volume?: string; mountPath?: string })[];
+    const moved = await status(app);
     expect(moved.map((m) => [m.id, m.volume, m.mountPath]).sort()).toEqual([...volumeOf.entries()].map(([id, v]) => [id, v, '/var/data']).sort());
 
     toml('\n[mounts]\nsource = "other"\ndestination = "/var/data"\n');
@@ -229,7 +209,7 @@ describe('deploy engine (e2e)', () => {
     expect((await status(app)).map((m) => m.id).sort()).toEqual([...volumeOf.keys()].sort());
     const confirmed = await deploy(app, '--yes');
     expect(confirmed.code).toBe(0);
-    const detached = (await status(app)) as (MachineStatus & { volume?: string })[];
+    const detached = await status(app);
     expect(detached).toHaveLength(2);
     expect(detached.every((m) => m.volume === undefined && !volumeOf.has(m.id))).toBe(true);
   });
@@ -237,23 +217,21 @@ describe('deploy engine (e2e)', () => {
   it('process groups: one machine per new group, --process-group rolls only that group, a removed group is destroyed', async () => {
     const app = `eng-${uniqueSuffix()}`;
     expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);
-    const toml = (processes: string) =>
-      writeFileSync(join(dir, `${app}.toml`), `app = "${app}"\nprimary_region = "local"\n\n[build]\nimage = "${images.v1}"\n\n[processes]\n${processes}`);
+    const toml = (processes: string) => writeFileSync(join(dir, `${app}.toml`), flyToml(app, images.v1!, `\n[processes]\n${processes}`));
     toml('web = "bin/web"\nworker = "bin/worker --queue default"\n');
     expect((await deploy(app)).code).toBe(0);
-    type Grouped = MachineStatus & { processGroup: string };
-    const first = (await status(app)) as Grouped[];
+    const first = await status(app);
     expect(first.map((m) => m.processGroup).sort()).toEqual(['web', 'worker']);
 
     const only = await deploy(app, '-i', images.v2!, '--process-group', 'web');
     expect(only.code).toBe(0);
-    const rolled = (await status(app)) as Grouped[];
+    const rolled = await status(app);
     expect(rolled.find((m) => m.processGroup === 'web')).toMatchObject({ releaseVersion: 2 });
     expect(rolled.find((m) => m.processGroup === 'worker')).toMatchObject({ releaseVersion: 1 });
 
     toml('web = "bin/web"\n');
     expect((await deploy(app, '-i', images.v2!)).code).toBe(0);
-    const after = (await status(app)) as Grouped[];
+    const after = await status(app);
     expect(after.map((m) => m.processGroup)).toEqual(['web']);
     const worker = first.find((m) => m.processGroup === 'worker')!;
     expect((await timeline(app)).some((e) => e.machine_id === worker.id && e.type === 'destroy')).toBe(true);
@@ -261,7 +239,7 @@ describe('deploy engine (e2e)', () => {
 
   it('--release-command-timeout stops a release command that runs too long, before any machine changes', async () => {
     const app = await newApp('\n[deploy]\nrelease_command = "bin/slow-migrate"\n');
-    await fault({ match: { app, command: 'bin/slow-migrate' }, effect: 'exit', code: 0, delayMs: 10000, times: 1 });
+    await addFault(hangar, { match: { app, command: 'bin/slow-migrate' }, effect: 'exit', code: 0, delayMs: 10000, times: 1 });
     const r = await deploy(app, '--release-command-timeout', '1s');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('release command timed out after 1s');
@@ -273,10 +251,7 @@ describe('deploy engine (e2e)', () => {
     expect((await deploy(app)).code).toBe(0);
     expect((await hangar.cli(['secrets', 'set', 'GREETING=hello', '-a', app])).code).toBe(0);
     expect((await hangar.cli(['secrets', 'set', 'GREETING=goodbye', '-a', app])).code).toBe(0);
-    const envOf = async () => {
-      const res = await fetch(`${hangar.fleetUrl}/v1/apps/${app}/machines`);
-      return ((await res.json()) as { config: { env?: Record<string, string> } }[]).map((m) => m.config.env?.GREETING);
-    };
+    const envOf = async () => (await fleetMachines(hangar, app)).map((m) => m.config.env?.GREETING);
     expect(new Set(await envOf())).toEqual(new Set(['goodbye']));
     const plain = await hangar.cli(['releases', 'rollback', 'v2', '-a', app]);
     expect(plain.code).toBe(0);

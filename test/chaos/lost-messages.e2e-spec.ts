@@ -1,7 +1,22 @@
-import { connect, headers, type NatsConnection } from 'nats';
-import { Client } from 'pg';
-import { eventsStreamName } from '@hangar/contracts';
-import { HangarProcesses, TEST_NATS_URL, TEST_REGISTRY_HOST, TEST_REGISTRY_URL, buildMinimalImage, createTestDatabase, pushImage, testNamespace, uniqueSuffix, type TestDatabase } from '@hangar/testing';
+import { connect, type NatsConnection } from 'nats';
+import type { Client } from 'pg';
+import { commandSubject, eventsStreamName } from '@hangar/contracts';
+import {
+  HangarProcesses,
+  TEST_NATS_URL,
+  TEST_REGISTRY_HOST,
+  TEST_REGISTRY_URL,
+  addFault,
+  apiRequest,
+  buildMinimalImage,
+  natsCommand,
+  pushImage,
+  startHangarE2e,
+  testNamespace,
+  uniqueSuffix,
+  waitFor,
+  type HangarE2e,
+} from '@hangar/testing';
 import { FleetClient } from './chaos-fleet';
 import { sleep } from './chaos-infra';
 import { ChaosStore } from './chaos-store';
@@ -17,7 +32,7 @@ describe('lost messages (e2e)', () => {
   const app = `lost-${uniqueSuffix()}`;
   const namespace = testNamespace('l');
   const images: string[] = [];
-  let db: TestDatabase;
+  let e2e: HangarE2e;
   let hangar: HangarProcesses;
   let store: ChaosStore;
   let fleet: FleetClient;
@@ -27,14 +42,11 @@ describe('lost messages (e2e)', () => {
   const digests: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('hangar_lost');
-    hangar = new HangarProcesses({ databaseUrl: db.url, namespace, fleetBootMs: 50, extraEnv: { HANGAR_RECONCILE_INTERVAL_MS: '500' } });
-    await hangar.start();
-    store = new ChaosStore(db.url);
+    e2e = await startHangarE2e({ databasePrefix: 'hangar_lost', namespace, fleetBootMs: 50, extraEnv: { HANGAR_RECONCILE_INTERVAL_MS: '500' } });
+    ({ hangar, pg } = e2e);
+    store = new ChaosStore(e2e.db.url);
     fleet = new FleetClient(hangar.fleetUrl);
     nc = await connect({ servers: TEST_NATS_URL });
-    pg = new Client({ connectionString: db.url });
-    await pg.connect();
     const repo = `lost-${uniqueSuffix()}`;
     for (const tag of ['seed', 'a', 'b', 'c', 'd']) {
       digests.push(await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage()));
@@ -46,20 +58,14 @@ describe('lost messages (e2e)', () => {
 
   afterAll(async () => {
     await nc?.close();
-    await pg?.end();
     await store?.close();
-    await hangar?.stop();
-    await db?.drop();
+    await e2e?.stop();
   });
 
   async function api(method: string, path: string, body?: unknown): Promise<unknown> {
-    const res = await fetch(`${hangar.apiUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${hangar.adminToken}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-    return res.json();
+    const res = await apiRequest(hangar, method, path, body);
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
+    return res.body;
   }
 
   function deploy(image: string): Promise<unknown> {
@@ -68,41 +74,33 @@ describe('lost messages (e2e)', () => {
   }
 
   /** Makes every machine booting `image` take 1.5 s, so an operation is in flight long enough to crash it. */
-  async function slowBoot(image: string): Promise<void> {
-    const res = await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ match: { app, image }, effect: 'slow-start', delayMs: 1500 }),
-    });
-    expect(res.ok).toBe(true);
+  function slowBoot(image: string): Promise<void> {
+    return addFault(hangar, { match: { app, image }, effect: 'slow-start', delayMs: 1500 });
   }
 
   /** Waits until the store holds `count` events of `type` of the app's latest release. */
   async function recorded(type: string, count = 1): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const { rows } = await pg.query(
-        `SELECT count(*)::int AS n FROM events WHERE type = $1 AND data->>'app' = $2
-           AND data->>'releaseId' = (SELECT data->>'releaseId' FROM events WHERE stream_id = $3 AND type = 'ReleaseEnqueued' ORDER BY stream_position DESC LIMIT 1)`,
-        [type, app, `app-${app}`],
-      );
-      if (rows[0].n >= count) return;
-      if (Date.now() > deadline) throw new Error(`no ${type} recorded`);
-      await sleep(20);
-    }
+    await waitFor(
+      hangar,
+      `${count} ${type} of the latest release`,
+      async () => {
+        const { rows } = await pg.query(
+          `SELECT count(*)::int AS n FROM events WHERE type = $1 AND data->>'app' = $2
+             AND data->>'releaseId' = (SELECT data->>'releaseId' FROM events WHERE stream_id = $3 AND type = 'ReleaseEnqueued' ORDER BY stream_position DESC LIMIT 1)`,
+          [type, app, `app-${app}`],
+        );
+        return rows[0].n >= count;
+      },
+      { timeoutMs: 30_000, intervalMs: 20 },
+    );
   }
 
   /** Waits until the feed holds a message of `type` for the app (`_`: of no app), then throws the whole feed away. */
   async function loseFeedOnce(type: string, subjectApp = app): Promise<void> {
     const jsm = await nc.jetstreamManager();
     const stream = eventsStreamName(namespace);
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const found = await jsm.streams.getMessage(stream, { last_by_subj: `${namespace}.events.${subjectApp}.${type}` }).then(() => true, () => false);
-      if (found) break;
-      if (Date.now() > deadline) throw new Error(`no ${type} reached the feed`);
-      await sleep(50);
-    }
+    const subject = `${namespace}.events.${subjectApp}.${type}`;
+    await waitFor(hangar, `a ${type} on the feed`, () => jsm.streams.getMessage(stream, { last_by_subj: subject }).then(() => true, () => false), { timeoutMs: 30_000, intervalMs: 50 });
     expect((await jsm.streams.purge(stream)).purged).toBeGreaterThan(0);
   }
 
@@ -158,11 +156,7 @@ describe('lost messages (e2e)', () => {
     await hangar.stopOne('builder', 'SIGKILL');
     await hangar.startOne('releaser');
     await hangar.startOne('builder');
-    const deadline = Date.now() + 30_000;
-    while ((await store.releases(app)).length < 4) {
-      if (Date.now() > deadline) throw new Error(`the lost push was never evaluated\n${hangar.output('builder')}`);
-      await sleep(100);
-    }
+    await waitFor(hangar, 'the lost push to be evaluated', async () => (await store.releases(app)).length >= 4, { timeoutMs: 30_000, intervalMs: 100 });
     await expectExactRollouts(4);
     const { rows } = await pg.query(`SELECT data->>'trigger' AS trigger, data->>'imageRef' AS image FROM events WHERE type = 'ReleaseQueued' AND data->>'app' = $1 ORDER BY global_position`, [app]);
     expect(rows.map((r) => r.trigger)).toEqual(['api', 'api', 'api', 'registry']);
@@ -170,10 +164,7 @@ describe('lost messages (e2e)', () => {
   });
 
   async function command<T>(name: string, payload: unknown): Promise<T> {
-    const h = headers();
-    h.set('Authorization', `Bearer ${hangar.adminToken}`);
-    const msg = await nc.request(`${namespace}.cmd.builder.${name}`, Buffer.from(JSON.stringify(payload)), { timeout: 30_000, headers: h });
-    const reply = JSON.parse(Buffer.from(msg.data).toString('utf8')) as T & { error?: unknown };
+    const reply = await natsCommand<T & { error?: unknown }>(nc, commandSubject(namespace, 'builder', name), payload, hangar.adminToken);
     if (reply.error) throw new Error(`${name}: ${JSON.stringify(reply.error)}`);
     return reply;
   }

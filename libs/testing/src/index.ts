@@ -17,3 +17,33 @@ export type {
   RegistryWebhookFixtures,
   SignOptions,
 } from './registry-webhooks';
+export {
+  waitFor,
+  cliOk,
+  cliJson,
+  statusOf,
+  releasesOf,
+  settledRelease,
+  apiRequest,
+  addFault,
+  clearFaults,
+  fleetMachines,
+  natsCommand,
+  pushEvaluation,
+  pushTestImages,
+  flyToml,
+  startHangarE2e,
+} from './e2e-helpers';
+export type {
+  Diagnosable,
+  CliRunner,
+  CliOptions,
+  WaitForOptions,
+  MachineStatus,
+  AppStatus,
+  ApiResponse,
+  FleetFault,
+  FleetMachine,
+  HangarE2eOptions,
+  HangarE2e,
+} from './e2e-helpers';
