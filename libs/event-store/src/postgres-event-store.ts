@@ -23,6 +23,7 @@ const SQL = {
   readAll: loadSql('read-all'),
   streamVersion: loadSql('stream-version'),
   listStreams: loadSql('list-streams'),
+  notify: loadSql('notify'),
 };
 
 /** The default NOTIFY channel for appends. */
@@ -51,6 +52,10 @@ const UNIQUE_VIOLATION = '23505';
 /** The event store on Postgres (DESIGN §3). Tables come from `eventStoreMigrations`. */
 export class PostgresEventStore implements EventStore {
   private readonly notifyChannel: string;
+  /** Transactions of `transaction()` that appended: they nudge listeners once committed. */
+  private readonly appendedIn = new WeakSet<Tx>();
+  private notifying = false;
+  private notifyAgain = false;
   private listener: PgNotifyListener | undefined;
 
   constructor(
@@ -108,10 +113,12 @@ export class PostgresEventStore implements EventStore {
     client.on('error', onError);
     try {
       await client.query('BEGIN');
-      const result = await fn(wrapClient(client));
+      const tx = wrapClient(client);
+      const result = await fn(tx);
       const commit = await client.query('COMMIT');
       // COMMIT of a transaction that already failed answers ROLLBACK instead of raising.
       if (commit.command === 'ROLLBACK') throw new Error('transaction was rolled back: a statement inside it failed');
+      if (this.appendedIn.delete(tx)) this.nudge();
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch((rollbackErr: Error) => {
@@ -123,6 +130,32 @@ export class PostgresEventStore implements EventStore {
       if (!broken) client.off('error', onError);
       client.release(broken);
     }
+  }
+
+  /**
+   * Tells listeners (the relay) that events were committed: one `NOTIFY` at a time per store, outside
+   * any transaction, so commits never queue on Postgres's notify lock. Commits made while one is in
+   * flight are covered by one more after it: every commit is followed by a NOTIFY sent after it. A lost
+   * one only costs the listener its poll interval.
+   */
+  private nudge(): void {
+    if (this.notifying) {
+      this.notifyAgain = true;
+      return;
+    }
+    this.notifying = true;
+    void (async () => {
+      try {
+        do {
+          this.notifyAgain = false;
+          await this.pool.query(SQL.notify, [this.notifyChannel]);
+        } while (this.notifyAgain);
+      } catch {
+        // The pool is closing or Postgres is away: listeners poll anyway.
+      } finally {
+        this.notifying = false;
+      }
+    })();
   }
 
   onAppended(listener: () => void): () => void {
@@ -155,8 +188,8 @@ export class PostgresEventStore implements EventStore {
       JSON.stringify(rows),
       next,
       head,
-      this.notifyChannel,
     ]);
+    this.appendedIn.add(tx);
     return { nextExpectedVersion: next, lastGlobalPosition: Number(result.last_global_position) };
   }
 

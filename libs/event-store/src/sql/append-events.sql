@@ -1,7 +1,9 @@
--- Inserts the new events (positions and hashes computed by the caller from the locked stream row),
--- moves the stream head, and queues a NOTIFY that Postgres delivers only if the transaction commits.
+-- Inserts the new events (positions and hashes computed by the caller from the locked stream row)
+-- and moves the stream head. No NOTIFY here: a NOTIFY in the transaction takes Postgres's global
+-- notify-queue lock at commit and serialises every concurrent commit; the store notifies after the
+-- commit instead (postgres-event-store.ts, `nudge`).
 -- $1 stream_id, $2 jsonb array of { stream_position, event_id, type, data, metadata, hash },
--- $3 new stream position, $4 new head hash, $5 notify channel
+-- $3 new stream position, $4 new head hash
 WITH inserted AS (
   INSERT INTO events (stream_id, stream_position, event_id, type, data, metadata, hash)
   SELECT $1, e.stream_position, e.event_id, e.type, e.data, e.metadata, e.hash
@@ -12,4 +14,4 @@ WITH inserted AS (
 ), moved AS (
   UPDATE streams SET position = $3, head_hash = $4 WHERE stream_id = $1
 )
-SELECT (SELECT max(global_position) FROM inserted) AS last_global_position, pg_notify($5, '')
+SELECT (SELECT max(global_position) FROM inserted) AS last_global_position
