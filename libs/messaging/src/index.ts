@@ -34,3 +34,4 @@ export type { AdminTokenSource } from './auth/service-credential';
 export { AuditCheckpointSchedule, DEFAULT_AUDIT_CHECKPOINT_INTERVAL_MS } from './audit-checkpoint.schedule';
 export type { AuditCheckpointScheduleOptions } from './audit-checkpoint.schedule';
 export type { MessagingOptions } from './messaging.tokens';
+export { PeriodicRounds } from './periodic-rounds';

@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { Pool } from 'pg';
 import type { ImagePushedData } from '@hangar/contracts';
 import { EVENT_STORE, PG_POOL, type EventStore } from '@hangar/event-store';
+import { PeriodicRounds } from '@hangar/messaging';
 import { PushEvaluator } from './push-evaluator.service';
 
 const UNEVALUATED = readFileSync(join(__dirname, 'sql', 'unevaluated-pushes.sql'), 'utf8');
@@ -20,41 +21,30 @@ export const PUSH_RECONCILE_OPTIONS = Symbol('PUSH_RECONCILE_OPTIONS');
 @Injectable()
 export class PushReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PushReconciler.name);
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | undefined;
-  private stopped = false;
+  private readonly rounds: PeriodicRounds;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PG_POOL) private readonly pool: Pool,
     private readonly evaluator: PushEvaluator,
     @Inject(PUSH_RECONCILE_OPTIONS) private readonly options: { intervalMs: number },
-  ) {}
+  ) {
+    this.rounds = new PeriodicRounds('push reconcile', () => this.options.intervalMs, () => this.reconcile(), this.logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.rounds.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
+    await this.rounds.stop();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.round = this.reconcile()
-        .catch((error: unknown) => this.logger.warn(`push reconcile round failed: ${(error as Error).message}`))
-        .finally(() => this.schedule(this.options.intervalMs));
-    }, delayMs);
-    this.timer.unref();
-  }
 
   private async reconcile(): Promise<void> {
     const { rows } = await this.pool.query<{ event_id: string; stream_id: string; data: ImagePushedData; metadata: { actor?: string } }>(UNEVALUATED, [2 * this.options.intervalMs, BATCH]);
     for (const row of rows) {
-      if (this.stopped) return;
+      if (this.rounds.stopped) return;
       this.logger.warn(`push ${row.event_id} of ${row.data.host}/${row.data.repository}:${row.data.tag} was never evaluated: evaluating it now`);
       await this.evaluator.evaluate(row.event_id, row.stream_id, row.data, row.metadata.actor ?? 'registry', (write) => this.store.transaction(write));
     }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventTypes, streams, type ImageResolutionFailedData, type ImageResolvedData, type MachineUpdatedData, type MachineUpdateFailedData } from '@hangar/contracts';
 import { EVENT_STORE, type EventStore } from '@hangar/event-store';
-import { CommandClient } from '@hangar/messaging';
+import { CommandClient, PeriodicRounds } from '@hangar/messaging';
 import { appDecider, type AppEvent, type AppState } from '../app/domain/app.decider';
 import { evolveAll, loadAggregate, type Loaded } from '../decider-store';
 import { pendingWork } from './domain/pending-work';
@@ -41,9 +41,7 @@ export class ReleaseReconciler implements OnApplicationBootstrap, OnApplicationS
   private readonly commit: Committer;
   private waiting = new Set<string>();
   private firstRound = true;
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | undefined;
-  private stopped = false;
+  private readonly rounds: PeriodicRounds;
 
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -52,16 +50,15 @@ export class ReleaseReconciler implements OnApplicationBootstrap, OnApplicationS
     @Inject(RECONCILE_OPTIONS) private readonly options: ReconcileOptions,
   ) {
     this.commit = (fn) => this.store.transaction(fn);
+    this.rounds = new PeriodicRounds('reconcile', () => this.options.intervalMs, () => this.reconcileAll(), this.logger);
   }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.rounds.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
+    await this.rounds.stop();
   }
 
   /** One pass over every app's running release. */
@@ -73,22 +70,13 @@ export class ReleaseReconciler implements OnApplicationBootstrap, OnApplicationS
       return this.firstRound || previous.has(what);
     };
     for (const streamId of await this.store.listStreams(streams.app(''))) {
-      if (this.stopped) return;
+      if (this.rounds.stopped) return;
       const running = (await this.loadApp(streamId)).state.running;
       if (running) await this.reconcileRelease(running.releaseId, chase).catch((error: unknown) => this.warn(running.releaseId, error));
     }
     this.firstRound = false;
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.round = this.reconcileAll()
-        .catch((error: unknown) => this.logger.warn(`reconcile round failed: ${(error as Error).message}`))
-        .finally(() => this.schedule(this.options.intervalMs));
-    }, delayMs);
-    this.timer.unref();
-  }
 
   private async reconcileRelease(releaseId: string, chase: (what: string) => boolean): Promise<void> {
     const { state } = await loadAggregate(this.store, releaseDecider, streams.release(releaseId));

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { streams } from '@hangar/contracts';
 import { EVENT_STORE, type EventStore } from '@hangar/event-store';
+import { PeriodicRounds } from '@hangar/messaging';
 import { pendingSecretsRelease, type PendingSecretsRelease } from './domain/secrets-release';
 import { queueSecretsRelease } from './queue-secrets-release';
 
@@ -17,35 +18,24 @@ const GRACE_MS = 60_000;
 @Injectable()
 export class SecretsReleaseReconciler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SecretsReleaseReconciler.name);
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | undefined;
-  private stopped = false;
+  private readonly rounds: PeriodicRounds;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {
+    this.rounds = new PeriodicRounds('secrets reconcile', () => INTERVAL_MS, () => this.reconcileAll(), this.logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule(0);
+    this.rounds.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.round;
+    await this.rounds.stop();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.round = this.reconcileAll()
-        .catch((error: unknown) => this.logger.warn(`secrets reconcile round failed: ${(error as Error).message}`))
-        .finally(() => this.schedule(INTERVAL_MS));
-    }, delayMs);
-    this.timer.unref();
-  }
 
   private async reconcileAll(): Promise<void> {
     for (const streamId of await this.store.listStreams(streams.secrets(''))) {
-      if (this.stopped) return;
+      if (this.rounds.stopped) return;
       const app = streamId.slice(streams.secrets('').length);
       const events = await this.store.readStream(streamId);
       const pending = pendingSecretsRelease(app, events.map((e) => ({ ...e, actor: e.metadata.actor })), new Date(), GRACE_MS);
