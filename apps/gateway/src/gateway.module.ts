@@ -24,6 +24,8 @@ import { WebhookIngress } from './webhooks/webhook-ingress.service';
 import { NatsReceiverDirectory, ReceiverDirectory } from './webhooks/receiver-credentials';
 import { PublicUrl } from './webhooks/public-url';
 import { TriggersController } from './triggers/triggers.controller';
+import { MetricsController } from './metrics/metrics.controller';
+import { metricsProviders } from './metrics/metrics.providers';
 
 /** Composition root of the HTTP gateway: turns requests into NATS commands; reads the store for queries. */
 @Module({})
@@ -37,6 +39,7 @@ export class GatewayModule {
       ],
       controllers: [
         HealthController,
+        MetricsController,
         AppsController,
         ReleasesController,
         MachinesController,
@@ -59,6 +62,7 @@ export class GatewayModule {
         { provide: PublicUrl, useValue: new PublicUrl(config.publicUrl) },
         WebhookIngress,
         { provide: ReceiverDirectory, useClass: NatsReceiverDirectory },
+        ...metricsProviders(config.namespace),
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],

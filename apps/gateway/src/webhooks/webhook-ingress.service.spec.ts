@@ -4,6 +4,7 @@ import { HangarError, type RegistrySource } from '@hangar/contracts';
 import type { CommandClient } from '@hangar/messaging';
 import { firstQueryValues, flattenHeaders, WebhookIngress, type IncomingDelivery } from './webhook-ingress.service';
 import type { ReceiverCredentials, ReceiverDirectory } from './receiver-credentials';
+import { WebhookMetrics, type WebhookOutcome } from '../metrics/webhook-metrics';
 
 const SECRET = 'rcv-secret-0123456789abcdef';
 const DIGEST = 'sha256:' + 'ab'.repeat(32);
@@ -31,12 +32,20 @@ class FakeBuilder {
   }
 }
 
+/** The outcomes reported, as `source outcome`. */
+class RecordedMetrics extends WebhookMetrics {
+  readonly deliveries: string[] = [];
+  delivery(source: RegistrySource | undefined, outcome: WebhookOutcome): void {
+    this.deliveries.push(`${source ?? 'unknown'} ${outcome}`);
+  }
+}
+
 /** The ingress with receivers looked up through the fake builder's `receiver-credentials`. */
-function ingress(builder: FakeBuilder): WebhookIngress {
+function ingress(builder: FakeBuilder, metrics: WebhookMetrics = new RecordedMetrics()): WebhookIngress {
   const directory: ReceiverDirectory = {
     credentials: async (receiverId: string) => (await builder.request<{ receiver: ReceiverCredentials }>('builder', 'receiver-credentials', { receiverId })).receiver,
   };
-  return new WebhookIngress(builder as unknown as CommandClient, directory);
+  return new WebhookIngress(builder as unknown as CommandClient, directory, metrics);
 }
 
 function incoming(body: string | Buffer, headers: IncomingHttpHeaders = {}, url = '/v1/webhooks/registry/01JTQ3W5K8M2N4P6R8T0V2X4Y6'): IncomingDelivery & { reads: number } {
@@ -149,6 +158,27 @@ describe(WebhookIngress.name, () => {
     const refused = await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(body, {}, '/v1/webhooks/registry/01JTQ3W5K8M2N4P6R8T0V2X4Y6?token=nope')));
     expect(refused.code).toBe('WEBHOOK.UNAUTHORIZED');
     expect(builder.commands()).toEqual(['receiver-credentials', 'record-delivery', 'receiver-credentials']);
+  });
+
+  it('counts each delivery once by source and outcome, refusals before the receiver is known as source unknown', async () => {
+    const builder = new FakeBuilder('distribution');
+    const metrics = new RecordedMetrics();
+    const sut = ingress(builder, metrics);
+    const push = JSON.stringify({ events: [distributionEvent('e-push', 'push', '1.0')] });
+    await sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(push, bearer));
+    await sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(JSON.stringify({ events: [distributionEvent('e-pull', 'pull', '1.0')] }), bearer));
+    await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(push, { authorization: 'Bearer nope' })));
+    await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(JSON.stringify({ events: [{ id: 'a', action: 'push' }, { id: 'b' }] }), bearer)));
+    await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming('{}', { ...bearer, 'content-length': String(1_048_577) })));
+    await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y7', incoming('{}', bearer)));
+    expect(metrics.deliveries).toEqual([
+      'distribution recorded',
+      'distribution ignored',
+      'distribution unauthorized',
+      'distribution invalid',
+      'unknown too_large',
+      'unknown not_found',
+    ]);
   });
 
   it('sends nothing for a delivery that holds nothing at all', async () => {

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
-import { HangarError, type IgnoredDeliveryItem, type NormalizedPush, type RecordedPush } from '@hangar/contracts';
+import { HangarError, type IgnoredDeliveryItem, type NormalizedPush, type RecordedPush, type RegistrySource } from '@hangar/contracts';
 import { CommandClient } from '@hangar/messaging';
+import { answerOutcome, refusalOutcome, WebhookMetrics } from '../metrics/webhook-metrics';
 import { decideDelivery } from './domain/delivery-decision';
 import { dialectFor } from './domain/dialects';
 import { checkDeclaredLength } from './raw-body';
 import { receiverNotFound, WebhookErrorCodes } from './webhook-errors';
-import { ReceiverDirectory } from './receiver-credentials';
+import { ReceiverDirectory, type ReceiverCredentials } from './receiver-credentials';
 
 /** Receiver ids as builder mints them (ULIDs); anything else is answered 404 without asking builder. */
 export const RECEIVER_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -30,20 +31,36 @@ export interface DeliveryAnswer {
 /**
  * Webhook ingress: size cap, receiver, authentication on the raw bytes, parsing, then one
  * `record-delivery` to builder. Every refusal (413, 404, 401, 400) happens before that command, so a
- * refused delivery changes nothing. The receiver's secret stays in this function's scope: it is in
- * no error, log or answer.
+ * refused delivery changes nothing. The receiver's secret stays in these two methods' scope: it is in
+ * no error, log, metric or answer.
  */
 @Injectable()
 export class WebhookIngress {
   constructor(
     private readonly commands: CommandClient,
     private readonly receivers: ReceiverDirectory,
+    private readonly metrics: WebhookMetrics,
   ) {}
 
+  /** Answers one delivery and counts its outcome (`hangar_webhook_deliveries_total`). */
   async receive(receiverId: string, request: IncomingDelivery): Promise<DeliveryAnswer> {
-    checkDeclaredLength(request.headers);
-    if (!RECEIVER_ID_PATTERN.test(receiverId)) throw receiverNotFound(receiverId);
-    const receiver = await this.receivers.credentials(receiverId);
+    let source: RegistrySource | undefined;
+    try {
+      checkDeclaredLength(request.headers);
+      if (!RECEIVER_ID_PATTERN.test(receiverId)) throw receiverNotFound(receiverId);
+      const receiver = await this.receivers.credentials(receiverId);
+      source = receiver.source;
+      const answer = await this.deliver(receiver, request);
+      this.metrics.delivery(source, answerOutcome(answer));
+      return answer;
+    } catch (error) {
+      const outcome = refusalOutcome(error);
+      if (outcome) this.metrics.delivery(source, outcome);
+      throw error;
+    }
+  }
+
+  private async deliver(receiver: ReceiverCredentials, request: IncomingDelivery): Promise<DeliveryAnswer> {
     const body = await request.readBody();
     const delivery = { headers: flattenHeaders(request.headers), query: request.query, body, receivedAt: request.receivedAt };
     const decision = decideDelivery(dialectFor(receiver.source), receiver.secret, delivery);
