@@ -63,7 +63,7 @@ describe('registry webhooks, per registry (e2e)', () => {
   /** Events in the store (but audit checkpoints, which are periodic), once every push recorded so far was evaluated. */
   async function counts(): Promise<{ all: number; pushed: number; ignored: number }> {
     await waitFor(hangar, 'every push to be evaluated', async () => {
-      const { rows } = await pg.query(`SELECT (SELECT count(*) FROM events WHERE type = 'ImagePushed') = (SELECT count(*) FROM events WHERE type = 'PushEvaluated') AS done`);
+      const { rows } = await pg.query(`SELECT NOT EXISTS (SELECT 1 FROM events p WHERE p.type = 'ImagePushed' AND NOT EXISTS (SELECT 1 FROM events e WHERE e.type = 'PushEvaluated' AND e.data->>'pushEventId' = p.event_id::text)) AS done`);
       return rows[0].done === true;
     });
     const { rows } = await pg.query<{ all: string; pushed: string; ignored: string }>(

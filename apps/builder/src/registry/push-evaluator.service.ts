@@ -40,10 +40,15 @@ export class PushEvaluator {
       outcomes,
       ...(candidates.length === 0 ? { reason: 'no trigger matches' } : {}),
     };
-    // At the version read above: a concurrent evaluation of the same push (consumer and reconciler)
-    // conflicts here, and its retry finds this one's `PushEvaluated`.
+    // Not at the version read above: a busy repository records new pushes meanwhile, and every one of
+    // them would make this evaluation start over. A concurrent evaluation of the same push (consumer
+    // and reconciler) found its outcomes recorded by releaser; the first `PushEvaluated` is the one read.
     const metadata = { actor: 'system', causationId: pushEventId };
-    await commit((tx) => this.store.append(streamId, [{ type: RegistryEventTypes.PushEvaluated, data: { ...data }, metadata }], { expectedVersion: stream.length, tx }).then(() => undefined));
+    await commit(async (tx) => {
+      const now = await this.store.readStream(streamId, { from: stream.length + 1, tx });
+      if (now.some((e) => e.type === RegistryEventTypes.PushEvaluated && (e.data as unknown as PushEvaluatedData).pushEventId === pushEventId)) return;
+      await this.store.append(streamId, [{ type: RegistryEventTypes.PushEvaluated, data: { ...data }, metadata }], { expectedVersion: 'ANY', tx });
+    });
   }
 
   private async settle(candidate: TriggerCandidate, pushEventId: string, push: ImagePushedData, actor: string): Promise<PushOutcome> {
