@@ -30,3 +30,4 @@ export { createEventStore, createPool } from './create-event-store';
 export type { EventStoreOptions, EventStoreHandle } from './create-event-store';
 export { EventStoreModule, EVENT_STORE, PG_POOL } from './event-store.module';
 export type { EventStoreModuleAsyncOptions } from './event-store.module';
+export { sqlFilesIn } from './sql-files';

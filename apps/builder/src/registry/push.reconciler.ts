@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { ImagePushedData } from '@hangar/contracts';
-import { EVENT_STORE, PG_POOL, type EventStore } from '@hangar/event-store';
+import { EVENT_STORE, PG_POOL, sqlFilesIn, type EventStore } from '@hangar/event-store';
 import { PeriodicRounds } from '@hangar/messaging';
 import { PushEvaluator } from './push-evaluator.service';
 
-const UNEVALUATED = readFileSync(join(__dirname, 'sql', 'unevaluated-pushes.sql'), 'utf8');
+const UNEVALUATED = sqlFilesIn(__dirname)('unevaluated-pushes');
 const BATCH = 100;
 
 /** Injection token: `{ intervalMs }` of the push reconciler (`HANGAR_RECONCILE_INTERVAL_MS`). */

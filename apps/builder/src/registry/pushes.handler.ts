@@ -1,18 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { Pool } from 'pg';
 import { commandPattern, RegistryEventTypes, streams, type ImagePushedData, type PushEvaluatedData, type PushLogEntry, type RecordedPush } from '@hangar/contracts';
-import { EVENT_STORE, PG_POOL, type EventStore } from '@hangar/event-store';
+import { EVENT_STORE, PG_POOL, sqlFilesIn, type EventStore } from '@hangar/event-store';
 import { ListPushesDto, RecordDeliveryDto, RecordPushDto } from './dto/registry.dto';
 import { imageText, parseTriggerImage } from './domain/image-name';
 import { PushRecorder } from './push-recorder.service';
 
-const SQL = {
-  recentPushes: readFileSync(join(__dirname, 'sql', 'recent-pushes.sql'), 'utf8'),
-  evaluations: readFileSync(join(__dirname, 'sql', 'push-evaluations.sql'), 'utf8'),
-};
+const loadSql = sqlFilesIn(__dirname);
+const SQL = { recentPushes: loadSql('recent-pushes'), evaluations: loadSql('push-evaluations') };
 const DEFAULT_LIMIT = 50;
 
 /**

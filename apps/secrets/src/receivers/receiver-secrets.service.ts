@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { HangarError, RECEIVER_SECRET_STORE_CONTEXT, receiverSecretContext, receiverSecretProblem, seal, type SealedBox } from '@hangar/contracts';
-import { EVENT_STORE, type EventStore, type Tx } from '@hangar/event-store';
+import { EVENT_STORE, sqlFilesIn, type EventStore, type Tx } from '@hangar/event-store';
 import { SecretsCryptoErrors, type SecretCrypto, type WrappedDataKey } from '../crypto/secret-crypto';
 import { SECRET_CRYPTO } from '../secrets.tokens';
 import { SecretValues } from '../secrets/secret-values.service';
 
-const sql = (name: string) => readFileSync(join(__dirname, 'sql', `${name}.sql`), 'utf8');
+const sql = sqlFilesIn(__dirname);
 const SQL = {
   upsert: sql('upsert-receiver-secret'),
   select: sql('select-receiver-secret'),
