@@ -5,7 +5,7 @@ import { CommandClient } from '@hangar/messaging';
 import { ImageResolver } from '../image/image.resolver';
 import { historyVeto, newerPushOfTag, triggerCandidates, type TriggerCandidate } from './domain/push-evaluation';
 import { foldTriggers } from './domain/triggers';
-import { recorded } from './receivers.handler';
+import { recorded } from './domain/triggers';
 
 /** Runs the append in the transaction that also marks the consumed message processed. */
 export type EvaluationCommit = (write: (tx: Tx) => Promise<void>) => Promise<void>;

@@ -4,7 +4,7 @@ import { ErrorCodes, HangarError, RegistryEventTypes, streams, type ImagePushedD
 import { EVENT_STORE, retryOnConflict, type EventStore } from '@hangar/event-store';
 import { normalizePushImage } from './domain/image-name';
 import { dedupeKeyOf, recordedDuplicate } from './domain/push-evaluation';
-import { recorded } from './receivers.handler';
+import { recorded } from './domain/triggers';
 
 /**
  * Records pushes as `ImagePushed` in `registry-<host>/<repository>`, whether or not a trigger

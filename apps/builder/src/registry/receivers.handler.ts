@@ -5,12 +5,8 @@ import { commandPattern, HangarError, RegistryEventTypes, streams, type Receiver
 import { EVENT_STORE, retryOnConflict, type EventStore } from '@hangar/event-store';
 import { CommandClient } from '@hangar/messaging';
 import { AddReceiverDto, ReceiverIdDto } from './dto/registry.dto';
-import { foldReceivers, type RecordedEvent } from './domain/triggers';
-
-export const RegistryErrorCodes = {
-  RECEIVER_NOT_FOUND: 'REGISTRY.RECEIVER_NOT_FOUND',
-  TRIGGER_NOT_FOUND: 'REGISTRY.TRIGGER_NOT_FOUND',
-} as const;
+import { foldReceivers, recorded, type RecordedEvent } from './domain/triggers';
+import { RegistryErrorCodes } from './registry-errors';
 
 /**
  * Registry webhook receivers (issue 6): `receivers` records who added which receiver for which
@@ -70,11 +66,6 @@ export class ReceiversHandler {
   private async readReceivers(): Promise<RecordedEvent[]> {
     return (await this.store.readStream(streams.receivers())).map(recorded);
   }
-}
-
-/** A stored event as the registry folds read it. */
-export function recorded(e: { eventId: string; type: string; data: unknown; recordedAt: Date; metadata: { actor?: string } }): RecordedEvent {
-  return { eventId: e.eventId, type: e.type, data: e.data, recordedAt: e.recordedAt, ...(e.metadata.actor ? { actor: e.metadata.actor } : {}) };
 }
 
 function notFound(receiverId: string): HangarError {

@@ -17,8 +17,8 @@ import { EVENT_STORE, retryOnConflict, type EventStore } from '@hangar/event-sto
 import { AddTriggerDto, ListTriggersDto, RemoveTriggerDto, TriggerLogDto } from './dto/registry.dto';
 import { imageText, parseTriggerImage } from './domain/image-name';
 import { parseTagPolicy } from './domain/tag-policy';
-import { foldTriggers, type TriggerDefinition } from './domain/triggers';
-import { recorded, RegistryErrorCodes } from './receivers.handler';
+import { foldTriggers, recorded, type TriggerDefinition } from './domain/triggers';
+import { RegistryErrorCodes } from './registry-errors';
 
 const DEFAULT_LOG_LIMIT = 50;
 

@@ -10,6 +10,11 @@ export interface RecordedEvent {
   readonly actor?: string;
 }
 
+/** A stored event as the folds here read it (its actor from the metadata). */
+export function recorded(e: { eventId: string; type: string; data: unknown; recordedAt: Date; metadata: { actor?: string } }): RecordedEvent {
+  return { eventId: e.eventId, type: e.type, data: e.data, recordedAt: e.recordedAt, ...(e.metadata.actor ? { actor: e.metadata.actor } : {}) };
+}
+
 export interface TriggerDefinition {
   readonly triggerId: string;
   readonly app: string;
