@@ -21,12 +21,14 @@ export interface ImageReference {
 
 export const DOCKER_HUB_REGISTRY = 'docker.io';
 export const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
-const LEGACY_DOCKER_HUB_NAMES = new Set(['index.docker.io', 'registry-1.docker.io']);
+/** Other names of Docker Hub that references may use; normalised to `docker.io`. */
+export const LEGACY_DOCKER_HUB_NAMES: ReadonlySet<string> = new Set(['index.docker.io', 'registry-1.docker.io']);
 const DEFAULT_TAG = 'latest';
 const MAX_NAME_LENGTH = 255;
 
 const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const REPOSITORY_PATTERN = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
+/** A repository (no host): lower-case path components joined by `.`, `_`, `__` or `-`, separated by `/`. */
+export const REPOSITORY_PATTERN = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const REGISTRY_PATTERN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`);
 const TAG_PATTERN = /^[\w][\w.-]{0,127}$/;

@@ -1,5 +1,5 @@
 import { ErrorCodes, HangarError } from '@hangar/contracts';
-import { parseImageReference } from '../../image/domain/image-reference';
+import { DOCKER_HUB_REGISTRY, LEGACY_DOCKER_HUB_NAMES, parseImageReference, REPOSITORY_PATTERN } from '../../image/domain/image-reference';
 
 /** `host/repository` as a push or trigger names it, normalised as `docker pull` would. */
 export interface ImageName {
@@ -27,18 +27,17 @@ export function normalizePushImage(host: string, repository: string): ImageName 
   const invalid = (path: string, message: string) => new HangarError(ErrorCodes.VALIDATION, `${path}: ${message}`, [{ path, message }]);
   const h = host.toLowerCase();
   if (!HOST_PATTERN.test(h)) throw invalid('host', `'${host}' must be a registry host[:port] such as ghcr.io`);
-  const registry = DOCKER_HUB_ALIASES.has(h) ? 'docker.io' : h;
+  const registry = LEGACY_DOCKER_HUB_NAMES.has(h) || h === WEB_DOCKER_HUB ? DOCKER_HUB_REGISTRY : h;
   const repo = repository.toLowerCase();
   if (!REPOSITORY_PATTERN.test(repo) || repo.length > 255) {
     throw invalid('repository', `'${repository}' must be path components of [a-z0-9] joined by '.', '_', '__' or '-', separated by '/'`);
   }
-  return { host: registry, repository: registry === 'docker.io' && !repo.includes('/') ? `library/${repo}` : repo };
+  return { host: registry, repository: registry === DOCKER_HUB_REGISTRY && !repo.includes('/') ? `library/${repo}` : repo };
 }
 
-const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+/** Docker Hub's web host, which some webhook payloads name; also `docker.io`. */
+const WEB_DOCKER_HUB = 'registry.hub.docker.com';
 const HOST_PATTERN = /^(?:[a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])(?:\.(?:[a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9]))*(?::[0-9]{1,5})?$/;
-const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const REPOSITORY_PATTERN = new RegExp(`^${PATH_COMPONENT}(?:/${PATH_COMPONENT})*$`);
 
 /** `host/repository`. */
 export function imageText(name: ImageName): string {
