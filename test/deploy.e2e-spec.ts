@@ -6,12 +6,14 @@ import {
   addFault,
   clearFaults,
   flyToml,
+  holdLeases,
   pushTestImages,
   releasesOf,
   startHangarE2e,
   statusOf,
   testNamespace,
   uniqueSuffix,
+  waitFor,
   type HangarE2e,
 } from '@hangar/testing';
 
@@ -155,22 +157,37 @@ describe('hangar deploy (e2e)', () => {
   });
 
   it('queues a second deploy while one runs, then runs it', async () => {
-    await addFault(hangar, { match: { image: images.slow }, effect: 'slow-start', delayMs: 400 });
-    const first = await hangar.cli(['deploy', '-i', images.slow!, '--detach', '--json'], { cwd: dir });
-    expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout).release).toMatchObject({ version: 6, status: 'running' });
-    const second = await hangar.cli(['deploy', '-i', images.v4!], { cwd: dir });
-    expect(second.code).toBe(0);
-    expect(second.stdout).toContain('Release v7 is queued behind the release running on');
-    expect(second.stdout).toContain('  Finished deploying');
+    // The test holds every managed machine's lease, as another deployer would, so v6 cannot finish
+    // (machine-updater retries a held lease) until the test lets it: v7 is queued behind it whatever
+    // the machine's load.
+    const managed = (await status()).machines.filter((m) => m.managed).map((m) => m.id);
+    const releaseLeases = await holdLeases(hangar, app, managed);
+    let held = true;
+    try {
+      const first = await hangar.cli(['deploy', '-i', images.slow!, '--detach', '--json'], { cwd: dir });
+      expect(first.code).toBe(0);
+      expect(JSON.parse(first.stdout).release).toMatchObject({ version: 6, status: 'running' });
+      const second = hangar.cli(['deploy', '-i', images.v4!], { cwd: dir });
+      await waitFor(hangar, 'v7 queued behind v6', async () => {
+        const releases = await releasesOf(hangar, app);
+        return releases.find((r) => r.version === 7) && releases.find((r) => r.version === 6)?.status === 'running';
+      });
+      await releaseLeases();
+      held = false;
+      const result = await second;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Release v7 is queued behind the release running on');
+      expect(result.stdout).toContain('  Finished deploying');
+    } finally {
+      if (held) await releaseLeases();
+    }
     const releases = await releasesOf(hangar, app);
-    const v5 = releases.find((r) => r.version === 6)!;
-    const v6 = releases.find((r) => r.version === 7)!;
-    expect(v5.status).toBe('complete');
+    const v6 = releases.find((r) => r.version === 6)!;
+    const v7 = releases.find((r) => r.version === 7)!;
     expect(v6.status).toBe('complete');
+    expect(v7.status).toBe('complete');
     const starts = await pg.query(`SELECT data->>'releaseId' AS id, global_position FROM events WHERE type IN ('AppLockAcquired','AppLockReleased') AND stream_id = $1 ORDER BY global_position`, [`app-${app}`]);
     const order = starts.rows.map((r) => r.id);
-    expect(order.indexOf(v6.id)).toBeGreaterThan(order.lastIndexOf(v5.id));
-    await clearFaults(hangar);
+    expect(order.indexOf(v7.id)).toBeGreaterThan(order.lastIndexOf(v6.id));
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { headers, type NatsConnection } from 'nats';
 import { Client } from 'pg';
 import type { MachineView, PushEvaluatedData, ReleaseSummary } from '@hangar/contracts';
+import { HttpMachinesApi } from '@hangar/machines-api';
 import { HangarProcesses, type CliResult, type HangarProcessesOptions } from './hangar-processes';
 import { buildMinimalImage } from './oci-image';
 import { pushImage, TEST_REGISTRY_HOST, TEST_REGISTRY_URL } from './oci-push';
@@ -120,6 +121,19 @@ export async function addFault(hangar: Pick<HangarProcesses, 'fleetUrl'>, fault:
 /** Removes every fault from fleet. */
 export async function clearFaults(hangar: Pick<HangarProcesses, 'fleetUrl'>): Promise<void> {
   await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'DELETE' });
+}
+
+/**
+ * Holds fleet leases on the given machines, as another deployer would: machine-updater cannot
+ * touch them (it retries a held lease) until the returned function releases them. This is how a
+ * test keeps a release running for as long as it needs, whatever the machine's load.
+ */
+export async function holdLeases(hangar: Pick<HangarProcesses, 'fleetUrl'>, app: string, machineIds: readonly string[], ttlSec = 600): Promise<() => Promise<void>> {
+  const api = new HttpMachinesApi({ baseUrl: hangar.fleetUrl });
+  const leases = await Promise.all(machineIds.map(async (id) => ({ id, nonce: (await api.acquireLease(app, id, ttlSec, 'held by a test')).nonce })));
+  return async () => {
+    await Promise.all(leases.map(({ id, nonce }) => api.releaseLease(app, id, nonce)));
+  };
 }
 
 /** One machine as fleet's Machines API lists it (destroyed ones included). */

@@ -28,6 +28,7 @@ export {
   addFault,
   clearFaults,
   fleetMachines,
+  holdLeases,
   natsCommand,
   pushEvaluation,
   pushTestImages,
