@@ -7,6 +7,7 @@ import {
   clearFaults,
   fleetMachines,
   flyToml,
+  holdLeases,
   pushTestImages,
   releasesOf,
   startHangarE2e,
@@ -154,14 +155,19 @@ describe('deploy engine (e2e)', () => {
     const after = await pg.query(countEvents);
     expect(after.rows[0].n).toBe(before.rows[0].n);
 
-    // Slow enough that v2 still runs after two more CLI calls on a loaded machine.
-    await addFault(hangar, { match: { image: images.slow }, effect: 'slow-start', delayMs: 5000 });
-    expect((await deploy(app, '-i', images.slow!, '--detach')).code).toBe(0);
-    const queued = await deploy(app, '-i', images.v3!, '--detach', '--json');
-    expect(JSON.parse(queued.stdout).release).toMatchObject({ version: 3, status: 'queued' });
-    const cancel = await hangar.cli(['releases', 'cancel', 'v3', '-a', app]);
-    expect(cancel.code).toBe(0);
-    expect(cancel.stdout).toContain('Release v3 cancelled');
+    // The test holds the machines' leases, so v2 keeps running (machine-updater retries a held
+    // lease) until v3 has been queued and cancelled, however loaded the machine is.
+    const releaseLeases = await holdLeases(hangar, app, (await status(app)).map((m) => m.id));
+    try {
+      expect((await deploy(app, '-i', images.slow!, '--detach')).code).toBe(0);
+      const queued = await deploy(app, '-i', images.v3!, '--detach', '--json');
+      expect(JSON.parse(queued.stdout).release).toMatchObject({ version: 3, status: 'queued' });
+      const cancel = await hangar.cli(['releases', 'cancel', 'v3', '-a', app]);
+      expect(cancel.code).toBe(0);
+      expect(cancel.stdout).toContain('Release v3 cancelled');
+    } finally {
+      await releaseLeases();
+    }
     const follow = await hangar.cli(['releases', 'show', 'v2', '-a', app, '--follow']);
     expect(follow.code).toBe(0);
     const releases = await releasesOf(hangar, app);
