@@ -55,6 +55,8 @@ export interface Tx {
 export interface EventStore {
   append(streamId: string, events: NewEvent[], opts: { expectedVersion: ExpectedVersion; tx?: Tx }): Promise<AppendResult>;
   readStream(streamId: string, opts?: { from?: number; tx?: Tx }): Promise<StoredEvent[]>;
+  /** The committed event with this id (a uuid), or undefined when the store has none. */
+  readEvent(eventId: string, tx?: Tx): Promise<StoredEvent | undefined>;
   /** Events after `after` in (transactionId, globalPosition) order, only from transactions older than the snapshot xmin. */
   readAll(after: GlobalCheckpoint, limit: number): Promise<StoredEvent[]>;
   /** Current position of a stream; 0 when it does not exist. */

@@ -20,6 +20,7 @@ const SQL = {
   lockStream: loadSql('lock-stream'),
   appendEvents: loadSql('append-events'),
   readStream: loadSql('read-stream'),
+  readEvent: loadSql('read-event'),
   readAll: loadSql('read-all'),
   streamVersion: loadSql('stream-version'),
   listStreams: loadSql('list-streams'),
@@ -85,6 +86,11 @@ export class PostgresEventStore implements EventStore {
   async readStream(streamId: string, opts: { from?: number; tx?: Tx } = {}): Promise<StoredEvent[]> {
     const rows = await this.query<EventRow>(opts.tx, SQL.readStream, [streamId, opts.from ?? 1]);
     return rows.map(toStoredEvent);
+  }
+
+  async readEvent(eventId: string, tx?: Tx): Promise<StoredEvent | undefined> {
+    const rows = await this.query<EventRow>(tx, SQL.readEvent, [eventId]);
+    return rows.length === 0 ? undefined : toStoredEvent(rows[0]);
   }
 
   async readAll(after: GlobalCheckpoint, limit: number): Promise<StoredEvent[]> {

@@ -145,20 +145,56 @@ describe(DurableConsumer.name, () => {
     expect(calls).toBe(3);
   });
 
-  it('terms a malformed payload and records it as poison', async () => {
-    const app = 'malformed';
+  const rejections = async (app: string): Promise<Record<string, number>> =>
+    Object.fromEntries(
+      (await f.es.pool.query(`SELECT kind, count FROM feed_rejections WHERE consumer = $1`, [durableName(f.ns, 'test', app)])).rows.map((r) => [r.kind, Number(r.count)]),
+    );
+
+  it('refuses and counts messages that name no stored event, and stores none of them', async () => {
+    const app = 'forged';
     let calls = 0;
     await consume(app, async () => {
       calls++;
       return { kind: 'ack' };
     });
-    await f.nc.jetstream().publish(`${f.ns}.events.${app}.Garbage`, new TextEncoder().encode('{not json'));
-    await f.nc.jetstream().publish(`${f.ns}.events.${app}.Incomplete`, new TextEncoder().encode('{"eventId":"x"}'));
-    await waitFor('two poison rows', async () => (await poisonRows(app)).length === 2);
-    const rows = await poisonRows(app);
-    expect(rows.map((r) => r.payload).sort()).toEqual(['{"eventId":"x"}', '{not json']);
-    expect(rows.every((r) => r.event_id === null && r.reason.startsWith('malformed payload'))).toBe(true);
+    const js = f.nc.jetstream();
+    const encode = (v: unknown) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
+    await js.publish(`${f.ns}.events.${app}.Garbage`, encode('{not json'));
+    await js.publish(`${f.ns}.events.${app}.Incomplete`, encode({ eventId: 'x' }));
+    const forged = { eventId: randomUUID(), globalPosition: 1, streamId: 'release-X', streamPosition: 1, type: 'MachineUpdateRequested', data: { app }, metadata: { actor: 'system' }, recordedAt: new Date().toISOString() };
+    await js.publish(`${f.ns}.events.${app}.MachineUpdateRequested`, encode(forged));
+    // A real event of another app, announced on this app's subject.
+    const elsewhere = await emit('not-consumed-here');
+    await js.publish(`${f.ns}.events.${app}.WorkRequested`, encode({ ...forged, eventId: elsewhere, type: 'WorkRequested' }));
+
+    await waitFor('four refusals', async () => Object.values(await rejections(app)).reduce((a, b) => a + b, 0) === 4);
+    expect(await rejections(app)).toEqual({ malformed: 2, 'not-in-store': 1, 'wrong-subject': 1 });
+    await waitFor('every message terminated', async () => (await consumerInfo(app)).num_ack_pending === 0);
     expect(calls).toBe(0);
+    expect(await poisonRows(app)).toEqual([]);
+    expect((await f.es.pool.query(`SELECT 1 FROM processed_messages WHERE event_id = $1`, [elsewhere])).rowCount).toBe(0);
+  });
+
+  it('hands the handler the stored event, never the body of the message that announced it', async () => {
+    const app = 'stored-body';
+    const seen: FeedEvent[] = [];
+    await consume(app, async (event) => {
+      seen.push(event);
+      return { kind: 'ack' };
+    });
+    // With the relay stopped, only the forged announcement of a real event reaches the consumer.
+    await relay.stop();
+    try {
+      const eventId = randomUUID();
+      await f.es.store.append(`work-${eventId}`, [{ type: 'WorkRequested', data: { app, image: 'registry.example/app:v1' }, eventId }], { expectedVersion: 'NO_STREAM' });
+      const forged = { eventId, globalPosition: 1, streamId: 'release-X', streamPosition: 1, type: 'WorkRequested', data: { app, image: 'attacker.example/exfil' }, metadata: { actor: 'admin' }, recordedAt: new Date().toISOString() };
+      await f.nc.jetstream().publish(`${f.ns}.events.${app}.WorkRequested`, new TextEncoder().encode(JSON.stringify(forged)));
+      await waitFor('the handler call', async () => seen.length === 1);
+      expect(seen[0]).toMatchObject({ eventId, streamId: `work-${eventId}`, streamPosition: 1, data: { app, image: 'registry.example/app:v1' }, metadata: {} });
+    } finally {
+      relay = new EventRelay({ store: f.es.store, pool: f.es.pool, nc: f.nc, ns: f.ns, pollIntervalMs: 50 });
+      relay.start();
+    }
   });
 
   it('keeps a long handler alive past the ack wait', async () => {

@@ -4,14 +4,18 @@ import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JsMsg } fr
 import type { Tx } from '@hangar/event-store';
 import type { ConsumerContext, DurableConsumerOptions, HandlerOutcome } from './consumer.types';
 import { ensureEventsStream, isNotFound } from './events-stream';
-import { isUuid, parseFeedEvent, type FeedEvent } from './feed-event';
+import { feedMessageEventId, feedSubject, isUuid, toFeedEvent, type FeedEvent } from './feed-event';
 import { loadSql } from './sql-files';
 
 const SQL = {
   isProcessed: loadSql('is-processed'),
   markProcessed: loadSql('mark-processed'),
   recordPoison: loadSql('record-poison'),
+  recordFeedRejection: loadSql('record-feed-rejection'),
 };
+
+/** Why a feed message was refused: it names no event, names one the store does not hold, or came on another event's subject. */
+export type FeedRejectionKind = 'malformed' | 'not-in-store' | 'wrong-subject';
 const RESTART_DELAY_MS = 1000;
 const MAX_BACKOFF_MS = 30_000;
 
@@ -114,20 +118,53 @@ export class DurableConsumer {
   private async process(msg: JsMsg): Promise<void> {
     const deliveryCount = msg.info.deliveryCount;
     try {
-      let event: FeedEvent;
-      try {
-        event = parseFeedEvent(msg.data);
-      } catch (err) {
-        return await this.poison(msg, undefined, `malformed payload: ${(err as Error).message}`);
-      }
+      const event = await this.storedEventOf(msg);
+      if (!event) return;
       if (deliveryCount > this.maxDeliver) return await this.poison(msg, event.eventId, `not handled after ${this.maxDeliver} deliveries`);
-      if ((await this.options.pool.query(SQL.isProcessed, [this.name, event.eventId])).rowCount) return msg.ack();
       await this.handle(msg, event, deliveryCount);
     } catch (err) {
       // Bookkeeping failed (database away): leave it to a later delivery.
       this.logger.warn(`message ${msg.seq}: ${(err as Error).message}`);
       msg.nak(backoff(deliveryCount));
     }
+  }
+
+  /**
+   * The stored event a message names, which is what the handler gets: the message's own body is
+   * never trusted (DESIGN §4 "Trust"). A message that names no stored event, or one the relay would
+   * not have published on this subject, is refused and counted; an event already processed is acked.
+   * Undefined when the message was dealt with here.
+   */
+  private async storedEventOf(msg: JsMsg): Promise<FeedEvent | undefined> {
+    let eventId: string;
+    try {
+      eventId = feedMessageEventId(msg.data);
+    } catch (err) {
+      await this.refuse(msg, 'malformed', undefined, (err as Error).message);
+      return undefined;
+    }
+    if ((await this.options.pool.query(SQL.isProcessed, [this.name, eventId])).rowCount) {
+      msg.ack();
+      return undefined;
+    }
+    const stored = await this.options.store.readEvent(eventId);
+    if (!stored) {
+      await this.refuse(msg, 'not-in-store', eventId, `event ${eventId} is not in the store`);
+      return undefined;
+    }
+    const subject = feedSubject(this.options.ns, stored);
+    if (subject !== msg.subject) {
+      await this.refuse(msg, 'wrong-subject', eventId, `event ${eventId} belongs on ${subject}`);
+      return undefined;
+    }
+    return toFeedEvent(stored);
+  }
+
+  /** Terminates a message that is not a notification of a stored event, counting it per kind (never storing its payload). */
+  private async refuse(msg: JsMsg, kind: FeedRejectionKind, eventId: string | undefined, reason: string): Promise<void> {
+    await this.options.pool.query(SQL.recordFeedRejection, [this.name, kind, msg.subject, eventId ?? null]);
+    this.logger.warn(`refused feed message ${msg.seq} on ${msg.subject} (${kind}): ${reason}`);
+    msg.term();
   }
 
   private async handle(msg: JsMsg, event: FeedEvent, deliveryCount: number): Promise<void> {

@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { eventsStreamName, eventSubject } from '@hangar/contracts';
+import { eventsStreamName } from '@hangar/contracts';
 import { START_CHECKPOINT, type EventStore, type GlobalCheckpoint, type StoredEvent } from '@hangar/event-store';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
 import { AdvisoryLock } from './advisory-lock';
 import { ensureEventsStream } from './events-stream';
-import { toFeedEvent } from './feed-event';
+import { feedSubject, toFeedEvent } from './feed-event';
 import { loadSql } from './sql-files';
 
 const SQL = { load: loadSql('load-checkpoint'), save: loadSql('save-checkpoint') };
@@ -146,9 +146,8 @@ export class EventRelay {
     const streamName = eventsStreamName(this.options.ns);
     await Promise.all(
       batch.map((event) => {
-        const app = typeof event.data.app === 'string' ? event.data.app : undefined;
         const body = new TextEncoder().encode(JSON.stringify(toFeedEvent(event)));
-        return js.publish(eventSubject(this.options.ns, app, event.type), body, { msgID: event.eventId, expect: { streamName } });
+        return js.publish(feedSubject(this.options.ns, event), body, { msgID: event.eventId, expect: { streamName } });
       }),
     );
   }

@@ -1,3 +1,4 @@
+import { eventSubject } from '@hangar/contracts';
 import type { EventMetadata, StoredEvent } from '@hangar/event-store';
 
 /** One message of the public event feed (DESIGN §7.3): the JSON body of every JetStream event message. */
@@ -28,27 +29,27 @@ export function toFeedEvent(event: StoredEvent): FeedEvent {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Parses and checks a feed message; throws an Error saying what is wrong when it is not one. */
-export function parseFeedEvent(payload: Uint8Array): FeedEvent {
-  const value: unknown = JSON.parse(new TextDecoder().decode(payload));
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('feed message is not a JSON object');
-  const e = value as Record<string, unknown>;
-  const problems = [
-    typeof e.eventId === 'string' && UUID.test(e.eventId) ? undefined : 'eventId',
-    Number.isInteger(e.globalPosition) ? undefined : 'globalPosition',
-    typeof e.streamId === 'string' ? undefined : 'streamId',
-    Number.isInteger(e.streamPosition) ? undefined : 'streamPosition',
-    typeof e.type === 'string' && e.type.length > 0 ? undefined : 'type',
-    isObject(e.data) ? undefined : 'data',
-    isObject(e.metadata) ? undefined : 'metadata',
-    typeof e.recordedAt === 'string' ? undefined : 'recordedAt',
-  ].filter((p) => p !== undefined);
-  if (problems.length > 0) throw new Error(`feed message has missing or invalid ${problems.join(', ')}`);
-  return e as unknown as FeedEvent;
+/** The subject the relay publishes a stored event on: `<ns>.events.<app or _>.<Type>`. */
+export function feedSubject(ns: string, event: Pick<StoredEvent, 'type' | 'data'>): string {
+  return eventSubject(ns, typeof event.data.app === 'string' ? event.data.app : undefined, event.type);
 }
 
-function isObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * The event id a feed message names, and nothing else of it: a feed message is a notification, and
+ * a consumer acts on the event the store holds under that id (DESIGN §4 "Trust"). Throws an Error
+ * saying what is wrong when the message names no event.
+ */
+export function feedMessageEventId(payload: Uint8Array): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    throw new Error('feed message is not JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('feed message is not a JSON object');
+  const { eventId } = value as { eventId?: unknown };
+  if (typeof eventId !== 'string' || !UUID.test(eventId)) throw new Error('feed message has a missing or invalid eventId');
+  return eventId;
 }
 
 export function isUuid(value: string | undefined): value is string {

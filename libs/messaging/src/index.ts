@@ -1,9 +1,10 @@
 export { EventRelay } from './event-relay';
 export type { EventRelayOptions } from './event-relay';
 export { DurableConsumer } from './durable-consumer';
+export type { FeedRejectionKind } from './durable-consumer';
 export { handlerOutcomes } from './consumer.types';
 export type { HandlerOutcome, ConsumerContext, EventHandler, DurableConsumerOptions } from './consumer.types';
-export { toFeedEvent, parseFeedEvent } from './feed-event';
+export { toFeedEvent, feedSubject, feedMessageEventId } from './feed-event';
 export type { FeedEvent } from './feed-event';
 export { ensureEventsStream, DEFAULT_DUPLICATE_WINDOW_MS } from './events-stream';
 export { AdvisoryLock } from './advisory-lock';

@@ -1,5 +1,6 @@
 import { CreateMessagingTables1764100001000 } from './migrations/1764100001000-create-messaging-tables';
 import { CreateApiTokens1764300001000 } from './migrations/1764300001000-create-api-tokens';
+import { CreateFeedRejections1764600001000 } from './migrations/1764600001000-create-feed-rejections';
 
 /** Messaging's migrations, oldest first; run them after `eventStoreMigrations` with `runMigrations`. */
-export const messagingMigrations: Function[] = [CreateMessagingTables1764100001000, CreateApiTokens1764300001000];
+export const messagingMigrations: Function[] = [CreateMessagingTables1764100001000, CreateApiTokens1764300001000, CreateFeedRejections1764600001000];
