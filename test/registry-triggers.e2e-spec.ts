@@ -8,9 +8,10 @@ import {
   TEST_NATS_URL,
   TEST_REGISTRY_HOST,
   TEST_REGISTRY_URL,
-  addFault,
   buildMinimalImage,
+  fleetMachines,
   flyToml,
+  holdLeases,
   natsCommand,
   pushEvaluation,
   pushImage,
@@ -137,14 +138,21 @@ describe('registry push triggers over NATS (e2e)', () => {
   });
 
   it('a newer push supersedes the queued release of an older one; the running one finishes', async () => {
-    await addFault(hangar, { match: { app }, effect: 'slow-start', delayMs: 2500, times: 2 });
-    const first = await evaluated((await record(ghcrPush('1.2.0'))).push.pushEventId);
-    expect(first.outcomes[0]).toMatchObject({ result: 'deployed', version: 3 });
-    const second = await evaluated((await record(ghcrPush('1.3.0'))).push.pushEventId);
-    expect(second.outcomes[0]).toMatchObject({ result: 'deployed', version: 4 });
-    const third = await evaluated((await record(ghcrPush('1.4.0'))).push.pushEventId);
-    expect(third.outcomes[0]).toMatchObject({ result: 'deployed', version: 5 });
-    expect((await settled(4)).status).toBe('cancelled');
+    // The test holds the app's machines' leases, so v3 keeps running until the newer pushes have
+    // been evaluated (machine-updater retries a held lease), however loaded the machine is.
+    const live = (await fleetMachines(hangar, app)).filter((m) => m.state !== 'destroyed');
+    const releaseLeases = await holdLeases(hangar, app, live.map((m) => m.id));
+    try {
+      const first = await evaluated((await record(ghcrPush('1.2.0'))).push.pushEventId);
+      expect(first.outcomes[0]).toMatchObject({ result: 'deployed', version: 3 });
+      const second = await evaluated((await record(ghcrPush('1.3.0'))).push.pushEventId);
+      expect(second.outcomes[0]).toMatchObject({ result: 'deployed', version: 4 });
+      const third = await evaluated((await record(ghcrPush('1.4.0'))).push.pushEventId);
+      expect(third.outcomes[0]).toMatchObject({ result: 'deployed', version: 5 });
+      expect((await settled(4)).status).toBe('cancelled');
+    } finally {
+      await releaseLeases();
+    }
     expect((await settled(3)).status).toBe('complete');
     expect((await settled(5)).status).toBe('complete');
     const log = await command<{ entries: { tag: string; reason?: string }[] }>('list-trigger-log', { app });

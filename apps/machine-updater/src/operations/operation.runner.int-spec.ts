@@ -147,7 +147,8 @@ describe(OperationRunner.name, () => {
   it('resumes an operation interrupted after recording its lease under that lease, without waiting for it to expire', async () => {
     const id = await machine();
     const op = await requested(id);
-    const lease = await api.acquireLease(app, id, 13);
+    // Long enough that waiting for it to expire would be unmistakable, however slow this machine is.
+    const lease = await api.acquireLease(app, id, 150);
     await handle.store.append(
       streams.machine(id),
       [{ type: EventTypes.MachineUpdateStarted, data: { app, key: op.request.key, kind: 'update', releaseId: RELEASE, leaseNonce: lease.nonce } }],
@@ -156,7 +157,7 @@ describe(OperationRunner.name, () => {
     const started = Date.now();
     const result = await process().sut.run(op, persist);
     expect(result).toMatchObject({ kind: 'done', outcome: { type: EventTypes.MachineUpdated } });
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(75_000);
     expect(await updatesOf(id)).toBe(1);
     expect(await api.getLease(app, id)).toBeNull();
   });
