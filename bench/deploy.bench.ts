@@ -67,7 +67,7 @@ export async function benchDeploys(databaseUrl: string, namespace: string, machi
 
     await api('POST', '/v1/apps', { name: app });
     await deploy(images[0]!, 'immediate');
-    const fleet = new HttpMachinesApi({ baseUrl: hangar.fleetUrl });
+    const fleet = new HttpMachinesApi({ baseUrl: hangar.fleetUrl, token: hangar.fleetToken });
     const [first] = await fleet.list(app);
     await pool(Array.from({ length: machines - 1 }, (_, i) => i), 32, async (i) => {
       await fleet.create(app, { config: first!.config, region: first!.region }, `bench-seed-${i}`);

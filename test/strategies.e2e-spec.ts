@@ -5,6 +5,7 @@ import {
   HangarProcesses,
   addFault,
   clearFaults,
+  fleetFetch,
   fleetMachines,
   flyToml,
   holdLeases,
@@ -58,7 +59,7 @@ describe('deploy engine (e2e)', () => {
   const status = async (app: string): Promise<MachineStatus[]> => (await statusOf(hangar, app)).machines;
 
   async function timeline(app: string): Promise<TimelineEvent[]> {
-    const res = await fetch(`${hangar.fleetUrl}/fleet/v1/apps/${app}/timeline`);
+    const res = await fleetFetch(hangar, `/fleet/v1/apps/${app}/timeline`);
     return ((await res.json()) as { events: TimelineEvent[] }).events;
   }
 

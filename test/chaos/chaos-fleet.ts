@@ -7,7 +7,10 @@ const CHECKS = { alive: { type: 'tcp', port: 8080, interval: '1s', timeout: '1s'
 
 /** Fleet's HTTP API (the Machines API subset and fleet's own admin API), straight, for seeding and checking. */
 export class FleetClient {
-  constructor(private readonly baseUrl: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+  ) {}
 
   /**
    * An app in fleet with `managed` machines carrying v2 metadata (as if an earlier deploy made them)
@@ -53,7 +56,7 @@ export class FleetClient {
       try {
         const res = await fetch(`${this.baseUrl}${path}`, {
           method,
-          headers: body === undefined ? {} : { 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(10_000),
         });

@@ -101,7 +101,7 @@ class ChaosRun {
     const store = new ChaosStore(db.url);
     try {
       await supervisor.startAll();
-      const fleet = new FleetClient(hangar.fleetUrl);
+      const fleet = new FleetClient(hangar.fleetUrl, hangar.fleetToken);
       await createApp(hangar, this.app);
       const seeded = await fleet.seed(this.app, this.settings.images.seed, this.machineCount, 2);
       const deploy = (image: string) => deployOnce(hangar, store, this.app, image, this.strategy, this.maxUnavailable);

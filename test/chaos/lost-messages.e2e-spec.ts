@@ -45,7 +45,7 @@ describe('lost messages (e2e)', () => {
     e2e = await startHangarE2e({ databasePrefix: 'hangar_lost', namespace, fleetBootMs: 50, extraEnv: { HANGAR_RECONCILE_INTERVAL_MS: '500' } });
     ({ hangar, pg } = e2e);
     store = new ChaosStore(e2e.db.url);
-    fleet = new FleetClient(hangar.fleetUrl);
+    fleet = new FleetClient(hangar.fleetUrl, hangar.fleetToken);
     nc = await connect({ servers: TEST_NATS_URL });
     const repo = `lost-${uniqueSuffix()}`;
     for (const tag of ['seed', 'a', 'b', 'c', 'd']) {

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { HttpMachinesApi, MachinesApiErrorCodes } from '@hangar/machines-api';
 import { TEST_PG_ADMIN_URL, createTestDatabase, uniqueSuffix, type TestDatabase } from '@hangar/testing';
@@ -10,10 +13,11 @@ describe('fleet across restarts', () => {
   let running: { app: INestApplication; url: string } | undefined;
   const app = `fleet-${uniqueSuffix()}`;
 
+  const TOKEN = 'fleet-token';
   const start = async (over: Partial<FleetConfig> = {}) => {
     await running?.app.close();
-    running = await startFleet({ databaseUrl: db.url, host: '127.0.0.1', port: 0, bootMs: 400, ...over });
-    return new HttpMachinesApi({ baseUrl: running.url, retry: { attempts: 1 }, ...(over.token ? { token: over.token } : {}) });
+    running = await startFleet({ databaseUrl: db.url, host: '127.0.0.1', port: 0, bootMs: 400, token: TOKEN, ...over });
+    return new HttpMachinesApi({ baseUrl: running.url, retry: { attempts: 1 }, token: over.token ?? TOKEN });
   };
 
   beforeAll(async () => {
@@ -44,21 +48,59 @@ describe('fleet across restarts', () => {
     await sut.releaseLease(app, leased.id, lease.nonce);
   });
 
-  it('requires the bearer token when one is configured, except on /healthz', async () => {
-    const authed = await start({ token: 'fleet-token' });
+  it('always requires the bearer token, except on /healthz', async () => {
+    const authed = await start();
     const anonymous = new HttpMachinesApi({ baseUrl: running!.url, retry: { attempts: 1 } });
+    const wrong = new HttpMachinesApi({ baseUrl: running!.url, retry: { attempts: 1 }, token: 'fleet-tokeN' });
 
     await expect(anonymous.list(app)).rejects.toMatchObject({ status: 401 });
+    await expect(wrong.list(app)).rejects.toMatchObject({ status: 401 });
+    expect((await fetch(`${running!.url}/fleet/v1/apps/${app}/timeline`)).status).toBe(401);
     expect(Array.isArray(await authed.list(app))).toBe(true);
     expect((await fetch(`${running!.url}/healthz`)).status).toBe(200);
   });
 
+  it('without a configured token generates one into the state dir (0600) and requires it; production refuses to start without one', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'fleet-state-'));
+    try {
+      await running?.app.close();
+      running = await startFleet({ databaseUrl: db.url, host: '127.0.0.1', port: 0, bootMs: 0, stateDir });
+      const file = join(stateDir, 'machines-token');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const token = readFileSync(file, 'utf8').trim();
+      expect(token).toMatch(/^fleet_/);
+      await expect(new HttpMachinesApi({ baseUrl: running.url, retry: { attempts: 1 } }).list(app)).rejects.toMatchObject({ status: 401 });
+      expect(Array.isArray(await new HttpMachinesApi({ baseUrl: running.url, token }).list(app))).toBe(true);
+      await expect(startFleet({ databaseUrl: db.url, host: '127.0.0.1', port: 0, bootMs: 0, stateDir, production: true })).rejects.toThrow(
+        /HANGAR_MACHINES_API_TOKEN: is required when NODE_ENV=production/,
+      );
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  it('has no fault API and applies no stored fault unless fault injection is on', async () => {
+    let sut = await start({ faults: true });
+    const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+    const add = await fetch(`${running!.url}/fleet/v1/faults`, { method: 'POST', headers, body: JSON.stringify({ match: { app, image: 'registry.local/crash' }, effect: 'crash-on-start' }) });
+    expect(add.status).toBe(201);
+
+    sut = await start();
+    expect((await fetch(`${running!.url}/fleet/v1/faults`, { headers })).status).toBe(404);
+    expect((await fetch(`${running!.url}/fleet/v1/faults`, { method: 'POST', headers, body: '{}' })).status).toBe(404);
+    const machine = await sut.create(app, { config: { image: 'registry.local/crash:v1' } });
+    await sut.wait(app, machine.id, { state: 'started', instanceId: machine.instance_id, timeoutSec: 30 });
+
+    sut = await start({ faults: true });
+    expect((await fetch(`${running!.url}/fleet/v1/faults`, { method: 'DELETE', headers })).status).toBe(200);
+  });
+
   it('creates its database when it does not exist yet', async () => {
     const name = `${db.name}_fresh`;
-    const fresh = await startFleet({ databaseUrl: `postgres://postgres@127.0.0.1:5432/${name}`, host: '127.0.0.1', port: 0, bootMs: 0 });
+    const fresh = await startFleet({ databaseUrl: `postgres://postgres@127.0.0.1:5432/${name}`, host: '127.0.0.1', port: 0, bootMs: 0, token: TOKEN });
     const admin = new Client({ connectionString: TEST_PG_ADMIN_URL });
     try {
-      const sut = new HttpMachinesApi({ baseUrl: fresh.url });
+      const sut = new HttpMachinesApi({ baseUrl: fresh.url, token: TOKEN });
       await sut.createApp(app);
       expect(await sut.list(app)).toEqual([]);
     } finally {

@@ -2,6 +2,7 @@ import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
+import { resolveMachinesApiToken } from '@hangar/contracts';
 import type { FleetConfig } from './fleet.config';
 import { FleetModule, type FleetModuleOverrides } from './fleet.module';
 
@@ -15,7 +16,8 @@ export interface FleetAppOptions extends FleetModuleOverrides {
  * and tests. Errors are thrown, never a process exit.
  */
 export async function createFleetApp(config: FleetConfig, options: FleetAppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(FleetModule.forRoot(config, options), {
+  const token = resolveMachinesApiToken({ machinesApiToken: config.token, stateDir: config.stateDir ?? '.hangar', production: config.production ?? false });
+  const app = await NestFactory.create<NestExpressApplication>(FleetModule.forRoot({ ...config, token }, options), {
     logger: options.logger ?? ['error', 'warn'],
     abortOnError: false,
   });

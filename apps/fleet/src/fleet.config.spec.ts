@@ -2,18 +2,30 @@ import { fleetConfig } from './fleet.config';
 
 describe('fleetConfig', () => {
   it('applies the documented defaults', () => {
-    expect(fleetConfig({})).toEqual({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/hangar', host: '127.0.0.1', port: 4281, bootMs: 50 });
+    expect(fleetConfig({})).toEqual({
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/hangar',
+      host: '127.0.0.1',
+      port: 4281,
+      bootMs: 50,
+      stateDir: '.hangar',
+      production: false,
+      faults: false,
+    });
   });
 
   it('reads every variable', () => {
     const config = fleetConfig({
       DATABASE_URL: 'postgres://x/db',
-      HANGAR_HTTP_HOST: '0.0.0.0',
+      HANGAR_HTTP_HOST: '10.0.0.1',
+      HANGAR_FLEET_HOST: '0.0.0.0',
       HANGAR_FLEET_PORT: '9000',
       HANGAR_FLEET_BOOT_MS: '0',
       HANGAR_MACHINES_API_TOKEN: 'tok',
+      HANGAR_FLEET_FAULTS: '1',
+      HANGAR_STATE_DIR: '/var/lib/hangar',
+      NODE_ENV: 'production',
     });
-    expect(config).toEqual({ databaseUrl: 'postgres://x/db', host: '0.0.0.0', port: 9000, bootMs: 0, token: 'tok' });
+    expect(config).toEqual({ databaseUrl: 'postgres://x/db', host: '0.0.0.0', port: 9000, bootMs: 0, token: 'tok', faults: true, stateDir: '/var/lib/hangar', production: true });
   });
 
   it.each([
@@ -23,5 +35,9 @@ describe('fleetConfig', () => {
     ['HANGAR_FLEET_BOOT_MS', '-1'],
   ])('rejects %s=%s naming the variable', (name, value) => {
     expect(() => fleetConfig({ [name]: value })).toThrow(new RegExp(`^${name}: must be an integer`));
+  });
+
+  it('rejects a HANGAR_FLEET_FAULTS that is not a flag', () => {
+    expect(() => fleetConfig({ HANGAR_FLEET_FAULTS: 'yes please' })).toThrow(/^HANGAR_FLEET_FAULTS: must be 1 or 0/);
   });
 });

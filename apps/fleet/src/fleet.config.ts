@@ -4,13 +4,22 @@ import { readServiceEnv, type Env } from '@hangar/contracts';
 export interface FleetConfig {
   /** Postgres URL; the database is created when missing, fleet's tables live in schema `fleet`. */
   databaseUrl: string;
+  /** `HANGAR_FLEET_HOST`, default 127.0.0.1. */
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
   /** Simulated boot time of a machine, ms. */
   bootMs: number;
-  /** When set, every API call needs `Authorization: Bearer <token>`. */
+  /**
+   * Every API call but `/healthz` needs `Authorization: Bearer <token>`. `HANGAR_MACHINES_API_TOKEN`;
+   * when absent, `startFleet` uses the development token in `stateDir` (production requires it).
+   */
   token?: string;
+  /** Where the development token is generated; default `.hangar`. */
+  stateDir?: string;
+  production?: boolean;
+  /** `HANGAR_FLEET_FAULTS=1`: the fault-injection API `/fleet/v1/faults` exists and faults apply. Off by default. */
+  faults?: boolean;
   /** Connections in fleet's pool; default 10. */
   poolSize?: number;
 }
@@ -18,17 +27,20 @@ export interface FleetConfig {
 export const FLEET_CONFIG = Symbol('FLEET_CONFIG');
 
 /**
- * The only reader of the environment in fleet: `DATABASE_URL`, `HANGAR_HTTP_HOST`,
- * `HANGAR_FLEET_PORT` (4281), `HANGAR_FLEET_BOOT_MS` (50), `HANGAR_MACHINES_API_TOKEN`. A bad value
- * throws `EnvConfigError` naming the variable.
+ * The only reader of the environment in fleet: `DATABASE_URL`, `HANGAR_FLEET_HOST` (127.0.0.1),
+ * `HANGAR_FLEET_PORT` (4281), `HANGAR_FLEET_BOOT_MS` (50), `HANGAR_MACHINES_API_TOKEN`,
+ * `HANGAR_FLEET_FAULTS`, `HANGAR_STATE_DIR`, `NODE_ENV`. A bad value throws `EnvConfigError` naming the variable.
  */
 export function fleetConfig(env: Env = process.env): FleetConfig {
   const e = readServiceEnv(env);
   return {
     databaseUrl: e.databaseUrl,
-    host: e.httpHost,
+    host: e.fleetHost,
     port: e.fleetPort,
     bootMs: e.fleetBootMs,
     ...(e.machinesApiToken ? { token: e.machinesApiToken } : {}),
+    stateDir: e.stateDir,
+    production: e.production,
+    faults: e.fleetFaults,
   };
 }

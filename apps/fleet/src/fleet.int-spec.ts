@@ -17,10 +17,11 @@ describe('fleet through HttpMachinesApi', () => {
     metadata: { fly_platform_version: 'v2' },
     ...over,
   });
+  const TOKEN = 'fleet-int-token';
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${fleet.url}${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -34,8 +35,8 @@ describe('fleet through HttpMachinesApi', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('fleet_test');
-    fleet = await startFleet({ databaseUrl: db.url, host: '127.0.0.1', port: 0, bootMs: BOOT_MS });
-    sut = new HttpMachinesApi({ baseUrl: fleet.url, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 } });
+    fleet = await startFleet({ databaseUrl: db.url, host: '127.0.0.1', port: 0, bootMs: BOOT_MS, token: TOKEN, faults: true });
+    sut = new HttpMachinesApi({ baseUrl: fleet.url, token: TOKEN, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 } });
     await sut.createApp(app);
   });
 

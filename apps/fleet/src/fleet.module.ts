@@ -41,8 +41,9 @@ export class FleetModule {
         MachineLeaseController,
         MachineMetadataController,
         VolumesController,
-        FaultsController,
         MachineInspectionController,
+        // Fault injection exists only where it was asked for (HANGAR_FLEET_FAULTS=1): tests, chaos, benchmarks.
+        ...(config.faults ? [FaultsController] : []),
       ],
       providers: [
         { provide: FLEET_CONFIG, useValue: config },

@@ -6,6 +6,7 @@ export interface MachineUpdaterConfig {
   natsUrl: string;
   namespace: string;
   machinesApiUrl: string;
+  /** `HANGAR_MACHINES_API_TOKEN`, or the development one fleet also uses (`resolveMachinesApiToken`). */
   machinesApiToken?: string;
   /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
   credential: AdminTokenSource;

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { resolveMachinesApiToken } from '@hangar/contracts';
 import { EventStoreModule, PG_POOL } from '@hangar/event-store';
 import { HttpMachinesApi, type MachinesApi } from '@hangar/machines-api';
 import { CommandClient, MessagingModule, resolveAdminToken } from '@hangar/messaging';
@@ -28,7 +29,7 @@ export class MachineUpdaterModule {
       ],
       controllers: [MachinesHandler, MachineLifecycleHandler, AdoptMachinesHandler, VolumesHandler, OperationReconcileHandler],
       providers: [
-        { provide: MACHINES_API, useFactory: () => new HttpMachinesApi({ baseUrl: config.machinesApiUrl, token: config.machinesApiToken }) },
+        { provide: MACHINES_API, useFactory: () => new HttpMachinesApi({ baseUrl: config.machinesApiUrl, token: resolveMachinesApiToken({ machinesApiToken: config.machinesApiToken, stateDir: config.credential.stateDir, production: config.credential.production }) }) },
         { provide: MachineOperationExecutor, useFactory: (api: MachinesApi) => new MachineOperationExecutor(api), inject: [MACHINES_API] },
         { provide: OperationClaims, useFactory: (pool: Pool) => new OperationClaims(pool.options), inject: [PG_POOL] },
         { provide: SecretsDelivery, useFactory: (commands: CommandClient) => new SecretsDelivery(new NatsSecretValuesSource(commands)), inject: [CommandClient] },

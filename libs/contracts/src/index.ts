@@ -30,6 +30,8 @@ export type {
 } from './events';
 export { readServiceEnv, EnvConfigError } from './service-env';
 export type { ServiceEnv, Env } from './service-env';
+export { resolveStateCredential, resolveMachinesApiToken } from './state-credential';
+export type { StateCredentialSource } from './state-credential';
 export type { MachineView } from './machine-view';
 export type { ReleaseSummary } from './release-view';
 export type { AppSummary } from './app-view';

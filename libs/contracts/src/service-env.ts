@@ -13,6 +13,10 @@ export interface ServiceEnv {
   machinesApiUrl: string;
   machinesApiToken?: string;
   fleetPort: number;
+  /** `HANGAR_FLEET_HOST` (default 127.0.0.1): fleet binds to loopback unless told otherwise. */
+  fleetHost: string;
+  /** `HANGAR_FLEET_FAULTS=1` turns on fleet's fault-injection API (tests); off by default. */
+  fleetFaults: boolean;
   fleetBootMs: number;
   adminToken?: string;
   /** Where development secrets (admin token, secrets key) are generated: `.hangar/` by default. */
@@ -61,6 +65,13 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   return n;
 }
 
+function flag(env: Env, name: string): boolean {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new EnvConfigError(name, `must be 1 or 0 (true or false); got "${raw}"`);
+}
+
 /** Parses and validates the shared variables; throws `EnvConfigError` naming the first bad one. */
 export function readServiceEnv(env: Env): ServiceEnv {
   const namespace = str(env, 'HANGAR_NAMESPACE', 'hangar');
@@ -81,6 +92,8 @@ export function readServiceEnv(env: Env): ServiceEnv {
     machinesApiUrl: url(env, 'HANGAR_MACHINES_API_URL', `http://127.0.0.1:${fleetPort}`, ['http', 'https']),
     machinesApiToken: env.HANGAR_MACHINES_API_TOKEN || undefined,
     fleetPort,
+    fleetHost: str(env, 'HANGAR_FLEET_HOST', '127.0.0.1'),
+    fleetFaults: flag(env, 'HANGAR_FLEET_FAULTS'),
     fleetBootMs: int(env, 'HANGAR_FLEET_BOOT_MS', 50, 0, 600000),
     adminToken,
     stateDir: str(env, 'HANGAR_STATE_DIR', '.hangar'),

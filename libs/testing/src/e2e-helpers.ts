@@ -99,6 +99,14 @@ export async function apiRequest(hangar: Pick<HangarProcesses, 'apiUrl' | 'admin
   return { status: res.status, ok: res.ok, body: text ? JSON.parse(text) : undefined, text };
 }
 
+/** What it takes to call fleet's API: its URL and token. */
+export type FleetAccess = Pick<HangarProcesses, 'fleetUrl' | 'fleetToken'>;
+
+/** `fetch` of a fleet path (`/v1/…` or `/fleet/v1/…`) with fleet's token. */
+export function fleetFetch(hangar: FleetAccess, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${hangar.fleetUrl}${path}`, { ...init, headers: { Authorization: `Bearer ${hangar.fleetToken}`, 'Content-Type': 'application/json', ...(init.headers as Record<string, string> | undefined) } });
+}
+
 /** A fault for fleet to inject (apps/fleet `CreateFaultDto`): machines `match` picks suffer `effect`. */
 export interface FleetFault {
   match: { app?: string; image?: string; machineId?: string; command?: string };
@@ -113,14 +121,15 @@ export interface FleetFault {
 }
 
 /** Adds a fault through fleet's admin API; throws unless fleet accepts it. */
-export async function addFault(hangar: Pick<HangarProcesses, 'fleetUrl'>, fault: FleetFault): Promise<void> {
-  const res = await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fault) });
+export async function addFault(hangar: FleetAccess, fault: FleetFault): Promise<void> {
+  const res = await fleetFetch(hangar, '/fleet/v1/faults', { method: 'POST', body: JSON.stringify(fault) });
   if (!res.ok) throw new Error(`fleet refused fault ${JSON.stringify(fault)}: ${res.status} ${await res.text()}`);
 }
 
 /** Removes every fault from fleet. */
-export async function clearFaults(hangar: Pick<HangarProcesses, 'fleetUrl'>): Promise<void> {
-  await fetch(`${hangar.fleetUrl}/fleet/v1/faults`, { method: 'DELETE' });
+export async function clearFaults(hangar: FleetAccess): Promise<void> {
+  const res = await fleetFetch(hangar, '/fleet/v1/faults', { method: 'DELETE' });
+  if (!res.ok) throw new Error(`fleet refused to clear faults: ${res.status} ${await res.text()}`);
 }
 
 /**
@@ -128,8 +137,8 @@ export async function clearFaults(hangar: Pick<HangarProcesses, 'fleetUrl'>): Pr
  * touch them (it retries a held lease) until the returned function releases them. This is how a
  * test keeps a release running for as long as it needs, whatever the machine's load.
  */
-export async function holdLeases(hangar: Pick<HangarProcesses, 'fleetUrl'>, app: string, machineIds: readonly string[], ttlSec = 600): Promise<() => Promise<void>> {
-  const api = new HttpMachinesApi({ baseUrl: hangar.fleetUrl });
+export async function holdLeases(hangar: FleetAccess, app: string, machineIds: readonly string[], ttlSec = 600): Promise<() => Promise<void>> {
+  const api = new HttpMachinesApi({ baseUrl: hangar.fleetUrl, token: hangar.fleetToken });
   const leases = await Promise.all(machineIds.map(async (id) => ({ id, nonce: (await api.acquireLease(app, id, ttlSec, 'held by a test')).nonce })));
   return async () => {
     await Promise.all(leases.map(({ id, nonce }) => api.releaseLease(app, id, nonce)));
@@ -144,8 +153,8 @@ export interface FleetMachine {
 }
 
 /** `GET /v1/apps/<app>/machines` on fleet: the machines as they really are, env and metadata included. */
-export async function fleetMachines(hangar: Pick<HangarProcesses, 'fleetUrl'>, app: string): Promise<FleetMachine[]> {
-  const res = await fetch(`${hangar.fleetUrl}/v1/apps/${app}/machines`);
+export async function fleetMachines(hangar: FleetAccess, app: string): Promise<FleetMachine[]> {
+  const res = await fleetFetch(hangar, `/v1/apps/${app}/machines`);
   return (await res.json()) as FleetMachine[];
 }
 

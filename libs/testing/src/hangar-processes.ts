@@ -36,6 +36,8 @@ export interface HangarProcessesOptions {
  */
 export class HangarProcesses {
   readonly adminToken: string;
+  /** Fleet's token (`HANGAR_MACHINES_API_TOKEN`): fleet answers nothing without it. */
+  readonly fleetToken: string;
   private readonly procs = new Map<HangarService, ChildProcess>();
   private readonly logs = new Map<HangarService, string[]>();
   private env: Record<string, string> = {};
@@ -44,6 +46,7 @@ export class HangarProcesses {
 
   constructor(private readonly opts: HangarProcessesOptions) {
     this.adminToken = opts.adminToken ?? `test-admin-token-${opts.namespace}-0123456789`;
+    this.fleetToken = `test-fleet-token-${randomBytes(12).toString('hex')}`;
   }
 
   async start(services: readonly HangarService[] = ALL_SERVICES): Promise<void> {
@@ -61,6 +64,9 @@ export class HangarProcesses {
       HANGAR_MACHINES_API_URL: this.fleetUrl,
       HANGAR_FLEET_BOOT_MS: String(this.opts.fleetBootMs ?? 50),
       HANGAR_ADMIN_TOKEN: this.adminToken,
+      HANGAR_MACHINES_API_TOKEN: this.fleetToken,
+      // Tests inject faults through fleet's admin API, which is off unless asked for.
+      HANGAR_FLEET_FAULTS: '1',
       // A fresh key-encryption key per instance, so no test writes a development key into the repository.
       HANGAR_SECRETS_KEY: randomBytes(32).toString('base64'),
       ...(this.opts.extraEnv ?? {}),

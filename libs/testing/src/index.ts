@@ -28,6 +28,7 @@ export {
   addFault,
   clearFaults,
   fleetMachines,
+  fleetFetch,
   holdLeases,
   natsCommand,
   pushEvaluation,
@@ -45,6 +46,7 @@ export type {
   ApiResponse,
   FleetFault,
   FleetMachine,
+  FleetAccess,
   HangarE2eOptions,
   HangarE2e,
 } from './e2e-helpers';

@@ -4,17 +4,17 @@ import type { Request } from 'express';
 import { FLEET_CONFIG, type FleetConfig } from '../fleet.config';
 import { FleetErrorCodes, fleetError } from '../machines/domain/fleet-errors';
 
-/** With `HANGAR_MACHINES_API_TOKEN` set, every route but `/healthz` needs `Authorization: Bearer <token>`. */
+/** Every route but `/healthz` needs `Authorization: Bearer <token>` (the machines API token), always. */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
-  private readonly expected?: Buffer;
+  private readonly expected: Buffer;
 
   constructor(@Inject(FLEET_CONFIG) config: FleetConfig) {
-    this.expected = config.token ? Buffer.from(`Bearer ${config.token}`) : undefined;
+    if (!config.token) throw new Error('fleet needs a token: createFleetApp resolves HANGAR_MACHINES_API_TOKEN or the development one');
+    this.expected = Buffer.from(`Bearer ${config.token}`);
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (!this.expected) return true;
     const request = context.switchToHttp().getRequest<Request>();
     if (request.path === '/healthz') return true;
     const given = Buffer.from(request.headers.authorization ?? '');

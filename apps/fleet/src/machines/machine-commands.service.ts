@@ -76,7 +76,7 @@ export class MachineCommandsService {
     const updated = await this.store.mutate(app, id, { checkLease: true, nonce }, async (m, tx, now): Promise<MutationOutcome<SimMachine>> => {
       if (m.state === 'destroyed') throw fleetError(FleetErrorCodes.NOT_FOUND, `machine ${id} not found (destroyed)`);
       const ctx: FaultContext = { app, machineId: id, config: input.config };
-      const faults = await listLiveFaults(tx);
+      const faults = await this.liveFaults(tx);
       const updateError = selectUpdateError(faults, ctx);
       if (updateError && (await consumeFault(tx, updateError))) {
         return { value: m, failAfterCommit: fleetError(FleetErrorCodes.FAULT_INJECTED, `failed to update machine ${id}: injected fault ${updateError.id} (update-error)`) };
@@ -116,10 +116,15 @@ export class MachineCommandsService {
     await this.store.mutate(app, id, { checkLease: true, nonce }, async (m, _tx, now) => ({ result: setMetadata(m, key, value, now), value: undefined }));
   }
 
+  /** The faults that may apply: none unless fault injection is on (HANGAR_FLEET_FAULTS=1), whatever the table holds. */
+  private liveFaults(tx: PoolClient): Promise<Fault[]> {
+    return this.config.faults ? listLiveFaults(tx) : Promise.resolve([]);
+  }
+
   /** Chooses how this boot goes, taking one use of each fault that hits it. */
   private async bootProfile(tx: PoolClient, ctx: FaultContext, live?: Fault[]): Promise<RunProfile> {
     const applied = [];
-    for (const fault of selectBootFaults(live ?? (await listLiveFaults(tx)), ctx)) {
+    for (const fault of selectBootFaults(live ?? (await this.liveFaults(tx)), ctx)) {
       if (await consumeFault(tx, fault)) applied.push(fault);
     }
     return runProfile(ctx.config, this.config.bootMs, applied);

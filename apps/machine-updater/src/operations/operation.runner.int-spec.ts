@@ -17,6 +17,8 @@ const RELEASE = '01HZRELEASE0000000000000001';
  * fleet (counting updates from its own timeline): two "processes" (each its own claims session and
  * runner) receive the same request at once, and one dies mid-operation.
  */
+const FLEET_TOKEN = 'runner-fleet-token';
+
 describe(OperationRunner.name, () => {
   let db: TestDatabase;
   let handle: EventStoreHandle;
@@ -61,7 +63,7 @@ describe(OperationRunner.name, () => {
   }
 
   async function updatesOf(machineId: string): Promise<number> {
-    const res = await fetch(`${fleet.url}/fleet/v1/apps/${app}/timeline?machine_id=${machineId}`);
+    const res = await fetch(`${fleet.url}/fleet/v1/apps/${app}/timeline?machine_id=${machineId}`, { headers: { authorization: `Bearer ${FLEET_TOKEN}` } });
     const { events } = (await res.json()) as { events: { type: string }[] };
     return events.filter((e) => e.type === 'update').length;
   }
@@ -73,8 +75,8 @@ describe(OperationRunner.name, () => {
   beforeAll(async () => {
     db = await createTestDatabase('hangar_runner');
     handle = await createEventStore({ databaseUrl: db.url, migrations: eventStoreMigrations });
-    fleet = await startFleet({ databaseUrl: db.url, host: '127.0.0.1', port: 0, bootMs: 50 });
-    api = new HttpMachinesApi({ baseUrl: fleet.url });
+    fleet = await startFleet({ databaseUrl: db.url, host: '127.0.0.1', port: 0, bootMs: 50, token: FLEET_TOKEN });
+    api = new HttpMachinesApi({ baseUrl: fleet.url, token: FLEET_TOKEN });
     await api.createApp(app);
   });
 
