@@ -70,8 +70,19 @@ describe(AesGcmSecretCrypto.name, () => {
     expect(errorOf(() => new AesGcmSecretCrypto({ current: k1 }).unwrap('other', stored)).code).toBe(SecretsCryptoErrors.DECRYPT_FAILED);
   });
 
-  it('digests a value as the first 16 hex chars of its sha256', () => {
-    expect(new AesGcmSecretCrypto({ current: k1 }).digest('hello')).toBe('2cf24dba5fb0a30e');
+  it('digests a value with a key of its app, stable across KEK rotations: nothing a listing shows can be brute-forced without the key', () => {
+    const sut = new AesGcmSecretCrypto({ current: k1 });
+    const { dataKey, stored } = sut.newDataKey('demo');
+    const other = sut.newDataKey('demo').dataKey;
+    const digest = sut.digest(dataKey, '1234');
+    expect(digest).toMatch(/^[0-9a-f]{16}$/);
+    expect(digest).not.toBe(sut.legacyDigest('1234'));
+    expect(sut.legacyDigest('hello')).toBe('2cf24dba5fb0a30e');
+    expect(sut.digest(dataKey, '1234')).toBe(digest);
+    expect(sut.digest(dataKey, '1235')).not.toBe(digest);
+    expect(sut.digest(other, '1234')).not.toBe(digest);
+    const rotated = new AesGcmSecretCrypto({ current: k2, previous: k1 });
+    expect(rotated.digest(rotated.unwrap('demo', rotated.rewrap('demo', stored)), '1234')).toBe(digest);
   });
 
   it('derives the same transport key on every replica with the same key, and opens boxes for the previous one', () => {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { HangarError, sealingKeyPairFromSeed } from '@hangar/contracts';
 import { SecretsCryptoErrors, type DataKey, type SecretCrypto, type SecretValueRef, type TransportKey, type WrappedDataKey } from './secret-crypto';
 
@@ -84,7 +84,16 @@ export class AesGcmSecretCrypto implements SecretCrypto {
     return plain.toString('utf8');
   }
 
-  digest(value: string): string {
+  digest(dataKey: DataKey, value: string): string {
+    const key = Buffer.from(hkdfSync('sha256', dataKey.key, Buffer.alloc(0), 'hangar-secret-digest-v1', KEY_BYTES));
+    try {
+      return createHmac('sha256', key).update(value, 'utf8').digest('hex').slice(0, 16);
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  legacyDigest(value: string): string {
     return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16);
   }
 

@@ -37,8 +37,14 @@ export interface SecretCrypto {
   rewrap(app: string, stored: WrappedDataKey): WrappedDataKey;
   encrypt(dataKey: DataKey, ref: SecretValueRef, value: string): Buffer;
   decrypt(dataKey: DataKey, ref: SecretValueRef, ciphertext: Buffer): string;
-  /** First 16 hex chars of sha256(value): what events and `secrets list` show. */
-  digest(value: string): string;
+  /**
+   * What events and `secrets list` show of a value: the first 16 hex chars of HMAC-SHA256 under a key
+   * derived from the app's data key, so equal values of one app compare equal while a listing reveals
+   * nothing that could be brute-forced offline (a PIN, a port). Stable across KEK rotations.
+   */
+  digest(dataKey: DataKey, value: string): string;
+  /** The unkeyed digest versions recorded before keyed digests (sha256, 16 hex chars): still accepted when checking a stored value. */
+  legacyDigest(value: string): string;
   /**
    * X25519 key pairs derived from the KEKs (current first): senders seal values to the current one's
    * public key; a box sealed to the previous one still opens while a rotation rolls out.

@@ -36,21 +36,26 @@ export class SecretChanges {
     validateChange(input.set, input.unset);
     const values = input.set as Record<string, string>;
     const hasRelease = await this.apps.hasRelease(input.app);
-    const digests = Object.fromEntries(Object.entries(values).map(([name, value]) => [name, this.crypto.digest(value)]));
     return retryOnConflict(() =>
       this.streams.transaction(async (tx) => {
         const loaded = await this.streams.load(input.app, tx);
-        const events = secretsDecider.decide(
-          { type: 'ChangeSecrets', app: input.app, set: digests, unset: input.unset, stage: input.stage, hasRelease, retain: this.settings.retainVersions, now: new Date() },
-          loaded.state,
-        );
-        const updated = events.find((e) => e.type === 'SecretsUpdated');
-        if (!updated || updated.type !== 'SecretsUpdated') return unchanged(input.app, loaded.state.version);
-        const { version, set, unset, staged } = updated.data;
-        await this.storeValues(tx, input.app, version, Object.keys(set), values);
-        await this.streams.append(input.app, loaded, events, { actor: input.actor }, tx);
-        await this.repository.deleteValues(tx, input.app, droppedRefs(loaded.state, events));
-        return changeResult(input.app, version, Object.keys(set), unset, staged, hasRelease);
+        const dataKey = Object.keys(values).length > 0 ? await this.dataKeyFor(tx, input.app) : undefined;
+        try {
+          const digests = dataKey ? Object.fromEntries(Object.entries(values).map(([name, value]) => [name, this.crypto.digest(dataKey, value)])) : {};
+          const events = secretsDecider.decide(
+            { type: 'ChangeSecrets', app: input.app, set: digests, unset: input.unset, stage: input.stage, hasRelease, retain: this.settings.retainVersions, now: new Date() },
+            loaded.state,
+          );
+          const updated = events.find((e) => e.type === 'SecretsUpdated');
+          if (!updated || updated.type !== 'SecretsUpdated') return unchanged(input.app, loaded.state.version);
+          const { version, set, unset, staged } = updated.data;
+          if (dataKey) await this.storeValues(tx, input.app, version, Object.keys(set), values, dataKey);
+          await this.streams.append(input.app, loaded, events, { actor: input.actor }, tx);
+          await this.repository.deleteValues(tx, input.app, droppedRefs(loaded.state, events));
+          return changeResult(input.app, version, Object.keys(set), unset, staged, hasRelease);
+        } finally {
+          dataKey?.key.fill(0);
+        }
       }),
     );
   }
@@ -80,15 +85,10 @@ export class SecretChanges {
     };
   }
 
-  private async storeValues(tx: Tx, app: string, version: number, names: string[], values: Record<string, string>): Promise<void> {
+  private async storeValues(tx: Tx, app: string, version: number, names: string[], values: Record<string, string>, dataKey: DataKey): Promise<void> {
     if (names.length === 0) return;
-    const dataKey = await this.dataKeyFor(tx, app);
-    try {
-      const rows = names.map((name) => ({ name, version, ciphertext: this.crypto.encrypt(dataKey, { app, name, version }, values[name]!) }));
-      await this.repository.insertValues(tx, app, rows);
-    } finally {
-      dataKey.key.fill(0);
-    }
+    const rows = names.map((name) => ({ name, version, ciphertext: this.crypto.encrypt(dataKey, { app, name, version }, values[name]!) }));
+    await this.repository.insertValues(tx, app, rows);
   }
 
   private async dataKeyFor(tx: Tx, app: string): Promise<DataKey> {

@@ -34,7 +34,7 @@ export class SecretValues {
           const row = rows.find((r) => r.name === name && r.version === entry.setIn);
           if (!row) throw new HangarError(SecretsErrorCodes.VALUE_MISSING, `the ciphertext of secret ${name} (version ${entry.setIn}) of app ${app} is missing`, { app, name, version: entry.setIn });
           const value = this.crypto.decrypt(dataKey, { app, name, version: entry.setIn }, row.ciphertext);
-          if (this.crypto.digest(value) !== entry.digest) {
+          if (this.crypto.digest(dataKey, value) !== entry.digest && this.crypto.legacyDigest(value) !== entry.digest) {
             throw new HangarError(SecretsCryptoErrors.DECRYPT_FAILED, `secret ${name} (version ${entry.setIn}) of app ${app} does not match its recorded digest`, { app, name, version: entry.setIn });
           }
           values[name] = value;
