@@ -32,6 +32,13 @@ describe(commandScope.name, () => {
     expect(commandScope('rotate-key', undefined)).toEqual({ kind: 'admin' });
   });
 
+  it('an app injected into the payload of an admin command does not lower what it needs (review M2)', () => {
+    for (const command of ['list-apps', 'list-receivers', 'get-receiver', 'rotate-key', 'get-values', 'registry-release', 'create-app', 'list-pushes', 'resolve-image', 'reconcile-operation', 'no-such-command']) {
+      expect([command, commandScope(command, { app: 'mine' })]).toEqual([command, { kind: 'admin' }]);
+    }
+    expect(commandScope('transport-key', { app: 'mine' })).toEqual({ kind: 'authenticated' });
+  });
+
   it('record-push needs registry:push (or admin), which grants nothing else; registry-release is admin-only', () => {
     expect(commandScope('record-push', { host: 'ghcr.io' })).toEqual({ kind: 'registry:push' });
     expect(grants(['registry:push'], { kind: 'registry:push' })).toBe(true);

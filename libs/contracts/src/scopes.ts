@@ -72,21 +72,52 @@ export function describeScope(required: RequiredScope): string {
 }
 
 /**
- * Commands that name an app but are still admin-only: making apps, `get-values` (secret values;
- * only machine-updater, with the service credential, may have them — DESIGN G5) and
- * `registry-release` (builder's report of a push a trigger followed: only builder matches triggers).
+ * The commands an app-scoped token may send, each about the one app its payload names (DESIGN §7.3):
+ * the same operations the HTTP API grants `app:<app>:read` / `app:<app>:deploy` for. A fixed list, so
+ * an `app` field added to any other command's payload cannot lower what it needs (review M2).
  */
-const ADMIN_COMMANDS = new Set(['create-app', 'get-values', 'registry-release']);
+const APP_COMMANDS = new Set([
+  'get-app',
+  'get-release',
+  'list-releases',
+  'create-release',
+  'rollback-release',
+  'cancel-release',
+  'scale',
+  'list-ips',
+  'allocate-ip',
+  'release-ip',
+  'list-machines',
+  'run-machine',
+  'clone-machine',
+  'destroy-machine',
+  'adopt-machines',
+  'list-volumes',
+  'create-volume',
+  'list',
+  'set',
+  'unset',
+  'deploy',
+  'list-triggers',
+  'list-trigger-log',
+  'add-trigger',
+  'remove-trigger',
+]);
+
+/** Commands any valid token may send: the secrets service's public transport key, which seals values sent to it. */
+const AUTHENTICATED_COMMANDS = new Set(['transport-key']);
 
 /**
- * The scope a NATS command needs (DESIGN §7.3): read commands (`isReadCommand`) about one app need
- * `app:<app>:read`, other commands about one app need `app:<app>:deploy`, and everything else
- * (no `app` in the payload, or creating apps) needs `admin`.
+ * The scope a NATS command needs (DESIGN §7.3), decided by the command: `record-push` needs
+ * `registry:push`; an app command (`APP_COMMANDS`) needs `app:<app>:read` for reads (`isReadCommand`)
+ * and `app:<app>:deploy` otherwise, and `admin` when its payload names no app; every other command
+ * (making apps, secret values, receivers, internal commands between services) needs `admin`.
  */
 export function commandScope(command: string, payload: unknown): RequiredScope {
   if (command === 'record-push') return { kind: 'registry:push' };
+  if (AUTHENTICATED_COMMANDS.has(command)) return { kind: 'authenticated' };
   const app = typeof payload === 'object' && payload !== null ? (payload as { app?: unknown }).app : undefined;
-  if (ADMIN_COMMANDS.has(command) || typeof app !== 'string') return { kind: 'admin' };
+  if (!APP_COMMANDS.has(command) || typeof app !== 'string') return { kind: 'admin' };
   return { kind: 'app', app, access: isReadCommand(command) ? 'read' : 'deploy' };
 }
 
