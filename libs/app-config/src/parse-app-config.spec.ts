@@ -32,6 +32,13 @@ describe(parseAppConfig.name, () => {
       );
     });
 
+    it('rejects a NUL character in a value, naming the key and line (review row 98)', () => {
+      expect(parseErrors(['app = "a"', '[env]', '  A = "a\\u0000b"', '[processes]', '  web = "run \\u0000"'])).toEqual([
+        { path: '[env].A', line: 3, message: 'must not contain a NUL character' },
+        { path: '[processes].web', line: 5, message: 'must not contain a NUL character' },
+      ]);
+    });
+
     it.each([['0'], ['-1'], ['"half"']])('rejects max_unavailable = %s', (value) => {
       expect(parseErrors(['[deploy]', `max_unavailable = ${value}`])).toEqual([
         { path: '[deploy].max_unavailable', line: 2, message: `must be a number greater than 0; got ${value}` },

@@ -3,7 +3,7 @@ import { ErrorCodes, HangarError } from '@hangar/contracts';
 import type { AppConfig, ConfigIssue } from './app-config.types';
 import { IssueCollector, Section, type RawTable } from './config-reader';
 import { normalizeAppConfig } from './normalize-app-config';
-import { createTomlLocator } from './toml-locator';
+import { createTomlLocator, type KeySegment } from './toml-locator';
 import { validateAppConfig } from './validate-app-config';
 
 export interface ParseAppConfigOptions {
@@ -45,6 +45,8 @@ export function parseAppConfig(text: string, opts: ParseAppConfigOptions = {}): 
     return { ok: false, errors: [syntaxIssue(error)] };
   }
   const issues = new IssueCollector(createTomlLocator(text), raw);
+  // Nothing downstream can store a NUL (Postgres text and jsonb refuse it): refuse it here, by key.
+  for (const path of pathsWithNul(raw)) issues.error(path, 'must not contain a NUL character');
   const normalized = normalizeAppConfig(new Section(issues, [], raw));
   validateAppConfig(normalized, issues);
   if (issues.errors.length > 0) return { ok: false, errors: [...issues.errors].sort(byLine) };
@@ -75,4 +77,23 @@ export function parseAppConfigOrThrow(text: string, opts: ParseAppConfigOptions 
   const file = opts.file ?? 'fly.toml';
   const message = result.errors.map((issue) => formatConfigIssue(file, issue)).join('\n');
   throw new HangarError(ErrorCodes.CONFIG_INVALID, message, { file, errors: result.errors });
+}
+
+/** Paths of every string value (or key) in the parsed TOML that holds a NUL character. */
+function pathsWithNul(root: RawTable): KeySegment[][] {
+  const found: KeySegment[][] = [];
+  const walk = (value: unknown, path: KeySegment[]): void => {
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) found.push(path);
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => walk(item, [...path, i]));
+    } else if (typeof value === 'object' && value !== null && !(value instanceof Date)) {
+      for (const [key, child] of Object.entries(value)) {
+        if (key.includes('\u0000')) found.push([...path, key]);
+        else walk(child, [...path, key]);
+      }
+    }
+  };
+  walk(root, []);
+  return found;
 }

@@ -30,6 +30,7 @@ export type {
 } from './events';
 export { readServiceEnv, EnvConfigError } from './service-env';
 export type { ServiceEnv, Env } from './service-env';
+export { jsonBodyProblem, MAX_JSON_DEPTH } from './json-limits';
 export { resolveStateCredential, resolveMachinesApiToken } from './state-credential';
 export type { StateCredentialSource } from './state-credential';
 export type { MachineView } from './machine-view';

@@ -114,6 +114,14 @@ describe('commands over NATS request-reply', () => {
     await expect(raw('create-thing', '{nope')).resolves.toEqual({ error: { code: 'REQUEST.INVALID', message: 'request body is not valid JSON' } });
   });
 
+  it('rejects a body nested too deep or holding a NUL with REQUEST.INVALID naming where, never INTERNAL.ERROR', async () => {
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const reply = (await raw('create-thing', deep)) as { error: { code: string; message: string } };
+    expect(reply.error.code).toBe('REQUEST.INVALID');
+    expect(reply.error.message).toContain('nested deeper than 64 levels');
+    await expect(raw('create-thing', JSON.stringify({ app: 'a\u0000b', count: 1 }))).resolves.toEqual({ error: { code: 'REQUEST.INVALID', message: 'app: contains a NUL character' } });
+  });
+
   it('returns a HangarError as its error body, and CommandClient rethrows it', async () => {
     await expect(raw('create-thing', JSON.stringify({ app: 'taken', count: 1 }))).resolves.toEqual({
       error: { code: 'THING.TAKEN', message: 'app taken is taken', details: { app: 'taken' } },

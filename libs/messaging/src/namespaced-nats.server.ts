@@ -1,4 +1,4 @@
-import { ErrorCodes, HangarError } from '@hangar/contracts';
+import { ErrorCodes, HangarError, jsonBodyProblem } from '@hangar/contracts';
 import { ServerNats, type NatsOptions } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { decodeJson, PlainJsonRequestDeserializer } from './plain-json.deserializer';
@@ -50,11 +50,14 @@ export class NamespacedNatsServer extends ServerNats {
   }
 
   override async handleMessage(channel: string, natsMsg: Msg): Promise<unknown> {
+    let problem: string | undefined;
     try {
-      decodeJson(natsMsg.data);
+      problem = jsonBodyProblem(decodeJson(natsMsg.data));
     } catch {
-      const error = new HangarError(ErrorCodes.VALIDATION, 'request body is not valid JSON');
-      if (natsMsg.reply) natsMsg.respond(encodeJson(error.toBody()));
+      problem = 'request body is not valid JSON';
+    }
+    if (problem !== undefined) {
+      if (natsMsg.reply) natsMsg.respond(encodeJson(new HangarError(ErrorCodes.VALIDATION, problem).toBody()));
       return;
     }
     return super.handleMessage(channel, natsMsg);

@@ -27,9 +27,30 @@ export class HttpErrorFilter implements ExceptionFilter {
       res.status(status).json({ error: { code, message: status === 400 ? 'malformed request body: expected JSON' : exception.message } });
       return;
     }
+    const parser = bodyParserError(exception);
+    if (parser) {
+      if (parser.status === 413) res.setHeader('Connection', 'close');
+      res.status(parser.status).json({ error: parser.error });
+      return;
+    }
     this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     res.status(500).json({ error: { code: ErrorCodes.INTERNAL, message: 'internal error' } });
   }
+}
+
+/**
+ * An error of express's body parsers (http-errors with a 4xx `status` and a `type` such as
+ * `entity.too.large`), as the answer it deserves instead of a 500.
+ */
+export function bodyParserError(exception: unknown): { status: number; error: { code: string; message: string } } | undefined {
+  const e = exception as { status?: unknown; type?: unknown; limit?: unknown } | null;
+  if (e === null || typeof e !== 'object' || typeof e.status !== 'number' || typeof e.type !== 'string' || e.status < 400 || e.status > 499) return undefined;
+  if (e.status === 413) {
+    const limit = typeof e.limit === 'number' ? ` of ${e.limit} bytes` : '';
+    return { status: 413, error: { code: 'REQUEST.TOO_LARGE', message: `request body is over the limit${limit}` } };
+  }
+  if (e.type === 'entity.parse.failed') return { status: 400, error: { code: ErrorCodes.VALIDATION, message: 'malformed request body: expected JSON' } };
+  return { status: e.status, error: { code: ErrorCodes.VALIDATION, message: `request body refused: ${e.type.replace(/\./g, ' ')}` } };
 }
 
 /** Maps a stable error code to its HTTP status. */
