@@ -5,6 +5,12 @@ import { readServices, readTopLevelChecks, type Provenance } from './normalize-s
 import { joinCommand, splitCommand } from './split-command';
 
 /** Valid `[deploy].strategy` values, in the order error messages list them. */
+/** How many `[processes]` groups an app may have: each costs at least one machine on a first deploy. */
+export const MAX_PROCESS_GROUPS = 100;
+
+/** A process group's name, as `scale --process-group` takes it. */
+export const PROCESS_GROUP_NAME = /^[a-z0-9_-]{1,63}$/;
+
 export const DEPLOY_STRATEGIES: readonly DeployStrategy[] = ['rolling', 'immediate', 'canary', 'bluegreen'];
 
 /** Signals flyctl accepts for `kill_signal`. */
@@ -111,7 +117,10 @@ function readProcesses(root: Section): Record<string, string> | undefined {
   const section = root.table('processes');
   if (!section) return undefined;
   const processes: Record<string, string> = {};
-  for (const name of Object.keys(section.raw)) {
+  const names = Object.keys(section.raw);
+  if (names.length > MAX_PROCESS_GROUPS) section.issues.error(section.path, `defines ${names.length} process groups; at most ${MAX_PROCESS_GROUPS} are allowed`);
+  for (const name of names) {
+    if (!PROCESS_GROUP_NAME.test(name)) section.error(name, 'is not a process group name: use 1 to 63 lower-case letters, digits, _ and -');
     const cmd = section.string(name);
     if (cmd === undefined) continue;
     checkCommand(section, name, cmd);

@@ -1,5 +1,5 @@
 import { ErrorCodes, HangarError } from '@hangar/contracts';
-import { formatConfigIssue, parseAppConfig, parseDurationMs, type AppConfig, type ConfigIssue } from '@hangar/app-config';
+import { formatConfigIssue, parseAppConfig, parseDurationMs, parseNormalizedAppConfig, type AppConfig, type ConfigIssue } from '@hangar/app-config';
 import type { CreateReleaseDto } from './dto/create-release.dto';
 import type { CreateReleaseInput } from './release.process';
 
@@ -62,11 +62,10 @@ function configOf(dto: CreateReleaseDto): AppConfig {
     if (!parsed.ok) throw invalidConfig(parsed.errors);
     return parsed.config;
   }
-  const c = dto.config as Partial<AppConfig> | undefined;
-  if (!c || typeof c.processes !== 'object' || typeof c.env !== 'object') {
-    throw invalidConfig([{ path: 'config', message: 'must be a normalised config as printed by `hangar config validate --json`' }]);
-  }
-  return { mounts: [], services: [], checks: {}, vm: [], warnings: [], ...c } as AppConfig;
+  // The JSON form is checked exactly as a fly.toml is (review M4): junk never reaches a release.
+  const parsed = parseNormalizedAppConfig(dto.config);
+  if (!parsed.ok) throw invalidConfig(parsed.errors);
+  return parsed.config;
 }
 
 function invalidConfig(errors: ConfigIssue[]): HangarError {
