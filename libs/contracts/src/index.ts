@@ -28,7 +28,8 @@ export type {
   MachineUpdatedData,
   MachineUpdateFailedData,
 } from './events';
-export { readServiceEnv, EnvConfigError } from './service-env';
+export { readServiceEnv, EnvConfigError, parseBase64Key } from './service-env';
+export { developmentSecret } from './development-secret';
 export type { ServiceEnv, Env } from './service-env';
 export type { MachineView } from './machine-view';
 export type { ReleaseSummary } from './release-view';
