@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { PostgresEventStore } from '@hangar/event-store';
 
@@ -19,7 +20,7 @@ async function timed(fn: () => Promise<void>): Promise<number> {
  * the same database, with `writers` concurrent writers each doing `perWriter` single-event writes.
  */
 export async function benchAppends(pool: Pool, writers: number, perWriter: number): Promise<AppendFigures> {
-  const store = new PostgresEventStore(pool);
+  const store = new PostgresEventStore(pool, { auditKey: randomBytes(32) });
   await pool.query('CREATE TABLE IF NOT EXISTS bench_plain (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, type text NOT NULL, data jsonb NOT NULL)');
   const data = { app: 'bench', machineId: '0123456789abcd', releaseId: '01J0000000000000000000000', note: 'x'.repeat(100) };
   const run = `${Date.now()}`;

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from 'pg';
 import { HangarProcesses, flyToml, pushTestImages, startHangarE2e, statusOf, testNamespace, uniqueSuffix, type HangarE2e } from '@hangar/testing';
@@ -97,6 +97,26 @@ describe('hangar audit, tokens and status --at (e2e)', () => {
     const dirty = await hangar.cli(['audit', 'verify'], as('auditor'));
     expect(dirty.code).toBe(1);
     expect(dirty.stdout).toContain(`${rows[0].stream_id} position ${rows[0].stream_position}: edited`);
+  });
+
+  it('exports a checkpoint; verify --against it names a truncated stream, and verify names a token row inserted by SQL', async () => {
+    const file = join(dir, 'checkpoint.json');
+    const exported = await hangar.cli(['audit', 'checkpoint', '--export', file]);
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toMatch(/Exported checkpoint #\d+ \(\d+ heads\) to /);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ format: 'hangar-audit-checkpoint/1', mac: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const { rows } = await pg.query(`SELECT stream_id, max(stream_position)::int AS last FROM events WHERE stream_id LIKE 'release-%' AND data->>'app' = $1 GROUP BY stream_id HAVING max(stream_position) >= 2 AND bool_and(type <> 'MachineUpdated') LIMIT 1`, [app]);
+    const victim = rows[0] as { stream_id: string; last: number };
+    await pg.query(`DELETE FROM events WHERE stream_id = $1 AND stream_position = $2`, [victim.stream_id, victim.last]);
+    await pg.query(`UPDATE streams SET position = $2, head_hash = (SELECT hash FROM events WHERE stream_id = $1 AND stream_position = $2) WHERE stream_id = $1`, [victim.stream_id, victim.last - 1]);
+    await pg.query(`INSERT INTO api_tokens (name, token_hash, scopes, created_by) VALUES ('backdoor', repeat('ab', 32), '{admin}', 'admin')`);
+    const against = await hangar.cli(['audit', 'verify', '--against', file], as('auditor'));
+    expect(against.code).toBe(1);
+    expect(against.stdout).toContain(`${victim.stream_id} position ${victim.last}: truncated`);
+    expect(against.stdout).toContain('the exported checkpoint #');
+    expect(against.stdout).toContain('token-backdoor position 1: unrecorded-token');
+    const missing = await hangar.cli(['audit', 'verify', '--against', join(dir, 'nope.json')], as('auditor'));
+    expect(missing.code).toBe(2);
   });
 
   it('a revoked token stops working at once', async () => {

@@ -1,4 +1,5 @@
 import { EnvConfigError, readServiceEnv, type Env } from '@hangar/contracts';
+import type { AuditKeySource } from '@hangar/event-store';
 import type { AdminTokenSource } from '@hangar/messaging';
 import type { RegistryCredentials } from './image/registry.client';
 
@@ -16,6 +17,8 @@ export interface BuilderConfig {
   reconcileIntervalMs: number;
   /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
   credential: AdminTokenSource;
+  /** `HANGAR_AUDIT_KEY` (or the generated development one): keys the hash of every event this service appends. */
+  audit: AuditKeySource;
 }
 
 /** The only reader of the environment in builder (DESIGN §7.4). */
@@ -30,6 +33,7 @@ export function builderConfig(env: Env = process.env): BuilderConfig {
     mirrors: parseMirrors(env.HANGAR_REGISTRY_MIRRORS),
     reconcileIntervalMs: reconcileInterval(env.HANGAR_RECONCILE_INTERVAL_MS),
     credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
+    audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
   };
 }
 

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventStoreModule } from '@hangar/event-store';
+import { EventStoreModule, resolveAuditKey } from '@hangar/event-store';
 import { MessagingModule, resolveAdminToken } from '@hangar/messaging';
 import type { BuilderConfig } from './builder.config';
 import { ImageResolver } from './image/image.resolver';
@@ -22,7 +22,7 @@ export class BuilderModule {
     return {
       module: BuilderModule,
       imports: [
-        EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl }) }),
+        EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'builder', serviceToken: resolveAdminToken(config.credential).token }) }),
       ],
       controllers: [ResolveImageHandler, ReceiversHandler, TriggersHandler, PushesHandler],

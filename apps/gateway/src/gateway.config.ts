@@ -1,4 +1,5 @@
 import { EnvConfigError, readServiceEnv, type Env } from '@hangar/contracts';
+import type { AuditKeySource } from '@hangar/event-store';
 
 export interface GatewayConfig {
   databaseUrl: string;
@@ -15,6 +16,8 @@ export interface GatewayConfig {
    * without a trailing slash. Unset: the address the gateway listens on, known once it listens.
    */
   publicUrl?: string;
+  /** `HANGAR_AUDIT_KEY` (or the generated development one): keys appended events and checks the chain in `audit verify`. */
+  audit: AuditKeySource;
 }
 
 /** The only reader of the environment in gateway (DESIGN §7.4). */
@@ -31,6 +34,7 @@ export function gatewayConfig(env: Env = process.env): GatewayConfig {
     stateDir: e.stateDir,
     production: e.production,
     ...(publicUrl ? { publicUrl } : {}),
+    audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
   };
 }
 

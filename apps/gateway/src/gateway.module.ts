@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { EventStoreModule, PG_POOL } from '@hangar/event-store';
+import { EventStoreModule, PG_POOL, resolveAuditKey } from '@hangar/event-store';
 import { ApiTokenStore, CredentialVerifier, MessagingModule } from '@hangar/messaging';
 import type { Pool } from 'pg';
 import type { GatewayConfig } from './gateway.config';
@@ -34,7 +34,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, poolSize: 5 }) }),
+        EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key, poolSize: 5 }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'gateway', serviceToken: adminToken }) }),
       ],
       controllers: [

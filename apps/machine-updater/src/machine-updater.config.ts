@@ -1,4 +1,5 @@
 import { readServiceEnv, type Env } from '@hangar/contracts';
+import type { AuditKeySource } from '@hangar/event-store';
 import type { AdminTokenSource } from '@hangar/messaging';
 
 export interface MachineUpdaterConfig {
@@ -10,6 +11,8 @@ export interface MachineUpdaterConfig {
   machinesApiToken?: string;
   /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
   credential: AdminTokenSource;
+  /** `HANGAR_AUDIT_KEY` (or the generated development one): keys the hash of every event this service appends. */
+  audit: AuditKeySource;
 }
 
 /** The only reader of the environment in machine-updater (DESIGN §7.4). */
@@ -22,5 +25,6 @@ export function machineUpdaterConfig(env: Env = process.env): MachineUpdaterConf
     machinesApiUrl: e.machinesApiUrl,
     ...(e.machinesApiToken ? { machinesApiToken: e.machinesApiToken } : {}),
     credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
+    audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
   };
 }

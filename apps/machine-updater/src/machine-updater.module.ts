@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { resolveMachinesApiToken } from '@hangar/contracts';
-import { EventStoreModule, PG_POOL } from '@hangar/event-store';
+import { EventStoreModule, PG_POOL, resolveAuditKey } from '@hangar/event-store';
 import { HttpMachinesApi, type MachinesApi } from '@hangar/machines-api';
 import { CommandClient, MessagingModule, resolveAdminToken } from '@hangar/messaging';
 import type { MachineUpdaterConfig } from './machine-updater.config';
@@ -24,7 +24,7 @@ export class MachineUpdaterModule {
     return {
       module: MachineUpdaterModule,
       imports: [
-        EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl }) }),
+        EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'machine-updater', serviceToken: resolveAdminToken(config.credential).token }) }),
       ],
       controllers: [MachinesHandler, MachineLifecycleHandler, AdoptMachinesHandler, VolumesHandler, OperationReconcileHandler],

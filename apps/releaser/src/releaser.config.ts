@@ -1,4 +1,5 @@
 import { EnvConfigError, readServiceEnv, type Env } from '@hangar/contracts';
+import type { AuditKeySource } from '@hangar/event-store';
 import type { AdminTokenSource } from '@hangar/messaging';
 import { parseCidr, type IpFamily, type IpRange } from './ips/domain/ip-address';
 import type { IpPools } from './ips/domain/ip-pool.decider';
@@ -13,6 +14,8 @@ export interface ReleaserConfig {
   reconcileIntervalMs: number;
   /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
   credential: AdminTokenSource;
+  /** `HANGAR_AUDIT_KEY` (or the generated development one): keys the hash of every event this service appends. */
+  audit: AuditKeySource;
 }
 
 /** Documentation ranges (RFC 5737, RFC 3849): safe defaults that route nowhere. */
@@ -28,6 +31,7 @@ export function releaserConfig(env: Env = process.env): ReleaserConfig {
     ipPools: { v4: pool(env, 'HANGAR_IPV4_POOL', 'v4'), v6: pool(env, 'HANGAR_IPV6_POOL', 'v6') },
     reconcileIntervalMs: reconcileInterval(env),
     credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
+    audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
   };
 }
 

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventStoreModule } from '@hangar/event-store';
+import { EventStoreModule, resolveAuditKey } from '@hangar/event-store';
 import { MessagingModule, resolveAdminToken } from '@hangar/messaging';
 import type { ReleaserConfig } from './releaser.config';
 import { AppsHandler } from './app/apps.handler';
@@ -24,7 +24,7 @@ export class ReleaserModule {
     return {
       module: ReleaserModule,
       imports: [
-        EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl }) }),
+        EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'releaser', serviceToken: resolveAdminToken(config.credential).token }) }),
       ],
       controllers: [AppsHandler, ReleasesHandler, ScaleHandler, IpsHandler, RegistryReleaseHandler],

@@ -1,4 +1,5 @@
-import { EnvConfigError, readServiceEnv, type Env } from '@hangar/contracts';
+import { EnvConfigError, parseBase64Key, readServiceEnv, type Env } from '@hangar/contracts';
+import type { AuditKeySource } from '@hangar/event-store';
 import type { AdminTokenSource } from '@hangar/messaging';
 
 export interface SecretsConfig {
@@ -15,6 +16,8 @@ export interface SecretsConfig {
   production: boolean;
   /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
   credential: AdminTokenSource;
+  /** `HANGAR_AUDIT_KEY` (or the generated development one): keys the hash of every event this service appends. */
+  audit: AuditKeySource;
 }
 
 const DEFAULT_RETAIN_VERSIONS = 20;
@@ -36,20 +39,12 @@ export function secretsConfig(env: Env = process.env): SecretsConfig {
     stateDir: e.stateDir,
     production: e.production,
     credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
+    audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
   };
 }
 
-/** A base64-encoded 32-byte key, or undefined when the variable is unset. */
-export function parseKey(env: Env, name: string): Buffer | undefined {
-  const raw = env[name]?.trim();
-  if (!raw) return undefined;
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || raw.length % 4 !== 0) {
-    throw new EnvConfigError(name, 'must be 32 random bytes, base64-encoded (`openssl rand -base64 32`); the value is not valid base64');
-  }
-  const key = Buffer.from(raw, 'base64');
-  if (key.length !== 32) throw new EnvConfigError(name, `must be 32 random bytes, base64-encoded (\`openssl rand -base64 32\`); it decodes to ${key.length} bytes`);
-  return key;
-}
+/** A base64-encoded 32-byte key, or undefined when the variable is unset (shared with every service's `HANGAR_AUDIT_KEY`). */
+export const parseKey = parseBase64Key;
 
 function retainVersions(env: Env): number {
   const raw = env.HANGAR_SECRETS_RETAIN_VERSIONS?.trim();

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EventStoreModule } from '@hangar/event-store';
+import { EventStoreModule, resolveAuditKey } from '@hangar/event-store';
 import { MessagingModule, resolveAdminToken } from '@hangar/messaging';
 import type { SecretsConfig } from './secrets.config';
 import type { SecretCrypto } from './crypto/secret-crypto';
@@ -23,7 +23,7 @@ export class SecretsModule {
     return {
       module: SecretsModule,
       imports: [
-        EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, poolSize: 5 }) }),
+        EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key, poolSize: 5 }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'secrets', serviceToken: resolveAdminToken(config.credential).token }) }),
       ],
       controllers: [SecretsHandler, SecretDeliveryHandler, ReceiverSecretsHandler],

@@ -19,6 +19,8 @@ export interface ServiceEnv {
   fleetFaults: boolean;
   fleetBootMs: number;
   adminToken?: string;
+  /** `HANGAR_AUDIT_KEY` decoded (32 bytes): keys the event hash chain (DESIGN G7). Unset: see `resolveAuditKey`. */
+  auditKey?: Buffer;
   /** Where development secrets (admin token, secrets key) are generated: `.hangar/` by default. */
   stateDir: string;
   production: boolean;
@@ -72,6 +74,21 @@ function flag(env: Env, name: string): boolean {
   throw new EnvConfigError(name, `must be 1 or 0 (true or false); got "${raw}"`);
 }
 
+/**
+ * A base64-encoded 32-byte key, or undefined when the variable is unset. The message names the
+ * variable and never echoes the value.
+ */
+export function parseBase64Key(env: Env, name: string): Buffer | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || raw.length % 4 !== 0) {
+    throw new EnvConfigError(name, 'must be 32 random bytes, base64-encoded (`openssl rand -base64 32`); the value is not valid base64');
+  }
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32) throw new EnvConfigError(name, `must be 32 random bytes, base64-encoded (\`openssl rand -base64 32\`); it decodes to ${key.length} bytes`);
+  return key;
+}
+
 /** Parses and validates the shared variables; throws `EnvConfigError` naming the first bad one. */
 export function readServiceEnv(env: Env): ServiceEnv {
   const namespace = str(env, 'HANGAR_NAMESPACE', 'hangar');
@@ -83,6 +100,7 @@ export function readServiceEnv(env: Env): ServiceEnv {
   if (adminToken !== undefined && adminToken.length < 16) {
     throw new EnvConfigError('HANGAR_ADMIN_TOKEN', 'must be at least 16 characters');
   }
+  const auditKey = parseBase64Key(env, 'HANGAR_AUDIT_KEY');
   return {
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/hangar', ['postgres', 'postgresql']),
     natsUrl: url(env, 'NATS_URL', 'nats://127.0.0.1:4222', ['nats', 'tls', 'ws', 'wss']),
@@ -96,6 +114,7 @@ export function readServiceEnv(env: Env): ServiceEnv {
     fleetFaults: flag(env, 'HANGAR_FLEET_FAULTS'),
     fleetBootMs: int(env, 'HANGAR_FLEET_BOOT_MS', 50, 0, 600000),
     adminToken,
+    ...(auditKey ? { auditKey } : {}),
     stateDir: str(env, 'HANGAR_STATE_DIR', '.hangar'),
     production: env.NODE_ENV === 'production',
   };

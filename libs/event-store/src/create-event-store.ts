@@ -5,6 +5,8 @@ import { ensureDatabase, runMigrations } from './run-migrations';
 
 export interface EventStoreOptions {
   databaseUrl: string;
+  /** The audit key (32 bytes, `HANGAR_AUDIT_KEY`) that keys every appended event's hash (DESIGN G7). */
+  auditKey: Buffer;
   /** Maximum pooled connections (default 10). */
   poolSize?: number;
   /** NOTIFY channel raised after each committed append (default `hangar_events`). */
@@ -19,6 +21,8 @@ export interface EventStoreOptions {
 export interface EventStoreHandle {
   store: PostgresEventStore;
   pool: Pool;
+  /** The audit key the store was built with (for `verifyEventStore`). */
+  auditKey: Buffer;
   /** Ends the LISTEN connection and the pool. */
   close(): Promise<void>;
 }
@@ -30,11 +34,12 @@ export async function createEventStore(options: EventStoreOptions): Promise<Even
     await runMigrations(options.databaseUrl, options.migrations);
   }
   const pool = createPool(options);
-  const store = new PostgresEventStore(pool, { notifyChannel: options.notifyChannel });
+  const store = new PostgresEventStore(pool, { auditKey: options.auditKey, notifyChannel: options.notifyChannel });
   let closed = false;
   return {
     store,
     pool,
+    auditKey: options.auditKey,
     async close() {
       if (closed) return;
       closed = true;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@hangar/testing';
+import { createTestDatabase, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { createEventStore, type EventStoreHandle } from './create-event-store';
 import { queryEvents, type EventQuery } from './event-query';
 import { eventStoreMigrations } from './event-store-migrations';
@@ -63,7 +63,7 @@ describe('queryEvents', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    handle = await createEventStore({ databaseUrl: db.url, migrations: eventStoreMigrations, poolSize: 8 });
+    handle = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, migrations: eventStoreMigrations, poolSize: 8 });
     for (let batch = 0; batch < 3; batch++) {
       marks.push(await now());
       for (let i = batch * 40; i < (batch + 1) * 40; i++) {

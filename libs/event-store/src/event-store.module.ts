@@ -6,6 +6,8 @@ import { createEventStore, type EventStoreHandle, type EventStoreOptions } from 
 export const EVENT_STORE = Symbol('EVENT_STORE');
 /** Injection token of the store's `pg.Pool` (for a service's own tables in the same database). */
 export const PG_POOL = Symbol('PG_POOL');
+/** Injection token of the audit key (`Buffer`) the store hashes with, for `verifyEventStore`. */
+export const AUDIT_KEY = Symbol('AUDIT_KEY');
 const EVENT_STORE_HANDLE = Symbol('EVENT_STORE_HANDLE');
 
 export interface EventStoreModuleAsyncOptions {
@@ -25,7 +27,7 @@ class EventStoreLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** Provides `EVENT_STORE` and `PG_POOL` application-wide; closes the pool on shutdown. */
+/** Provides `EVENT_STORE`, `PG_POOL` and `AUDIT_KEY` application-wide; closes the pool on shutdown. */
 @Module({})
 export class EventStoreModule {
   static forRootAsync(options: EventStoreModuleAsyncOptions): DynamicModule {
@@ -41,9 +43,10 @@ export class EventStoreModule {
         },
         { provide: EVENT_STORE, inject: [EVENT_STORE_HANDLE], useFactory: (h: EventStoreHandle) => h.store },
         { provide: PG_POOL, inject: [EVENT_STORE_HANDLE], useFactory: (h: EventStoreHandle): Pool => h.pool },
+        { provide: AUDIT_KEY, inject: [EVENT_STORE_HANDLE], useFactory: (h: EventStoreHandle): Buffer => h.auditKey },
         EventStoreLifecycle,
       ],
-      exports: [EVENT_STORE, PG_POOL],
+      exports: [EVENT_STORE, PG_POOL, AUDIT_KEY],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@hangar/testing';
+import { createTestDatabase, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { createEventStore, type EventStoreHandle } from './create-event-store';
 import { computeEventHash } from './event-hash';
 import { eventStoreMigrations } from './event-store-migrations';
@@ -24,7 +24,7 @@ describe('PostgresEventStore', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    handle = await createEventStore({ databaseUrl: db.url, poolSize: 12, migrations: eventStoreMigrations, notifyChannel: 'es_test' });
+    handle = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, poolSize: 12, migrations: eventStoreMigrations, notifyChannel: 'es_test' });
   });
 
   afterAll(async () => {
@@ -78,14 +78,15 @@ describe('PostgresEventStore', () => {
     expect(await sut().streamVersion(streamId)).toBe(okExisting ? 2 : 1);
   });
 
-  it('chains each event hash to the previous event of the same stream', async () => {
+  it('chains each event hash (keyed, over every stored column that carries meaning) to the previous event of the same stream', async () => {
     const streamId = `hash-${randomUUID()}`;
     await sut().append(streamId, [ev('One', { app: 'a', n: 1 }), ev('Two', { n: 2 })], { expectedVersion: 'NO_STREAM' });
     await sut().append(streamId, [{ type: 'Three', data: { z: 1, a: [1, 2] }, metadata: { actor: 'me', correlationId: 'c' } }], { expectedVersion: 2 });
     const events = await sut().readStream(streamId);
     let prev = '';
     for (const e of events) {
-      expect(e.hash).toBe(computeEventHash(prev, e.type, e.data, e.metadata));
+      expect(e.hash).toBe(computeEventHash(TEST_AUDIT_KEY, prev, e));
+      expect(e.recordedAt.getUTCMilliseconds() * 1000).toBe(Number((await handle.pool.query(`SELECT extract(microseconds FROM recorded_at)::bigint % 1000000 AS us FROM events WHERE event_id = $1`, [e.eventId])).rows[0].us));
       prev = e.hash;
     }
     expect(events).toHaveLength(3);

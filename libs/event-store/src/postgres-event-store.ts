@@ -31,6 +31,11 @@ const SQL = {
 export const DEFAULT_NOTIFY_CHANNEL = 'hangar_events';
 
 export interface PostgresEventStoreOptions {
+  /**
+   * The audit key (32 bytes, `HANGAR_AUDIT_KEY`): every appended event's hash is an HMAC with it
+   * (DESIGN G7). Keep it out of the database, or a database writer can forge the chain.
+   */
+  auditKey: Buffer;
   /** NOTIFY channel raised after each committed append (default `hangar_events`). Plain identifier. */
   notifyChannel?: string;
 }
@@ -58,11 +63,14 @@ export class PostgresEventStore implements EventStore {
   private notifying = false;
   private notifyAgain = false;
   private listener: PgNotifyListener | undefined;
+  private readonly auditKey: Buffer;
 
   constructor(
     private readonly pool: Pool,
-    options: PostgresEventStoreOptions = {},
+    options: PostgresEventStoreOptions,
   ) {
+    if (options.auditKey.length < 32) throw new RangeError('the audit key must be at least 32 bytes');
+    this.auditKey = options.auditKey;
     this.notifyChannel = options.notifyChannel ?? DEFAULT_NOTIFY_CHANNEL;
     if (!NOTIFY_CHANNEL_PATTERN.test(this.notifyChannel)) throw new Error(`invalid notify channel name: ${this.notifyChannel}`);
   }
@@ -176,17 +184,19 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async appendIn(tx: Tx, streamId: string, events: NewEvent[], expected: ExpectedVersion): Promise<AppendResult> {
-    const [stream] = await tx.query<{ position: string; head_hash: string }>(SQL.lockStream, [streamId]);
+    const [stream] = await tx.query<{ position: string; head_hash: string; now: Date }>(SQL.lockStream, [streamId]);
     const position = Number(stream.position);
     if (!matches(expected, position)) throw new StreamVersionConflictError(streamId, expected, position);
     if (events.length === 0) return { nextExpectedVersion: position, lastGlobalPosition: 0 };
 
     let head = stream.head_hash;
+    const recordedAt = stream.now;
     const rows = events.map((event, i) => {
       const data = normalizeJson(event.data ?? {});
       const metadata = normalizeJson(event.metadata ?? {});
-      head = computeEventHash(head, event.type, data, metadata);
-      return { stream_position: position + i + 1, event_id: event.eventId ?? randomUUID(), type: event.type, data, metadata, hash: head };
+      const hashed = { streamId, streamPosition: position + i + 1, eventId: event.eventId ?? randomUUID(), type: event.type, data, metadata, recordedAt };
+      head = computeEventHash(this.auditKey, head, hashed);
+      return { stream_position: hashed.streamPosition, event_id: hashed.eventId, type: event.type, data, metadata, recorded_at: recordedAt.toISOString(), hash: head };
     });
     const next = position + events.length;
     const [result] = await tx.query<{ last_global_position: string }>(SQL.appendEvents, [

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@hangar/testing';
+import { createTestDatabase, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { createEventStore, type EventStoreHandle } from './create-event-store';
 import { eventStoreMigrations } from './event-store-migrations';
 import { START_CHECKPOINT, type GlobalCheckpoint, type StoredEvent, type Tx } from './event-store.types';
@@ -18,7 +18,7 @@ describe('PostgresEventStore.readAll', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    handle = await createEventStore({ databaseUrl: db.url, migrations: eventStoreMigrations, poolSize: 4 });
+    handle = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, migrations: eventStoreMigrations, poolSize: 4 });
   });
 
   beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { createTestDatabase, type TestDatabase } from '@hangar/testing';
+import { createTestDatabase, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { createEventStore, type EventStoreHandle } from './create-event-store';
 import { eventStoreMigrations } from './event-store-migrations';
 
@@ -16,7 +16,7 @@ describe('PostgresEventStore.transaction when its connection dies', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    handle = await createEventStore({ databaseUrl: db.url, migrations: eventStoreMigrations, poolSize: 2 });
+    handle = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, migrations: eventStoreMigrations, poolSize: 2 });
     admin = new Client({ connectionString: db.url });
     await admin.connect();
   });

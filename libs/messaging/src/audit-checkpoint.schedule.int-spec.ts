@@ -1,6 +1,6 @@
 import { streams } from '@hangar/contracts';
 import { createEventStore, eventStoreMigrations, type EventStoreHandle } from '@hangar/event-store';
-import { createTestDatabase, type TestDatabase } from '@hangar/testing';
+import { createTestDatabase, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { AuditCheckpointSchedule } from './audit-checkpoint.schedule';
 import { waitFor } from './messaging-test.fixture';
 
@@ -10,7 +10,7 @@ describe(AuditCheckpointSchedule.name, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('hangar_ckpt');
-    es = await createEventStore({ databaseUrl: db.url, migrations: eventStoreMigrations, poolSize: 4 });
+    es = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, migrations: eventStoreMigrations, poolSize: 4 });
   });
 
   afterAll(async () => {

@@ -30,6 +30,7 @@ export { ApiTokenStore, hashToken, generateTokenSecret } from './auth/api-token.
 export type { ApiTokenRecord, Principal } from './auth/api-token.store';
 export { CredentialVerifier, ADMIN_PRINCIPAL, bearerSecret } from './auth/credential-verifier';
 export { CommandAuthGuard } from './auth/command-auth.guard';
+export { checkApiTokens } from './auth/api-token-audit';
 export { resolveAdminToken } from './auth/service-credential';
 export type { AdminTokenSource } from './auth/service-credential';
 export { AuditCheckpointSchedule, DEFAULT_AUDIT_CHECKPOINT_INTERVAL_MS } from './audit-checkpoint.schedule';

@@ -1,6 +1,6 @@
 import { eventsStreamName } from '@hangar/contracts';
 import { createEventStore, eventStoreMigrations, type EventStoreHandle } from '@hangar/event-store';
-import { createTestDatabase, TEST_NATS_URL, testNamespace, type TestDatabase } from '@hangar/testing';
+import { createTestDatabase, TEST_NATS_URL, testNamespace, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
 import { messagingMigrations } from './messaging-migrations';
 
@@ -18,6 +18,7 @@ export async function createMessagingFixture(): Promise<MessagingFixture> {
   const ns = testNamespace();
   const db = await createTestDatabase('hangar_msg');
   const es = await createEventStore({
+    auditKey: TEST_AUDIT_KEY,
     databaseUrl: db.url,
     poolSize: 8,
     notifyChannel: `events_${ns}`,

@@ -3,7 +3,7 @@ import { Controller, Module } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { commandPattern, eventsStreamName, HangarError } from '@hangar/contracts';
 import { EVENT_STORE, EventStoreModule, PG_POOL, type EventStore } from '@hangar/event-store';
-import { createTestDatabase, TEST_NATS_URL, TEST_PG_ADMIN_URL, testNamespace, type TestDatabase } from '@hangar/testing';
+import { createTestDatabase, TEST_NATS_URL, TEST_PG_ADMIN_URL, testNamespace, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { IsString } from 'class-validator';
 import { connect, type NatsConnection } from 'nats';
 import { Client, type Pool } from 'pg';
@@ -49,7 +49,7 @@ describe(MessagingModule.name, () => {
 
     @Module({
       imports: [
-        EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl }) }),
+        EventStoreModule.forRootAsync({ useFactory: () => ({ auditKey: TEST_AUDIT_KEY, databaseUrl }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: TEST_NATS_URL, ns, service: 'releaser' }) }),
       ],
       controllers: [ClaimController],

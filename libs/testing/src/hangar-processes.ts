@@ -43,6 +43,8 @@ export class HangarProcesses {
   private env: Record<string, string> = {};
   apiUrl = '';
   fleetUrl = '';
+  /** The `HANGAR_AUDIT_KEY` every service of this instance is started with (tests that forge hashes need it). */
+  readonly auditKey = randomBytes(32);
 
   constructor(private readonly opts: HangarProcessesOptions) {
     this.adminToken = opts.adminToken ?? `test-admin-token-${opts.namespace}-0123456789`;
@@ -69,6 +71,8 @@ export class HangarProcesses {
       HANGAR_FLEET_FAULTS: '1',
       // A fresh key-encryption key per instance, so no test writes a development key into the repository.
       HANGAR_SECRETS_KEY: randomBytes(32).toString('base64'),
+      // One audit key for every service of this run (each appends events), never a development key file.
+      HANGAR_AUDIT_KEY: this.auditKey.toString('base64'),
       ...(this.opts.extraEnv ?? {}),
     };
     // fleet first and alone: it creates the database's fleet schema; the rest migrate under a lock.

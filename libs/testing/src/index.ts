@@ -1,4 +1,4 @@
-export { TEST_PG_ADMIN_URL, TEST_NATS_URL, uniqueSuffix, testNamespace, createTestDatabase } from './test-database';
+export { TEST_PG_ADMIN_URL, TEST_NATS_URL, TEST_AUDIT_KEY, uniqueSuffix, testNamespace, createTestDatabase } from './test-database';
 export type { TestDatabase } from './test-database';
 export { buildMinimalImage, writeTar, OCI_MANIFEST_MEDIA_TYPE, OCI_CONFIG_MEDIA_TYPE, OCI_LAYER_MEDIA_TYPE } from './oci-image';
 export type { OciBlob, OciImage, MinimalImageOptions } from './oci-image';

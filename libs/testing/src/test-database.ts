@@ -45,3 +45,6 @@ export async function createTestDatabase(prefix = 'hangar_test'): Promise<TestDa
     },
   };
 }
+
+/** The audit key integration tests build event stores with (32 bytes; a fixed test value, never used outside tests). */
+export const TEST_AUDIT_KEY = Buffer.from('hangar-test-audit-key-0123456789', 'utf8');

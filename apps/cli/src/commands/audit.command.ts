@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { table, type CliContext } from '../cli-context';
 import { CliError, ExitCode } from '../cli-error';
@@ -30,6 +31,8 @@ interface VerifyReport {
   ok: boolean;
   streams: number;
   events: number;
+  legacyEvents?: number;
+  against?: { sequence: number; digest: string; heads: number };
   checkpoint: { sequence: number; recordedAt: string; streamCount: number; digest: string } | null;
   problems: { streamId: string; position: number; kind: string; message: string }[];
 }
@@ -79,10 +82,13 @@ export function registerAudit(program: Command, ctx: CliContext): void {
     });
   audit
     .command('verify')
-    .description('Check every stream’s hash chain and the latest checkpoint; exit 1 when tampering is found')
+    .description('Check every event against its keyed hash chain, every checkpoint and the API tokens; exit 1 when tampering is found')
+    .option('--against <file>', 'also check the heads of a checkpoint exported with `hangar audit checkpoint --export`')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const report = await ctx.api().request<VerifyReport>('GET', '/v1/audit/verify');
+    .action(async (opts: { json?: boolean; against?: string }) => {
+      const report = opts.against
+        ? await ctx.api().request<VerifyReport>('POST', '/v1/audit/verify', { against: readExport(opts.against) })
+        : await ctx.api().request<VerifyReport>('GET', '/v1/audit/verify');
       if (opts.json) ctx.json(report);
       else printReport(ctx, report);
       if (!report.ok) throw new CliError(opts.json ? '' : `${report.problems.length} problem(s) found`, ExitCode.FAILED);
@@ -90,13 +96,40 @@ export function registerAudit(program: Command, ctx: CliContext): void {
   audit
     .command('checkpoint')
     .description('Record a checkpoint of every stream’s head now (admin)')
+    .option('--export <file>', 'then write the latest checkpoint, signed, to this file: keep it where the database writer cannot reach')
     .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean; export?: string }) => {
       const res = await ctx.api().request<{ checkpoint: { sequence: number; streamCount: number; digest: string } | null; regressions: unknown[] }>('POST', '/v1/audit/checkpoints');
-      if (opts.json) return ctx.json(res);
+      const exported = opts.export ? await exportLatest(ctx, opts.export) : undefined;
+      if (opts.json) return ctx.json(exported ? { ...res, exported } : res);
       ctx.out(res.checkpoint ? `Checkpoint #${res.checkpoint.sequence}: ${res.checkpoint.streamCount} streams, digest ${res.checkpoint.digest}` : 'Nothing changed since the last checkpoint');
+      if (exported) ctx.out(`Exported checkpoint #${exported.sequence} (${exported.heads} heads) to ${exported.file}`);
       if (res.regressions.length > 0) ctx.err(`Warning: ${res.regressions.length} stream(s) no longer match the checkpoints: run \`hangar audit verify\``);
     });
+}
+
+async function exportLatest(ctx: CliContext, file: string): Promise<{ file: string; sequence: number; heads: number }> {
+  const doc = await ctx.api().request<{ sequence: number; heads: unknown[] }>('GET', '/v1/audit/checkpoints/latest');
+  try {
+    writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o644 });
+  } catch (error) {
+    throw new CliError(`cannot write ${file}: ${(error as Error).message}`, ExitCode.FAILED);
+  }
+  return { file, sequence: doc.sequence, heads: doc.heads.length };
+}
+
+function readExport(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`, ExitCode.USAGE);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CliError(`${file} is not JSON: expected a file written by \`hangar audit checkpoint --export\``, ExitCode.USAGE);
+  }
 }
 
 async function exportAll(ctx: CliContext, opts: AuditOpts): Promise<void> {
@@ -123,7 +156,9 @@ function summary(e: AuditEvent): string {
 }
 
 function printReport(ctx: CliContext, r: VerifyReport): void {
-  const anchor = r.checkpoint ? `checkpoint #${r.checkpoint.sequence} of ${r.checkpoint.recordedAt} (${r.checkpoint.streamCount} streams, digest ${r.checkpoint.digest})` : 'no checkpoint yet';
+  const recorded = r.checkpoint ? `checkpoint #${r.checkpoint.sequence} of ${r.checkpoint.recordedAt} (${r.checkpoint.streamCount} streams, digest ${r.checkpoint.digest})` : 'no checkpoint yet';
+  const anchor = r.against ? `${recorded} and the exported checkpoint #${r.against.sequence} (${r.against.heads} heads)` : recorded;
+  if (r.legacyEvents) ctx.err(`Note: ${r.legacyEvents} event(s) stored before keyed hashing carry unkeyed (legacy) hashes: a database writer could have recomputed them`);
   if (r.ok) {
     ctx.out(`✓ ${r.events} events in ${r.streams} streams verified against their hash chains and ${anchor}`);
     return;

@@ -1,6 +1,21 @@
-import { Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { EVENT_STORE, PG_POOL, queryEvents, recordAuditCheckpoint, verifyEventStore, type EventStore, type VerificationReport } from '@hangar/event-store';
+import { HangarError } from '@hangar/contracts';
+import {
+  AUDIT_KEY,
+  EVENT_STORE,
+  PG_POOL,
+  exportAuditCheckpoint,
+  parseCheckpointExport,
+  queryEvents,
+  recordAuditCheckpoint,
+  verifyEventStore,
+  type CheckpointExport,
+  type EventStore,
+  type VerificationReport,
+} from '@hangar/event-store';
+import { checkApiTokens } from '@hangar/messaging';
+import { objectBody } from '../http/request-body';
 import type { AuthenticatedRequest } from '../auth/bearer-auth.guard';
 import { RequiresScope } from '../auth/requires-scope.decorator';
 import { toFeedJson } from '../releases/release-feed';
@@ -12,6 +27,7 @@ export class AuditController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(AUDIT_KEY) private readonly auditKey: Buffer,
   ) {}
 
   /** One page of matching events in the global order; follow `next` (as `after`) for the rest. */
@@ -22,11 +38,29 @@ export class AuditController {
     return { events: page.events.map(toFeedJson), next: page.next };
   }
 
-  /** Every stream's hash chain against the streams table and the latest checkpoint. */
+  /** Every event of every stream against its keyed chain, the streams table, every checkpoint, and `api_tokens`. */
   @Get('verify')
   @RequiresScope('audit:read')
   verify(): Promise<VerificationReport> {
-    return verifyEventStore(this.pool);
+    return verifyEventStore(this.pool, { auditKey: this.auditKey, crossChecks: [checkApiTokens] });
+  }
+
+  /** `verify`, also against an exported checkpoint kept outside the database (body `{ against }`). */
+  @Post('verify')
+  @HttpCode(200)
+  @RequiresScope('audit:read')
+  verifyAgainst(@Body() body: unknown): Promise<VerificationReport> {
+    const against = parseCheckpointExport(objectBody(body).against);
+    return verifyEventStore(this.pool, { auditKey: this.auditKey, crossChecks: [checkApiTokens], against });
+  }
+
+  /** The latest checkpoint as a signed export document, to keep where the database writer cannot reach. */
+  @Get('checkpoints/latest')
+  @RequiresScope('audit:read')
+  async exportLatest(): Promise<CheckpointExport> {
+    const doc = await exportAuditCheckpoint(this.pool, this.auditKey);
+    if (!doc) throw new HangarError('AUDIT.CHECKPOINT_NOT_FOUND', 'no audit checkpoint was recorded yet: record one with `hangar audit checkpoint`');
+    return doc;
   }
 
   /** Records a checkpoint now (they are also recorded every few minutes by the active relay). */

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { eventsStreamName } from '@hangar/contracts';
 import { createEventStore, type EventStoreHandle } from '@hangar/event-store';
 import { prepareHangarDatabase } from '@hangar/messaging';
-import { createTestDatabase, testNamespace, TEST_NATS_URL, type TestDatabase } from '@hangar/testing';
+import { createTestDatabase, testNamespace, TEST_NATS_URL, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { gatewayConfig } from '../gateway.config';
 import { startGateway } from '../gateway.bootstrap';
 
@@ -50,7 +50,7 @@ describe('GET /metrics', () => {
     ({ app, url } = await startGateway(
       gatewayConfig({ DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL, HANGAR_NAMESPACE: ns, HANGAR_HTTP_PORT: '0', HANGAR_ADMIN_TOKEN: adminToken }),
     ));
-    events = await createEventStore({ databaseUrl: db.url, poolSize: 2 });
+    events = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, poolSize: 2 });
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { arrayOf, boolean, dateTime, integer, object, ref, string, type Schema }
 const RELEASE_STATUSES = ['queued', 'running', 'complete', 'failed', 'cancelled', 'rolled_back'];
 const RELEASE_TRIGGERS = ['cli', 'api', 'nats', 'registry', 'secrets', 'rollback'];
 const MACHINE_STATES = ['created', 'starting', 'started', 'stopping', 'stopped', 'replacing', 'destroying', 'destroyed', 'failed'];
-const TAMPER_KINDS = ['edited', 'reordered', 'missing', 'truncated', 'stream-deleted', 'rewritten', 'head-mismatch', 'checkpoint-invalid'];
+const TAMPER_KINDS = ['edited', 'reordered', 'missing', 'truncated', 'stream-deleted', 'rewritten', 'head-mismatch', 'downgraded', 'checkpoint-invalid', 'unrecorded-token'];
 const APP_SCOPE = APP_NAME_PATTERN.source.replace(/^\^|\$$/g, '');
 
 const pointer: SchemaObject = object({ id: string('Release id.'), version: integer() }, ['id', 'version']);
@@ -193,12 +193,28 @@ export const SCHEMAS: Record<string, Schema> = {
       ok: boolean('No problems found.'),
       streams: integer(),
       events: integer(),
+      legacyEvents: integer('Events stored before keyed hashing (unkeyed `sha256` hashes): verified as before, but a database writer could recompute them.'),
       checkpoint: { ...object({ sequence: integer(), recordedAt: dateTime(), streamCount: integer(), digest: string() }, ['sequence', 'recordedAt', 'streamCount', 'digest']), nullable: true },
+      against: object({ sequence: integer(), digest: string(), heads: integer() }, ['sequence', 'digest', 'heads'], { description: 'The exported checkpoint also checked (`POST /v1/audit/verify` only).' }),
       problems: arrayOf(
         object({ streamId: string(), position: integer(), kind: string(undefined, { enum: TAMPER_KINDS }), message: string() }, ['streamId', 'position', 'kind', 'message']),
       ),
     },
-    ['ok', 'streams', 'events', 'checkpoint', 'problems'],
+    ['ok', 'streams', 'events', 'legacyEvents', 'checkpoint', 'problems'],
+  ),
+  CheckpointExport: object(
+    {
+      format: string(undefined, { enum: ['hangar-audit-checkpoint/1'] }),
+      sequence: integer('The checkpoint exported.'),
+      recordedAt: dateTime(),
+      digest: string(),
+      heads: arrayOf(
+        object({ streamId: string(), position: integer(), head: string('The hash of the event at `position`.') }, ['streamId', 'position', 'head']),
+        'Every stream’s latest committed head, and `audit-checkpoints` at `sequence`.',
+      ),
+      mac: string('Hex HMAC-SHA256 with `HANGAR_AUDIT_KEY` over the canonical JSON of the other fields.'),
+    },
+    ['format', 'sequence', 'recordedAt', 'digest', 'heads', 'mac'],
   ),
   CheckpointResult: object(
     {

@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { EventTypes, streams, type MachineUpdateRequestedData } from '@hangar/contracts';
 import { createEventStore, eventStoreMigrations, type EventStoreHandle } from '@hangar/event-store';
 import { HttpMachinesApi } from '@hangar/machines-api';
-import { createTestDatabase, uniqueSuffix, type TestDatabase } from '@hangar/testing';
+import { createTestDatabase, uniqueSuffix, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { startFleet } from '../../../fleet/src/fleet.bootstrap';
 import { MachineOperationExecutor } from './machine-operation.executor';
 import { OperationClaims } from './operation-claims';
@@ -74,7 +74,7 @@ describe(OperationRunner.name, () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('hangar_runner');
-    handle = await createEventStore({ databaseUrl: db.url, migrations: eventStoreMigrations });
+    handle = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, migrations: eventStoreMigrations });
     fleet = await startFleet({ databaseUrl: db.url, host: '127.0.0.1', port: 0, bootMs: 50, token: FLEET_TOKEN });
     api = new HttpMachinesApi({ baseUrl: fleet.url, token: FLEET_TOKEN });
     await api.createApp(app);

@@ -2,7 +2,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import { eventsStreamName } from '@hangar/contracts';
 import { createEventStore, type EventStoreHandle } from '@hangar/event-store';
 import { CommandClient, prepareHangarDatabase, startService } from '@hangar/messaging';
-import { createTestDatabase, TEST_NATS_URL, testNamespace, type TestDatabase } from '@hangar/testing';
+import { createTestDatabase, TEST_NATS_URL, testNamespace, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { connect, type NatsConnection } from 'nats';
 import { releaserConfig } from '../releaser.config';
 import { ReleaserModule } from '../releaser.module';
@@ -37,7 +37,7 @@ describe('releaser IP commands (integration)', () => {
     for (let i = 0; i < 2; i++) replicas.push(await startService(ReleaserModule.forRoot(config), { natsUrl: TEST_NATS_URL, ns, service: 'releaser' }));
     nc = await connect({ servers: TEST_NATS_URL });
     commands = new CommandClient(nc, ns, token);
-    es = await createEventStore({ databaseUrl: db.url, poolSize: 2 });
+    es = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, poolSize: 2 });
     for (const app of ['ips-a', 'ips-b']) await commands.request('releaser', 'create-app', { app });
   });
 

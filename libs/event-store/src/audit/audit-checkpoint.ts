@@ -13,7 +13,7 @@ import {
   type HeadRegression,
 } from './checkpoint-digest';
 
-const SQL = { streams: loadSql('verify-streams') };
+const SQL = { streams: loadSql('verify-streams'), hashesAt: loadSql('hashes-at') };
 
 export interface RecordCheckpointOptions {
   /** Skip when the latest checkpoint is younger than this (ms; default 0 = never skip for age). */
@@ -32,7 +32,8 @@ export interface RecordCheckpointResult {
 
 /**
  * Appends an `AuditCheckpointRecorded` to `audit-checkpoints` committing to every stream's head
- * (DESIGN G7): the heads that moved since the last checkpoint, and a digest of all of them. The
+ * (DESIGN G7): the heads that moved since the last checkpoint along a chain that still passes
+ * through the committed head, and a digest of all of them. The
  * append expects the checkpoint stream's current version, so concurrent writers record one
  * checkpoint, not two; the loser records nothing.
  */
@@ -45,7 +46,9 @@ export async function recordAuditCheckpoint(store: EventStore, db: SqlQueryable,
   const committed = foldCheckpoints(previous.map((e) => parseCheckpointData(e.data)).filter((d): d is AuditCheckpointData => d !== undefined));
   const { rows } = await db.query<{ stream_id: string; position: string; head_hash: string }>(SQL.streams);
   const current = rows.filter((r) => r.stream_id !== streamId).map((r) => ({ streamId: r.stream_id, position: Number(r.position), head: r.head_hash }));
-  const { changed, regressions } = checkpointDelta(committed, current);
+  const known = [...committed.values()];
+  const through = await db.query<{ stream_id: string; hash: string }>(SQL.hashesAt, [known.map((h) => h.streamId), known.map((h) => h.position)]);
+  const { changed, regressions } = checkpointDelta(committed, current, new Map(through.rows.map((r) => [r.stream_id, r.hash])));
   if (changed.length === 0) return { regressions };
   for (const head of changed) committed.set(head.streamId, head);
   const checkpoint: AuditCheckpointData = { sequence: previous.length + 1, streamCount: committed.size, digest: digestOf(committed.values()), changed };

@@ -40,18 +40,40 @@ export function foldCheckpoints(checkpoints: Iterable<Pick<AuditCheckpointData, 
   return heads;
 }
 
-/** A stream whose current head contradicts a committed one: shorter, gone, or another hash at the same position. */
+/** Every head every checkpoint committed to, by stream, each with the sequence of its checkpoint. */
+export function allCommitments(checkpoints: Iterable<Pick<AuditCheckpointData, 'changed' | 'sequence'>>): Map<string, (StreamHead & { sequence: number })[]> {
+  const heads = new Map<string, (StreamHead & { sequence: number })[]>();
+  for (const c of checkpoints) {
+    for (const h of c.changed) {
+      const list = heads.get(h.streamId) ?? [];
+      list.push({ ...h, sequence: c.sequence });
+      heads.set(h.streamId, list);
+    }
+  }
+  return heads;
+}
+
+/**
+ * A stream whose current head contradicts a committed one: shorter, gone, another hash at the same
+ * position, or longer but no longer passing through the committed head (its prefix was rewritten).
+ */
 export interface HeadRegression {
   committed: StreamHead;
   current?: StreamHead;
 }
 
 /**
- * What the next checkpoint records: the heads that moved forward since `committed`. Heads that went
- * backwards or changed in place are never recorded over the committed ones (they are tampering,
- * reported as regressions), so a checkpoint taken after tampering still commits to the truth.
+ * What the next checkpoint records: the heads that moved forward since `committed` along the same
+ * chain. `throughCommitted` holds, per committed stream, the hash its event at the committed position
+ * has now (absent when that event is gone). Heads that went backwards, changed in place, or grew
+ * from a rewritten prefix are never recorded over the committed ones (they are tampering, reported
+ * as regressions), so a checkpoint taken after tampering still commits to the truth.
  */
-export function checkpointDelta(committed: ReadonlyMap<string, StreamHead>, current: readonly StreamHead[]): { changed: StreamHead[]; regressions: HeadRegression[] } {
+export function checkpointDelta(
+  committed: ReadonlyMap<string, StreamHead>,
+  current: readonly StreamHead[],
+  throughCommitted: ReadonlyMap<string, string>,
+): { changed: StreamHead[]; regressions: HeadRegression[] } {
   const changed: StreamHead[] = [];
   const regressions: HeadRegression[] = [];
   const seen = new Set<string>();
@@ -59,7 +81,8 @@ export function checkpointDelta(committed: ReadonlyMap<string, StreamHead>, curr
     seen.add(head.streamId);
     const known = committed.get(head.streamId);
     if (!known) changed.push(head);
-    else if (head.position > known.position) changed.push(head);
+    else if (head.position > known.position && throughCommitted.get(head.streamId) === known.head) changed.push(head);
+    else if (head.position > known.position) regressions.push({ committed: known, current: head });
     else if (head.position < known.position || head.head !== known.head) regressions.push({ committed: known, current: head });
   }
   for (const known of committed.values()) if (!seen.has(known.streamId)) regressions.push({ committed: known });

@@ -1,6 +1,7 @@
-import { createTestDatabase, type TestDatabase } from '@hangar/testing';
+import { createTestDatabase, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { createEventStore, type EventStoreHandle } from '../create-event-store';
 import { computeEventHash } from '../event-hash';
+import type { EventMetadata } from '../event-store.types';
 import { eventStoreMigrations } from '../event-store-migrations';
 import { recordAuditCheckpoint } from './audit-checkpoint';
 import type { TamperFinding } from './chain-check';
@@ -17,13 +18,13 @@ describe('verifyEventStore', () => {
   const victims = ['edit', 'reorder', 'middle', 'tail', 'whole', 'rewrite', 'after'].map((v) => `victim-${v}`);
 
   async function problemsOf(streamId: string): Promise<TamperFinding[]> {
-    const report = await verifyEventStore(handle.pool, { batchSize: 7 });
+    const report = await verifyEventStore(handle.pool, { auditKey: TEST_AUDIT_KEY, batchSize: 7 });
     return report.problems.filter((p) => p.streamId === streamId);
   }
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    handle = await createEventStore({ databaseUrl: db.url, migrations: eventStoreMigrations, poolSize: 4 });
+    handle = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, migrations: eventStoreMigrations, poolSize: 4 });
     for (const stream of [...victims, 'clean-1', 'clean-2']) {
       for (let n = 1; n <= 5; n++) {
         await handle.store.append(stream, [{ type: 'Happened', data: { n, app: 'a' }, metadata: { actor: 'me' } }], { expectedVersion: n - 1 });
@@ -37,11 +38,11 @@ describe('verifyEventStore', () => {
   });
 
   it('an untouched store verifies clean, before and after a checkpoint', async () => {
-    const before = await verifyEventStore(handle.pool, { batchSize: 7 });
+    const before = await verifyEventStore(handle.pool, { auditKey: TEST_AUDIT_KEY, batchSize: 7 });
     expect(before).toMatchObject({ ok: true, problems: [], checkpoint: null, streams: victims.length + 2, events: 5 * (victims.length + 2) });
     const { recorded } = await recordAuditCheckpoint(handle.store, handle.pool);
     expect(recorded).toMatchObject({ sequence: 1, streamCount: victims.length + 2 });
-    const after = await verifyEventStore(handle.pool, { batchSize: 7 });
+    const after = await verifyEventStore(handle.pool, { auditKey: TEST_AUDIT_KEY, batchSize: 7 });
     expect(after).toMatchObject({ ok: true, problems: [], checkpoint: { sequence: 1, digest: recorded!.digest } });
     expect(after.streams).toBe(victims.length + 3);
     // Nothing moved: no second checkpoint.
@@ -80,12 +81,13 @@ describe('verifyEventStore', () => {
     expect(await problemsOf('victim-whole')).toEqual([expect.objectContaining({ kind: 'stream-deleted', position: 1 })]);
   });
 
-  it('detects a stream rewritten with recomputed hashes against the checkpoint', async () => {
-    const { rows } = await sql(`SELECT stream_position, type, data, metadata FROM events WHERE stream_id = 'victim-rewrite' ORDER BY stream_position`);
+  it('detects a stream rewritten with its chain recomputed by someone holding the key, against the checkpoint', async () => {
+    const { rows } = await sql(`SELECT stream_position, event_id, type, data, metadata, recorded_at FROM events WHERE stream_id = 'victim-rewrite' ORDER BY stream_position`);
     let prev = '';
     for (const r of rows) {
       const data = r.stream_position === '2' ? { ...r.data, n: 42 } : r.data;
-      prev = computeEventHash(prev, r.type, data, r.metadata);
+      const event = { streamId: 'victim-rewrite', streamPosition: Number(r.stream_position), eventId: r.event_id as string, type: r.type as string, data, metadata: r.metadata as EventMetadata, recordedAt: r.recorded_at as Date };
+      prev = computeEventHash(TEST_AUDIT_KEY, prev, event);
       await sql(`UPDATE events SET data = $1, hash = $2 WHERE stream_id = 'victim-rewrite' AND stream_position = $3`, [data, prev, r.stream_position]);
     }
     await sql(`UPDATE streams SET head_hash = $1 WHERE stream_id = 'victim-rewrite'`, [prev]);
@@ -102,7 +104,7 @@ describe('verifyEventStore', () => {
     const { recorded, regressions } = await recordAuditCheckpoint(handle.store, handle.pool);
     expect(regressions.map((r) => r.committed.streamId).sort()).toEqual(['victim-rewrite', 'victim-tail', 'victim-whole']);
     expect(recorded?.changed.map((h) => h.streamId)).toEqual(['victim-after']);
-    const report = await verifyEventStore(handle.pool);
+    const report = await verifyEventStore(handle.pool, { auditKey: TEST_AUDIT_KEY });
     expect(report.ok).toBe(false);
     expect(new Set(report.problems.map((p) => p.streamId))).toEqual(new Set(['victim-edit', 'victim-reorder', 'victim-middle', 'victim-tail', 'victim-whole', 'victim-rewrite', 'victim-after']));
     expect(report.checkpoint?.sequence).toBe(2);

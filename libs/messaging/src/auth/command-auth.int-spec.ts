@@ -2,7 +2,7 @@ import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { commandPattern, commandSubject } from '@hangar/contracts';
 import { EventStoreModule, PG_POOL } from '@hangar/event-store';
-import { createTestDatabase, TEST_NATS_URL, testNamespace, type TestDatabase } from '@hangar/testing';
+import { createTestDatabase, TEST_NATS_URL, testNamespace, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { IsOptional, IsString } from 'class-validator';
 import { connect, headers, type NatsConnection } from 'nats';
 import type { Pool } from 'pg';
@@ -51,7 +51,7 @@ describe('CommandAuthGuard', () => {
 
     @Module({
       imports: [
-        EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: db.url, poolSize: 2 }) }),
+        EventStoreModule.forRootAsync({ useFactory: () => ({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, poolSize: 2 }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: TEST_NATS_URL, ns, service: 'releaser', serviceToken }) }),
       ],
       controllers: [AppThingsController],
