@@ -25,12 +25,12 @@ class AppDto {
 
 @Controller()
 class AppThingsController {
-  @MessagePattern(commandPattern('releaser', 'get-thing'))
+  @MessagePattern(commandPattern('releaser', 'get-app'))
   get(@Payload() dto: AppDto) {
     return { app: dto.app };
   }
 
-  @MessagePattern(commandPattern('releaser', 'deploy-thing'))
+  @MessagePattern(commandPattern('releaser', 'scale'))
   deploy(@Payload() dto: AppDto) {
     return { app: dto.app, actor: dto.actor ?? 'anonymous' };
   }
@@ -76,27 +76,27 @@ describe('CommandAuthGuard', () => {
   const as = (token?: string) => new CommandClient(nc, ns, token);
 
   it('rejects a command without a token, and with an unknown or revoked one', async () => {
-    const bare = await nc.request(commandSubject(ns, 'releaser', 'get-thing'), new TextEncoder().encode('{"app":"x"}'), { timeout: 5000 });
+    const bare = await nc.request(commandSubject(ns, 'releaser', 'get-app'), new TextEncoder().encode('{"app":"x"}'), { timeout: 5000 });
     expect(decodeJson(bare.data)).toMatchObject({ error: { code: 'AUTH.UNAUTHORIZED' } });
     const h = headers();
     h.set('Authorization', 'Basic abc');
-    const basic = await nc.request(commandSubject(ns, 'releaser', 'get-thing'), new TextEncoder().encode('{"app":"x"}'), { timeout: 5000, headers: h });
+    const basic = await nc.request(commandSubject(ns, 'releaser', 'get-app'), new TextEncoder().encode('{"app":"x"}'), { timeout: 5000, headers: h });
     expect(decodeJson(basic.data)).toMatchObject({ error: { code: 'AUTH.UNAUTHORIZED' } });
-    await expect(as('hgr_not-a-token').request('releaser', 'get-thing', { app: 'x' })).rejects.toMatchObject({ code: 'AUTH.UNAUTHORIZED' });
-    await expect(as(secrets.revoked).request('releaser', 'get-thing', { app: 'x' })).rejects.toMatchObject({ code: 'AUTH.UNAUTHORIZED' });
+    await expect(as('hgr_not-a-token').request('releaser', 'get-app', { app: 'x' })).rejects.toMatchObject({ code: 'AUTH.UNAUTHORIZED' });
+    await expect(as(secrets.revoked).request('releaser', 'get-app', { app: 'x' })).rejects.toMatchObject({ code: 'AUTH.UNAUTHORIZED' });
   });
 
   it('checks the scope: get-* needs app read, others app deploy, no app means admin', async () => {
-    await expect(as(secrets.reader).request('releaser', 'get-thing', { app: 'x' })).resolves.toEqual({ app: 'x' });
-    await expect(as(secrets.reader).request('releaser', 'deploy-thing', { app: 'x' })).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
-    await expect(as(secrets.other).request('releaser', 'get-thing', { app: 'x' })).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
-    await expect(as(secrets.deployer).request('releaser', 'deploy-thing', {})).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
+    await expect(as(secrets.reader).request('releaser', 'get-app', { app: 'x' })).resolves.toEqual({ app: 'x' });
+    await expect(as(secrets.reader).request('releaser', 'scale', { app: 'x' })).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
+    await expect(as(secrets.other).request('releaser', 'get-app', { app: 'x' })).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
+    await expect(as(secrets.deployer).request('releaser', 'scale', {})).rejects.toMatchObject({ code: 'AUTH.FORBIDDEN' });
   });
 
   it("records an API token as the actor, whatever the payload claims; the service credential's actor is trusted", async () => {
-    await expect(as(secrets.deployer).request('releaser', 'deploy-thing', { app: 'x', actor: 'admin' })).resolves.toEqual({ app: 'x', actor: 'deployer' });
-    await expect(as(secrets.deployer).request('releaser', 'deploy-thing', { app: 'x' })).resolves.toEqual({ app: 'x', actor: 'deployer' });
-    await expect(as(serviceToken).request('releaser', 'deploy-thing', { app: 'x', actor: 'alice' })).resolves.toEqual({ app: 'x', actor: 'alice' });
-    await expect(as(serviceToken).request('releaser', 'deploy-thing', { app: 'nothing-scoped' })).resolves.toMatchObject({ app: 'nothing-scoped' });
+    await expect(as(secrets.deployer).request('releaser', 'scale', { app: 'x', actor: 'admin' })).resolves.toEqual({ app: 'x', actor: 'deployer' });
+    await expect(as(secrets.deployer).request('releaser', 'scale', { app: 'x' })).resolves.toEqual({ app: 'x', actor: 'deployer' });
+    await expect(as(serviceToken).request('releaser', 'scale', { app: 'x', actor: 'alice' })).resolves.toEqual({ app: 'x', actor: 'alice' });
+    await expect(as(serviceToken).request('releaser', 'scale', { app: 'nothing-scoped' })).resolves.toMatchObject({ app: 'nothing-scoped' });
   });
 });
