@@ -104,9 +104,6 @@ const APP_COMMANDS = new Set([
   'remove-trigger',
 ]);
 
-/** Commands any valid token may send: the secrets service's public transport key, which seals values sent to it. */
-const AUTHENTICATED_COMMANDS = new Set(['transport-key']);
-
 /**
  * The scope a NATS command needs (DESIGN §7.3), decided by the command: `record-push` needs
  * `registry:push`; an app command (`APP_COMMANDS`) needs `app:<app>:read` for reads (`isReadCommand`)
@@ -115,7 +112,6 @@ const AUTHENTICATED_COMMANDS = new Set(['transport-key']);
  */
 export function commandScope(command: string, payload: unknown): RequiredScope {
   if (command === 'record-push') return { kind: 'registry:push' };
-  if (AUTHENTICATED_COMMANDS.has(command)) return { kind: 'authenticated' };
   const app = typeof payload === 'object' && payload !== null ? (payload as { app?: unknown }).app : undefined;
   if (!APP_COMMANDS.has(command) || typeof app !== 'string') return { kind: 'admin' };
   return { kind: 'app', app, access: isReadCommand(command) ? 'read' : 'deploy' };
