@@ -69,11 +69,13 @@ describe('registry push triggers over NATS (e2e)', () => {
 
   beforeAll(async () => {
     nc = await connect({ servers: TEST_NATS_URL });
-    for (const tag of ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.6.0', '2.0.0', 'latest']) {
+    for (const tag of ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.6.0', '2.0.0']) {
       digests[tag] = await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage({ labels: { tag } }));
     }
-    // 1.5.0 is the image `latest` names: a push of it finds the app already on that digest.
-    digests['1.5.0'] = await pushImage(TEST_REGISTRY_URL, repo, '1.5.0', buildMinimalImage({ labels: { tag: 'latest' } }));
+    // 1.5.0 names the image `latest` does: a push of it finds the app already on that digest.
+    const latest = buildMinimalImage({ labels: { tag: 'latest' } });
+    digests.latest = await pushImage(TEST_REGISTRY_URL, repo, 'latest', latest);
+    digests['1.5.0'] = await pushImage(TEST_REGISTRY_URL, repo, '1.5.0', latest);
     expect(digests['1.5.0']).toBe(digests.latest);
     e2e = await startHangarE2e({
       databasePrefix: 'hangar_triggers_e2e',

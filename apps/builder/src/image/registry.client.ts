@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { HangarError } from '@hangar/contracts';
 import { ImageErrorCodes } from './domain/image-errors';
 import { manifestReference, parseImageReference, digestProblem, type ImageReference } from './domain/image-reference';
 import { parseWwwAuthenticate, type AuthChallenge } from './domain/www-authenticate';
 import { sameOrigin } from './domain/address-policy';
-import { describeNetworkError } from './network-error';
+import { refused, registryError, statusError, unauthorized, unreachable } from './image-failures';
 import { discard, displayUrl, MANIFEST_MAX_BYTES, readCapped, RegistryGuard, TOKEN_MAX_BYTES, type HostResolver } from './registry-guard';
 
 /** Every manifest shape we can deploy: multi-arch indexes first, so the digest is the one users see. */
@@ -114,7 +113,7 @@ export class RegistryClient {
       response = await this.send(attempt, 'HEAD', url);
     }
     await discard(response);
-    if (!response.ok) throw this.statusError(attempt, response.status);
+    if (!response.ok) throw statusError(attempt, response.status);
     // A pinned digest is content-addressed: the registry having it is all there is to verify.
     const digest = image.digest ?? (await this.digestOf(attempt, url, response));
     return { digest, canonicalRef: image.canonical };
@@ -154,7 +153,7 @@ export class RegistryClient {
     const response = await this.send(attempt, 'GET', url);
     if (!response.ok) {
       await discard(response);
-      throw this.statusError(attempt, response.status);
+      throw statusError(attempt, response.status);
     }
     const body = await this.readBody(attempt, response, url, MANIFEST_MAX_BYTES, attempt.image.host);
     return `sha256:${createHash('sha256').update(body).digest('hex')}`;
@@ -166,9 +165,9 @@ export class RegistryClient {
     if (bearer) return `Bearer ${await this.fetchToken(attempt, bearer)}`;
     if (challenges.some((c) => c.scheme === 'basic')) {
       if (attempt.credentials) return basicAuthorization(attempt.credentials);
-      throw this.unauthorized(attempt, `${attempt.image.registry} requires credentials and none are configured`);
+      throw unauthorized(attempt, `${attempt.image.registry} requires credentials and none are configured`);
     }
-    throw this.unauthorized(attempt, `${attempt.image.host} answered 401 without a bearer or basic challenge`);
+    throw unauthorized(attempt, `${attempt.image.host} answered 401 without a bearer or basic challenge`);
   }
 
   /** The token flow of the distribution spec: anonymous, or with basic credentials when we have them. */
@@ -178,7 +177,7 @@ export class RegistryClient {
     try {
       url = new URL(challenge.params['realm'] ?? '');
     } catch {
-      throw this.registryError(attempt, `bearer challenge has no usable realm (${JSON.stringify(challenge.params['realm'] ?? '')})`);
+      throw registryError(attempt, `bearer challenge has no usable realm (${JSON.stringify(challenge.params['realm'] ?? '')})`);
     }
     this.checkRealm(attempt, url);
     const service = challenge.params['service'];
@@ -190,23 +189,19 @@ export class RegistryClient {
     const response = await this.fetchOrUnreachable(attempt, url.toString(), { method: 'GET', headers }, 'token endpoint');
     if (!response.ok) await discard(response);
     if (response.status === 401 || response.status === 403) {
-      throw this.unauthorized(attempt, `token endpoint ${url.host} refused ${attempt.credentials ? 'the credentials' : 'anonymous access'}`);
+      throw unauthorized(attempt, `token endpoint ${url.host} refused ${attempt.credentials ? 'the credentials' : 'anonymous access'}`);
     }
-    if (!response.ok) throw this.registryError(attempt, `token endpoint ${url.host} answered HTTP ${response.status}`, response.status);
+    if (!response.ok) throw registryError(attempt, `token endpoint ${url.host} answered HTTP ${response.status}`, response.status);
     const body = await this.readBody(attempt, response, url.toString(), TOKEN_MAX_BYTES, url.host);
     const token = parseToken(body);
-    if (!token) throw this.registryError(attempt, `token endpoint ${url.host} returned no token`);
+    if (!token) throw registryError(attempt, `token endpoint ${url.host} returned no token`);
     return token;
   }
 
   /** A realm is fetched over https, or plain http when its host is loopback or listed as insecure (H3). */
   private checkRealm(attempt: Attempt, url: URL): void {
     if (url.protocol === 'https:' || (url.protocol === 'http:' && this.plainHttpAllowed(url.host))) return;
-    throw new HangarError(
-      ImageErrorCodes.REALM_REFUSED,
-      `image '${attempt.ref}' could not be resolved: token realm ${displayUrl(url)} must use https (plain http only for loopback or HANGAR_INSECURE_REGISTRIES)`,
-      this.details(attempt, { realm: displayUrl(url) }),
-    );
+    throw refused(attempt, ImageErrorCodes.REALM_REFUSED, `token realm ${displayUrl(url)} must use https (plain http only for loopback or HANGAR_INSECURE_REGISTRIES)`, { realm: displayUrl(url) });
   }
 
   private send(attempt: Attempt, method: 'HEAD' | 'GET', url: string): Promise<Response> {
@@ -228,7 +223,7 @@ export class RegistryClient {
       try {
         response = await fetch(current, { ...init, signal: attempt.signal, redirect: 'manual' });
       } catch (error) {
-        throw this.unreachable(attempt, target.host, error);
+        throw unreachable(attempt, target.host, error);
       }
       const location = response.headers.get('location');
       if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
@@ -236,11 +231,7 @@ export class RegistryClient {
       const next = safeUrl(location, current);
       if (next === undefined || !sameOrigin(current, next) || hop >= MAX_REDIRECTS) {
         const why = next !== undefined && sameOrigin(current, next) ? `more than ${MAX_REDIRECTS} redirects` : `a redirect to another host (${next === undefined ? 'unparseable location' : displayUrl(next)}) is not followed`;
-        throw new HangarError(
-          ImageErrorCodes.REDIRECT_REFUSED,
-          `image '${attempt.ref}' could not be resolved: ${purpose} ${displayUrl(current)} answered HTTP ${response.status}: ${why}`,
-          this.details(attempt, { url: displayUrl(current), status: response.status, ...(next !== undefined ? { location: displayUrl(next) } : {}) }),
-        );
+        throw refused(attempt, ImageErrorCodes.REDIRECT_REFUSED, `${purpose} ${displayUrl(current)} answered HTTP ${response.status}: ${why}`, { url: displayUrl(current), status: response.status, ...(next !== undefined ? { location: displayUrl(next) } : {}) });
       }
       current = next;
     }
@@ -251,14 +242,10 @@ export class RegistryClient {
     try {
       refusal = await this.guard.refusal(target);
     } catch (error) {
-      throw this.unreachable(attempt, target.host, error);
+      throw unreachable(attempt, target.host, error);
     }
     if (refusal === undefined) return;
-    throw new HangarError(
-      ImageErrorCodes.ADDRESS_REFUSED,
-      `image '${attempt.ref}' could not be resolved: ${purpose} ${target.host} not contacted: ${refusal}`,
-      this.details(attempt, { host: target.host, reason: refusal }),
-    );
+    throw refused(attempt, ImageErrorCodes.ADDRESS_REFUSED, `${purpose} ${target.host} not contacted: ${refusal}`, { host: target.host, reason: refusal });
   }
 
   /** The body of `response` from `url`, up to `maxBytes`; past it, `IMAGE.RESPONSE_TOO_LARGE` naming the URL and the cap. */
@@ -267,58 +254,10 @@ export class RegistryClient {
     try {
       read = await readCapped(response, maxBytes);
     } catch (error) {
-      throw this.unreachable(attempt, host, error);
+      throw unreachable(attempt, host, error);
     }
     if ('body' in read) return read.body;
-    throw new HangarError(
-      ImageErrorCodes.RESPONSE_TOO_LARGE,
-      `image '${attempt.ref}' could not be resolved: ${displayUrl(url)} answered more than ${maxBytes} bytes (the cap for this response)`,
-      this.details(attempt, { url: displayUrl(url), maxBytes }),
-    );
-  }
-
-  private statusError(attempt: Attempt, status: number): HangarError {
-    const { image, ref } = attempt;
-    if (status === 404) {
-      const what = image.digest ? `digest '${image.digest}'` : `tag '${image.tag ?? 'latest'}'`;
-      return new HangarError(
-        ImageErrorCodes.NOT_FOUND,
-        `image '${ref}' not found: manifest unknown for ${what} in ${image.host}/${image.repository}`,
-        this.details(attempt, { status }),
-      );
-    }
-    if (status === 401 || status === 403) {
-      // Docker Hub answers 401, not 404, for a repository that does not exist.
-      return this.unauthorized(attempt, `${image.host} denied access to ${image.repository} (HTTP ${status}; it may not exist or need credentials)`);
-    }
-    return this.registryError(attempt, `${image.host} answered HTTP ${status}`, status);
-  }
-
-  private unauthorized(attempt: Attempt, reason: string): HangarError {
-    return new HangarError(ImageErrorCodes.UNAUTHORIZED, `image '${attempt.ref}' unauthorized: ${reason}`, this.details(attempt, { reason }));
-  }
-
-  private registryError(attempt: Attempt, reason: string, status?: number): HangarError {
-    return new HangarError(
-      ImageErrorCodes.REGISTRY_ERROR,
-      `image '${attempt.ref}' could not be resolved: ${reason}`,
-      this.details(attempt, status === undefined ? { reason } : { reason, status }),
-    );
-  }
-
-  private unreachable(attempt: Attempt, host: string, error: unknown): HangarError {
-    const cause = describeNetworkError(error, attempt.timeoutMs);
-    return new HangarError(
-      ImageErrorCodes.REGISTRY_UNREACHABLE,
-      `image '${attempt.ref}' could not be resolved: registry ${host} is unreachable: ${cause}`,
-      this.details(attempt, { host, cause }),
-      { cause: error },
-    );
-  }
-
-  private details(attempt: Attempt, extra: Record<string, unknown>): Record<string, unknown> {
-    const { image } = attempt;
-    return { ref: attempt.ref, registry: image.host, repository: image.repository, reference: manifestReference(image), ...extra };
+    throw refused(attempt, ImageErrorCodes.RESPONSE_TOO_LARGE, `${displayUrl(url)} answered more than ${maxBytes} bytes (the cap for this response)`, { url: displayUrl(url), maxBytes });
   }
 }
 
