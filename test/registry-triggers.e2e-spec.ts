@@ -69,9 +69,14 @@ describe('registry push triggers over NATS (e2e)', () => {
 
   beforeAll(async () => {
     nc = await connect({ servers: TEST_NATS_URL });
-    for (const tag of ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '2.0.0', 'latest']) {
+    for (const tag of ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.6.0', '2.0.0']) {
       digests[tag] = await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage({ labels: { tag } }));
     }
+    // 1.5.0 names the image `latest` does: a push of it finds the app already on that digest.
+    const latest = buildMinimalImage({ labels: { tag: 'latest' } });
+    digests.latest = await pushImage(TEST_REGISTRY_URL, repo, 'latest', latest);
+    digests['1.5.0'] = await pushImage(TEST_REGISTRY_URL, repo, '1.5.0', latest);
+    expect(digests['1.5.0']).toBe(digests.latest);
     e2e = await startHangarE2e({
       databasePrefix: 'hangar_triggers_e2e',
       namespace: ns,
@@ -196,7 +201,7 @@ describe('registry push triggers over NATS (e2e)', () => {
     const ci = await token('ci-bridge', 'registry:push');
     const refused = await command<{ error: { code: string } }>('record-push', ghcrPush('1.5.0'), deployer);
     expect(refused.error.code).toBe('AUTH.FORBIDDEN');
-    const accepted = await command<{ push: { status: string; pushEventId: string } }>('record-push', ghcrPush('1.5.0', { digest: digests.latest }), ci);
+    const accepted = await command<{ push: { status: string; pushEventId: string } }>('record-push', ghcrPush('1.5.0'), ci);
     expect(accepted.push.status).toBe('recorded');
     const { rows } = await pg.query(`SELECT metadata->>'actor' AS actor FROM events WHERE event_id = $1`, [accepted.push.pushEventId]);
     expect(rows[0].actor).toBe('ci-bridge');
@@ -204,5 +209,25 @@ describe('registry push triggers over NATS (e2e)', () => {
     expect((await evaluated(accepted.push.pushEventId)).outcomes[0]).toMatchObject({ triggerId, result: 'skipped', reason: 'digest already deployed (v6)' });
     const cantAdd = await command<{ error: { code: string } }>('add-trigger', { app, image: `ghcr.io/${repo}`, tagPolicy: 'glob:*' }, ci);
     expect(cantAdd.error.code).toBe('AUTH.FORBIDDEN');
+  });
+
+  it('a push whose digest is not the one its tag has at the registry deploys nothing; a pushedAt in 2099 is clamped, so the real push still deploys', async () => {
+    // Review rows 99 and 100: an old build reported under a newer tag, dated far in the future.
+    const forged = await record(ghcrPush('1.6.0', { digest: digests['1.0.0'], pushedAt: '2099-01-01T00:00:00Z' }));
+    const receivedBy = Date.now();
+    const skipped = await evaluated(forged.push.pushEventId);
+    expect(skipped.outcomes.find((o) => o.triggerId === triggerId)).toEqual({
+      triggerId,
+      app,
+      result: 'skipped',
+      reason: `digest does not match tag: 1.6.0 is ${digests['1.6.0']} at the registry, the push said ${digests['1.0.0']}`,
+    });
+    const { rows } = await pg.query<{ at: string }>(`SELECT data->>'pushedAt' AS at FROM events WHERE event_id = $1`, [forged.push.pushEventId]);
+    expect(Date.parse(rows[0]!.at)).toBeLessThanOrEqual(receivedBy);
+    expect((await releases())[0]!.version).toBe(6);
+
+    const real = await evaluated((await record(ghcrPush('1.6.0', { pushedAt: new Date().toISOString() }))).push.pushEventId);
+    expect(real.outcomes.find((o) => o.triggerId === triggerId)).toMatchObject({ result: 'deployed', version: 7 });
+    expect(await settled(7)).toMatchObject({ status: 'complete', trigger: 'registry', image: expect.stringContaining(`:1.6.0@${digests['1.6.0']}`) });
   });
 });

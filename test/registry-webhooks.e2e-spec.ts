@@ -334,7 +334,11 @@ describe('registry webhooks, per registry (e2e)', () => {
         const newer = fixtures.push({ repository, tag: 'stable', digest: digests.stable, pushedAt: new Date(Date.now() + 60_000) });
         const older = fixtures.push({ repository, tag: 'stable', digest: digests['stable-old'], pushedAt: new Date(Date.now() - 60_000) });
         const first = await deliver(newer);
+        const receivedBy = Date.now();
         expect((await evaluated(first.body.pushes[0].pushEventId)).outcomes).toEqual([expect.objectContaining({ result: 'deployed', version: 3 })]);
+        // Dated a minute ahead, it is recorded at its receipt (review H4), and still newer than the late one.
+        const { rows } = await pg.query(`SELECT data->>'pushedAt' AS at FROM events WHERE event_id = $1`, [first.body.pushes[0].pushEventId]);
+        expect(Date.parse(rows[0].at)).toBeLessThanOrEqual(receivedBy);
         expect(await settled(app, 3)).toMatchObject({ status: 'complete', image: expect.stringContaining(digests.stable!) });
         const late = await deliver(older);
         expect(late.status).toBe(202);

@@ -10,7 +10,16 @@ describe(builderConfig.name, () => {
     expect(builderConfig({}).reconcileIntervalMs).toBe(10_000);
   });
 
+  it('reads HANGAR_REGISTRY_ALLOW_PRIVATE, and allows loopback registries unless NODE_ENV=production', () => {
+    const config = builderConfig({ HANGAR_REGISTRY_ALLOW_PRIVATE: ' Registry.Internal:5000, 10.0.0.5 ,[fd00::1]:443' });
+    expect(config.allowPrivate).toEqual(['registry.internal:5000', '10.0.0.5', '[fd00::1]:443']);
+    expect(config.allowLoopback).toBe(true);
+    expect(builderConfig({}).allowPrivate).toEqual([]);
+    expect(builderConfig({ NODE_ENV: 'production' }).allowLoopback).toBe(false);
+  });
+
   it.each([
+    [{ HANGAR_REGISTRY_ALLOW_PRIVATE: 'http://10.0.0.5' }, 'HANGAR_REGISTRY_ALLOW_PRIVATE'],
     [{ HANGAR_REGISTRY_MIRRORS: 'docker.io=mirror' }, 'HANGAR_REGISTRY_MIRRORS'],
     [{ HANGAR_REGISTRY_MIRRORS: '{"docker.io":"https://mirror"}' }, 'HANGAR_REGISTRY_MIRRORS'],
     [{ HANGAR_RECONCILE_INTERVAL_MS: '5' }, 'HANGAR_RECONCILE_INTERVAL_MS'],

@@ -13,6 +13,20 @@ export interface BuilderConfig {
   credentials: Record<string, RegistryCredentials>;
   /** `HANGAR_REGISTRY_MIRRORS`: JSON `{ "<registry>": "<host[:port]>" }`, e.g. `{"docker.io":"mirror.internal:5000"}`. */
   mirrors: Record<string, string>;
+  /**
+   * `HANGAR_REGISTRY_ALLOW_PRIVATE` (comma-separated `host` or `host:port`, default none): registries,
+   * token realms and redirect targets that may resolve to private (10/8, 172.16/12, 192.168/16,
+   * fc00::/7), link-local or metadata (169.254/16, fe80::/10) or loopback addresses. Every other host
+   * that resolves to one is refused before any request (review H3). Mirror hosts count as listed.
+   */
+  allowPrivate: string[];
+  /**
+   * Loopback (127.0.0.0/8, ::1) registries and realms are allowed without listing them unless
+   * `NODE_ENV=production`: the README tour, `hangar server` and the tests use a plain registry on
+   * 127.0.0.1:5000 and fake ones on 127.0.0.1, while a production builder has no business calling
+   * its own host (list it in `HANGAR_REGISTRY_ALLOW_PRIVATE` if it does).
+   */
+  allowLoopback: boolean;
   /** `HANGAR_RECONCILE_INTERVAL_MS` (default 10 000): how often recorded pushes are checked for a lost evaluation. */
   reconcileIntervalMs: number;
   /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
@@ -31,6 +45,8 @@ export function builderConfig(env: Env = process.env): BuilderConfig {
     insecureRegistries: (env.HANGAR_INSECURE_REGISTRIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     credentials: parseCredentials(env.HANGAR_REGISTRY_CREDENTIALS),
     mirrors: parseMirrors(env.HANGAR_REGISTRY_MIRRORS),
+    allowPrivate: parseAllowPrivate(env.HANGAR_REGISTRY_ALLOW_PRIVATE),
+    allowLoopback: !e.production,
     reconcileIntervalMs: reconcileInterval(env.HANGAR_RECONCILE_INTERVAL_MS),
     credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
@@ -72,6 +88,15 @@ function parseMirrors(raw: string | undefined): Record<string, string> {
     }
   }
   return parsed as Record<string, string>;
+}
+
+const ALLOW_ENTRY = /^([a-z0-9]([a-z0-9.-]*[a-z0-9])?|\[[0-9a-f:.]+\])(:[0-9]{1,5})?$/;
+
+function parseAllowPrivate(raw: string | undefined): string[] {
+  const entries = (raw ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const bad = entries.find((entry) => !ALLOW_ENTRY.test(entry));
+  if (bad !== undefined) throw new EnvConfigError('HANGAR_REGISTRY_ALLOW_PRIVATE', `entry "${bad}" must be a host or host:port such as registry.internal:5000`);
+  return entries;
 }
 
 function reconcileInterval(raw: string | undefined): number {

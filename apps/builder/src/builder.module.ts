@@ -29,7 +29,7 @@ export class BuilderModule {
       providers: [
         {
           provide: ImageResolver,
-          useFactory: () => new ImageResolver(new RegistryClient({ insecureRegistries: config.insecureRegistries, mirrors: config.mirrors }), { credentials: config.credentials }),
+          useFactory: () => new ImageResolver(new RegistryClient({ insecureRegistries: config.insecureRegistries, mirrors: config.mirrors, allowPrivate: config.allowPrivate, allowLoopback: config.allowLoopback }), { credentials: config.credentials }),
         },
         ReleaseImageService,
         ImageResolutionConsumer,

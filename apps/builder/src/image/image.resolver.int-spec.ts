@@ -5,7 +5,7 @@ import { ImageResolver } from './image.resolver';
 import { RegistryClient } from './registry.client';
 
 describe(ImageResolver.name, () => {
-  const sut = new ImageResolver(new RegistryClient(), { timeoutMs: 10_000 });
+  const sut = new ImageResolver(new RegistryClient({ allowLoopback: true }), { timeoutMs: 10_000 });
   const repository = `hangar-test/resolver-${uniqueSuffix()}`;
   let digest: string;
 
@@ -25,7 +25,7 @@ describe(ImageResolver.name, () => {
   });
 
   it('gives the same image id from another resolver instance (ids are derived, not stored)', async () => {
-    const other = new ImageResolver(new RegistryClient());
+    const other = new ImageResolver(new RegistryClient({ allowLoopback: true }));
     const ref = `${TEST_REGISTRY_HOST}/${repository}:1`;
     expect((await other.resolve(ref)).imageId).toBe((await sut.resolve(ref)).imageId);
   });

@@ -83,7 +83,7 @@ async function failureOf(promise: Promise<unknown>): Promise<HangarError> {
 }
 
 describe(`${RegistryClient.name} auth flows`, () => {
-  const sut = new RegistryClient({ timeoutMs: 5_000 });
+  const sut = new RegistryClient({ timeoutMs: 5_000, allowLoopback: true });
   const user = { username: 'deployer', password: 's3cret' };
   const registries: FakeRegistry[] = [];
   const start = async (options: FakeRegistryOptions, bindAddress?: string): Promise<FakeRegistry> => {
@@ -164,7 +164,7 @@ describe(`${RegistryClient.name} auth flows`, () => {
     expect(tls.code).toBe('IMAGE.REGISTRY_UNREACHABLE');
     expect(tls.message).toContain(`registry ${registry.host} is unreachable: TLS handshake failed`);
     expect(registry.requests).toEqual([]);
-    const insecure = new RegistryClient({ insecureRegistries: [registry.host] });
+    const insecure = new RegistryClient({ insecureRegistries: [registry.host], allowLoopback: true });
     await expect(insecure.resolve(`${registry.host}/org/app:v1`)).resolves.toMatchObject({ digest: MANIFEST_DIGEST });
   });
 });

@@ -13,7 +13,7 @@ async function failureOf(promise: Promise<unknown>): Promise<HangarError> {
 }
 
 describe(RegistryClient.name, () => {
-  const sut = new RegistryClient({ timeoutMs: 10_000 });
+  const sut = new RegistryClient({ timeoutMs: 10_000, allowLoopback: true });
   const repository = `hangar-test/builder-${uniqueSuffix()}`;
   const pushed: string[] = [];
   let firstDigest: string;

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { HangarError } from '@hangar/contracts';
 import { ImageErrorCodes } from './domain/image-errors';
 import { manifestReference, parseImageReference, digestProblem, type ImageReference } from './domain/image-reference';
 import { parseWwwAuthenticate, type AuthChallenge } from './domain/www-authenticate';
+import { sameOrigin } from './domain/address-policy';
+import { refused, registryError, statusError, unauthorized, unreachable } from './image-failures';
+import { discard, displayUrl, MANIFEST_MAX_BYTES, readCapped, RegistryGuard, TOKEN_MAX_BYTES, type HostResolver } from './registry-guard';
 
 /** Every manifest shape we can deploy: multi-arch indexes first, so the digest is the one users see. */
 export const MANIFEST_ACCEPT = [
@@ -14,6 +16,9 @@ export const MANIFEST_ACCEPT = [
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const PLAIN_HTTP_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** Same-origin redirects followed per request; a redirect to another origin is never followed. */
+const MAX_REDIRECTS = 3;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export interface RegistryCredentials {
   readonly username: string;
@@ -30,6 +35,18 @@ export interface RegistryClientOptions {
    * `host[:port]` instead, a pull-through cache or mirror. References and digests keep the original name.
    */
   readonly mirrors?: Readonly<Record<string, string>>;
+  /**
+   * Whether loopback addresses (127.0.0.0/8, ::1) may be contacted without being listed in
+   * `allowPrivate`. Default false; the builder config sets it outside production (see `BuilderConfig`).
+   */
+  readonly allowLoopback?: boolean;
+  /**
+   * `host[:port]` entries (`HANGAR_REGISTRY_ALLOW_PRIVATE`) that may resolve to private, link-local,
+   * loopback or metadata addresses. Configured mirror hosts are allowed as if listed: the operator named them.
+   */
+  readonly allowPrivate?: readonly string[];
+  /** Resolves host names for the address rules; `node:dns` lookup by default. */
+  readonly resolver?: HostResolver;
 }
 
 export interface ResolveOptions {
@@ -55,13 +72,26 @@ interface Attempt {
   authorization?: string;
 }
 
+type Purpose = 'registry' | 'token endpoint';
+
 /**
  * Resolves image references to manifest digests over the OCI distribution API, with docker's
  * anonymous bearer-token flow and basic auth. Every failure is a `HangarError` with an `IMAGE.*` code
  * and a message naming the reference, fit to be a release's failure reason.
+ *
+ * What it contacts is bounded (review H3, M5, L8): every host (registry, mirror, realm, redirect
+ * target) passes `RegistryGuard`'s address rules before a request; a realm is https unless its host is
+ * loopback or listed as insecure; redirects are followed only on the same origin, at most 3; bodies
+ * are read with a byte cap (manifests 4 MiB, tokens 64 KiB); credentials configured for a registry go
+ * to that registry and its realm only, never to a mirror (which has its own entry, under its host).
  */
 export class RegistryClient {
-  constructor(private readonly options: RegistryClientOptions = {}) {}
+  private readonly guard: RegistryGuard;
+
+  constructor(private readonly options: RegistryClientOptions = {}) {
+    const mirrors = Object.values(options.mirrors ?? {});
+    this.guard = new RegistryGuard({ allowLoopback: options.allowLoopback ?? false, allowPrivate: [...(options.allowPrivate ?? []), ...mirrors] }, options.resolver);
+  }
 
   async resolve(ref: string, options: ResolveOptions = {}): Promise<ResolvedManifest> {
     const image = parseImageReference(ref);
@@ -70,7 +100,7 @@ export class RegistryClient {
       ref,
       image,
       baseUrl: this.baseUrlFor(image),
-      credentials: options.credentials?.[image.registry] ?? options.credentials?.[image.host],
+      credentials: this.credentialsFor(image, options.credentials),
       signal: AbortSignal.timeout(timeoutMs),
       timeoutMs,
     };
@@ -78,10 +108,12 @@ export class RegistryClient {
 
     let response = await this.send(attempt, 'HEAD', url);
     if (response.status === 401) {
+      await discard(response);
       attempt.authorization = await this.authorize(attempt, response);
       response = await this.send(attempt, 'HEAD', url);
     }
-    if (!response.ok) throw this.statusError(attempt, response.status);
+    await discard(response);
+    if (!response.ok) throw statusError(attempt, response.status);
     // A pinned digest is content-addressed: the registry having it is all there is to verify.
     const digest = image.digest ?? (await this.digestOf(attempt, url, response));
     return { digest, canonicalRef: image.canonical };
@@ -93,10 +125,25 @@ export class RegistryClient {
     return `${this.schemeFor(host)}://${host}`;
   }
 
+  /**
+   * L8: credentials are keyed by the registry they are for. A mirror is another host, so it gets
+   * only the entry configured under its own `host[:port]`, never the mirrored registry's.
+   */
+  private credentialsFor(image: ImageReference, credentials: ResolveOptions['credentials']): RegistryCredentials | undefined {
+    const mirror = this.options.mirrors?.[image.registry];
+    if (mirror !== undefined) return credentials?.[mirror];
+    return credentials?.[image.registry] ?? credentials?.[image.host];
+  }
+
   private schemeFor(host: string): 'http' | 'https' {
+    return this.plainHttpAllowed(host) ? 'http' : 'https';
+  }
+
+  /** localhost, 127.0.0.1 and [::1] always; other hosts when listed in `HANGAR_INSECURE_REGISTRIES`. */
+  private plainHttpAllowed(host: string): boolean {
     const insecure = this.options.insecureRegistries ?? [];
     const hostname = host.replace(/:\d+$/, '');
-    return PLAIN_HTTP_HOSTS.has(hostname) || insecure.includes(host) || insecure.includes(hostname) ? 'http' : 'https';
+    return PLAIN_HTTP_HOSTS.has(hostname) || insecure.includes(host) || insecure.includes(hostname);
   }
 
   /** `Docker-Content-Digest` when the registry sends it; otherwise the sha256 of the manifest bytes. */
@@ -104,8 +151,11 @@ export class RegistryClient {
     const header = head.headers.get('docker-content-digest');
     if (header !== null && digestProblem(header) === undefined) return header;
     const response = await this.send(attempt, 'GET', url);
-    const body = await this.readBody(attempt, response, attempt.image.host);
-    if (!response.ok) throw this.statusError(attempt, response.status);
+    if (!response.ok) {
+      await discard(response);
+      throw statusError(attempt, response.status);
+    }
+    const body = await this.readBody(attempt, response, url, MANIFEST_MAX_BYTES, attempt.image.host);
     return `sha256:${createHash('sha256').update(body).digest('hex')}`;
   }
 
@@ -115,9 +165,9 @@ export class RegistryClient {
     if (bearer) return `Bearer ${await this.fetchToken(attempt, bearer)}`;
     if (challenges.some((c) => c.scheme === 'basic')) {
       if (attempt.credentials) return basicAuthorization(attempt.credentials);
-      throw this.unauthorized(attempt, `${attempt.image.registry} requires credentials and none are configured`);
+      throw unauthorized(attempt, `${attempt.image.registry} requires credentials and none are configured`);
     }
-    throw this.unauthorized(attempt, `${attempt.image.host} answered 401 without a bearer or basic challenge`);
+    throw unauthorized(attempt, `${attempt.image.host} answered 401 without a bearer or basic challenge`);
   }
 
   /** The token flow of the distribution spec: anonymous, or with basic credentials when we have them. */
@@ -127,89 +177,95 @@ export class RegistryClient {
     try {
       url = new URL(challenge.params['realm'] ?? '');
     } catch {
-      throw this.registryError(attempt, `bearer challenge has no usable realm (${JSON.stringify(challenge.params['realm'] ?? '')})`);
+      throw registryError(attempt, `bearer challenge has no usable realm (${JSON.stringify(challenge.params['realm'] ?? '')})`);
     }
+    this.checkRealm(attempt, url);
     const service = challenge.params['service'];
     if (service !== undefined) url.searchParams.set('service', service);
     url.searchParams.set('scope', challenge.params['scope'] ?? `repository:${image.repository}:pull`);
 
     const headers: Record<string, string> = { accept: 'application/json' };
     if (attempt.credentials) headers['authorization'] = basicAuthorization(attempt.credentials);
-    const response = await this.fetchOrUnreachable(attempt, url.toString(), { method: 'GET', headers }, url.host);
-    const body = await this.readBody(attempt, response, url.host);
+    const response = await this.fetchOrUnreachable(attempt, url.toString(), { method: 'GET', headers }, 'token endpoint');
+    if (!response.ok) await discard(response);
     if (response.status === 401 || response.status === 403) {
-      throw this.unauthorized(attempt, `token endpoint ${url.host} refused ${attempt.credentials ? 'the credentials' : 'anonymous access'}`);
+      throw unauthorized(attempt, `token endpoint ${url.host} refused ${attempt.credentials ? 'the credentials' : 'anonymous access'}`);
     }
-    if (!response.ok) throw this.registryError(attempt, `token endpoint ${url.host} answered HTTP ${response.status}`, response.status);
+    if (!response.ok) throw registryError(attempt, `token endpoint ${url.host} answered HTTP ${response.status}`, response.status);
+    const body = await this.readBody(attempt, response, url.toString(), TOKEN_MAX_BYTES, url.host);
     const token = parseToken(body);
-    if (!token) throw this.registryError(attempt, `token endpoint ${url.host} returned no token`);
+    if (!token) throw registryError(attempt, `token endpoint ${url.host} returned no token`);
     return token;
+  }
+
+  /** A realm is fetched over https, or plain http when its host is loopback or listed as insecure (H3). */
+  private checkRealm(attempt: Attempt, url: URL): void {
+    if (url.protocol === 'https:' || (url.protocol === 'http:' && this.plainHttpAllowed(url.host))) return;
+    throw refused(attempt, ImageErrorCodes.REALM_REFUSED, `token realm ${displayUrl(url)} must use https (plain http only for loopback or HANGAR_INSECURE_REGISTRIES)`, { realm: displayUrl(url) });
   }
 
   private send(attempt: Attempt, method: 'HEAD' | 'GET', url: string): Promise<Response> {
     const headers: Record<string, string> = { accept: MANIFEST_ACCEPT };
     if (attempt.authorization) headers['authorization'] = attempt.authorization;
-    return this.fetchOrUnreachable(attempt, url, { method, headers }, attempt.image.host);
+    return this.fetchOrUnreachable(attempt, url, { method, headers }, 'registry');
   }
 
-  private async fetchOrUnreachable(attempt: Attempt, url: string, init: RequestInit, host: string): Promise<Response> {
+  /**
+   * One request, after the address rules allow its host; same-origin redirects are followed (at most
+   * `MAX_REDIRECTS`), a redirect anywhere else fails with `IMAGE.REDIRECT_REFUSED` without contacting it.
+   */
+  private async fetchOrUnreachable(attempt: Attempt, url: string, init: RequestInit, purpose: Purpose): Promise<Response> {
+    let current = url;
+    for (let hop = 0; ; hop += 1) {
+      const target = new URL(current);
+      await this.checkAddress(attempt, target, purpose);
+      let response: Response;
+      try {
+        response = await fetch(current, { ...init, signal: attempt.signal, redirect: 'manual' });
+      } catch (error) {
+        throw unreachable(attempt, target.host, error);
+      }
+      const location = response.headers.get('location');
+      if (!REDIRECT_STATUSES.has(response.status) || location === null) return response;
+      await discard(response);
+      const next = safeUrl(location, current);
+      if (next === undefined || !sameOrigin(current, next) || hop >= MAX_REDIRECTS) {
+        const why = next !== undefined && sameOrigin(current, next) ? `more than ${MAX_REDIRECTS} redirects` : `a redirect to another host (${next === undefined ? 'unparseable location' : displayUrl(next)}) is not followed`;
+        throw refused(attempt, ImageErrorCodes.REDIRECT_REFUSED, `${purpose} ${displayUrl(current)} answered HTTP ${response.status}: ${why}`, { url: displayUrl(current), status: response.status, ...(next !== undefined ? { location: displayUrl(next) } : {}) });
+      }
+      current = next;
+    }
+  }
+
+  private async checkAddress(attempt: Attempt, target: URL, purpose: Purpose): Promise<void> {
+    let refusal: string | undefined;
     try {
-      return await fetch(url, { ...init, signal: attempt.signal, redirect: 'follow' });
+      refusal = await this.guard.refusal(target);
     } catch (error) {
-      throw this.unreachable(attempt, host, error);
+      throw unreachable(attempt, target.host, error);
     }
+    if (refusal === undefined) return;
+    throw refused(attempt, ImageErrorCodes.ADDRESS_REFUSED, `${purpose} ${target.host} not contacted: ${refusal}`, { host: target.host, reason: refusal });
   }
 
-  private async readBody(attempt: Attempt, response: Response, host: string): Promise<Buffer> {
+  /** The body of `response` from `url`, up to `maxBytes`; past it, `IMAGE.RESPONSE_TOO_LARGE` naming the URL and the cap. */
+  private async readBody(attempt: Attempt, response: Response, url: string, maxBytes: number, host: string): Promise<Buffer> {
+    let read;
     try {
-      return Buffer.from(await response.arrayBuffer());
+      read = await readCapped(response, maxBytes);
     } catch (error) {
-      throw this.unreachable(attempt, host, error);
+      throw unreachable(attempt, host, error);
     }
+    if ('body' in read) return read.body;
+    throw refused(attempt, ImageErrorCodes.RESPONSE_TOO_LARGE, `${displayUrl(url)} answered more than ${maxBytes} bytes (the cap for this response)`, { url: displayUrl(url), maxBytes });
   }
+}
 
-  private statusError(attempt: Attempt, status: number): HangarError {
-    const { image, ref } = attempt;
-    if (status === 404) {
-      const what = image.digest ? `digest '${image.digest}'` : `tag '${image.tag ?? 'latest'}'`;
-      return new HangarError(
-        ImageErrorCodes.NOT_FOUND,
-        `image '${ref}' not found: manifest unknown for ${what} in ${image.host}/${image.repository}`,
-        this.details(attempt, { status }),
-      );
-    }
-    if (status === 401 || status === 403) {
-      // Docker Hub answers 401, not 404, for a repository that does not exist.
-      return this.unauthorized(attempt, `${image.host} denied access to ${image.repository} (HTTP ${status}; it may not exist or need credentials)`);
-    }
-    return this.registryError(attempt, `${image.host} answered HTTP ${status}`, status);
-  }
-
-  private unauthorized(attempt: Attempt, reason: string): HangarError {
-    return new HangarError(ImageErrorCodes.UNAUTHORIZED, `image '${attempt.ref}' unauthorized: ${reason}`, this.details(attempt, { reason }));
-  }
-
-  private registryError(attempt: Attempt, reason: string, status?: number): HangarError {
-    return new HangarError(
-      ImageErrorCodes.REGISTRY_ERROR,
-      `image '${attempt.ref}' could not be resolved: ${reason}`,
-      this.details(attempt, status === undefined ? { reason } : { reason, status }),
-    );
-  }
-
-  private unreachable(attempt: Attempt, host: string, error: unknown): HangarError {
-    const cause = describeNetworkError(error, attempt.timeoutMs);
-    return new HangarError(
-      ImageErrorCodes.REGISTRY_UNREACHABLE,
-      `image '${attempt.ref}' could not be resolved: registry ${host} is unreachable: ${cause}`,
-      this.details(attempt, { host, cause }),
-      { cause: error },
-    );
-  }
-
-  private details(attempt: Attempt, extra: Record<string, unknown>): Record<string, unknown> {
-    const { image } = attempt;
-    return { ref: attempt.ref, registry: image.host, repository: image.repository, reference: manifestReference(image), ...extra };
+function safeUrl(location: string, base: string): string | undefined {
+  try {
+    return new URL(location, base).toString();
+  } catch {
+    return undefined;
   }
 }
 
@@ -230,53 +286,3 @@ function parseToken(body: Buffer): string | undefined {
   }
 }
 
-const NETWORK_CODES: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'host not found (DNS)',
-  EAI_AGAIN: 'DNS lookup failed',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-  UND_ERR_SOCKET: 'connection closed',
-};
-
-interface ErrorLike {
-  readonly name?: unknown;
-  readonly code?: unknown;
-  readonly message?: unknown;
-  readonly cause?: unknown;
-  readonly errors?: unknown;
-}
-
-/** Duck-typed: fetch errors may come from another realm (jest's vm), where `instanceof Error` is false. */
-function asErrorLike(value: unknown): ErrorLike | undefined {
-  return typeof value === 'object' && value !== null ? (value as ErrorLike) : undefined;
-}
-
-const stringOf = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
-
-/** Turns undici's `fetch failed` into the cause a person can act on. */
-function describeNetworkError(error: unknown, timeoutMs: number): string {
-  const outer = asErrorLike(error);
-  if (outer?.name === 'TimeoutError' || outer?.name === 'AbortError') return `no answer within ${timeoutMs}ms`;
-  const cause = asErrorLike(outer?.cause);
-  // Happy-eyeballs connects fail with an AggregateError whose first error carries the code.
-  const inner = cause ?? outer;
-  const nested = Array.isArray(inner?.errors) ? asErrorLike(inner.errors[0]) : undefined;
-  const code = stringOf(inner?.code) ?? stringOf(nested?.code);
-  const detail = conciseDetail(stringOf(inner?.message) ?? stringOf(nested?.message));
-  const tls = code !== undefined && /CERT|SSL|TLS|EPROTO/.test(code) ? 'TLS handshake failed' : undefined;
-  const summary = (code && NETWORK_CODES[code]) ?? tls ?? code?.toLowerCase();
-  if (summary && detail && detail !== summary) return `${summary} (${detail})`;
-  return summary ?? detail ?? String(error);
-}
-
-/** OpenSSL errors are one long `…:error:<code>:SSL routines:<func>:<reason>:<file>:<line>:` line; keep the reason. */
-function conciseDetail(message: string | undefined): string | undefined {
-  if (message === undefined) return undefined;
-  const openssl = /:error:[0-9A-Fa-f]+:[^:]*:[^:]*:([^:]+):/.exec(message);
-  const line = (openssl?.[1] ?? message.split('\n')[0] ?? '').trim();
-  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
-}

@@ -3,6 +3,7 @@ import { HangarError, RegistryEventTypes, streams, type ImagePushedData, type Pu
 import { EVENT_STORE, type EventStore, type Tx } from '@hangar/event-store';
 import { CommandClient } from '@hangar/messaging';
 import { ImageResolver } from '../image/image.resolver';
+import { authorizedDigest, type TagResolution } from './domain/push-authorization';
 import { historyVeto, newerPushOfTag, triggerCandidates, type TriggerCandidate } from './domain/push-evaluation';
 import { foldTriggers } from './domain/triggers';
 import { recorded } from './domain/triggers';
@@ -13,7 +14,9 @@ export type EvaluationCommit = (write: (tx: Tx) => Promise<void>) => Promise<voi
 /**
  * Matches a recorded push against the image triggers (issue 6) and asks releaser to deploy, or to
  * record why not, once per (trigger, push); then records `PushEvaluated` in the push's stream.
- * Pushes without a digest (Docker Hub, Quay) are resolved here, through the registry (or its mirror).
+ * Every push that would deploy is checked against the registry (or its mirror): a push without a
+ * digest (Docker Hub, Quay) deploys the digest its tag resolves to, and one with a digest deploys
+ * only if its tag resolves to that digest (issue 12, review H4), else it is skipped with the reason.
  */
 @Injectable()
 export class PushEvaluator {
@@ -31,7 +34,9 @@ export class PushEvaluator {
     const triggers = foldTriggers((await this.store.readStream(streams.triggers())).map(recorded));
     const candidates = triggerCandidates(push, triggers.values(), newerPushOfTag(stream, pushEventId, push));
     const outcomes: PushOutcome[] = [];
-    for (const candidate of candidates) outcomes.push(await this.settle(candidate, pushEventId, push, actor));
+    let tag: Promise<TagResolution> | undefined;
+    const resolveTag = (): Promise<TagResolution> => (tag ??= this.resolveTag(push));
+    for (const candidate of candidates) outcomes.push(await this.settle(candidate, pushEventId, push, actor, resolveTag));
     const data: PushEvaluatedData = {
       pushEventId,
       host: push.host,
@@ -51,7 +56,7 @@ export class PushEvaluator {
     });
   }
 
-  private async settle(candidate: TriggerCandidate, pushEventId: string, push: ImagePushedData, actor: string): Promise<PushOutcome> {
+  private async settle(candidate: TriggerCandidate, pushEventId: string, push: ImagePushedData, actor: string, resolveTag: () => Promise<TagResolution>): Promise<PushOutcome> {
     const { trigger } = candidate;
     const request: RegistryReleaseRequest = {
       triggerId: trigger.triggerId,
@@ -71,10 +76,10 @@ export class PushEvaluator {
       request.skip = candidate.reason;
     } else if (veto) {
       request.skip = veto;
-    } else if (!push.digest) {
-      const resolved = await this.resolveDigest(push);
-      if ('digest' in resolved) request.digest = resolved.digest;
-      else request.skip = resolved.reason;
+    } else {
+      const authorized = authorizedDigest(push, await resolveTag());
+      if ('digest' in authorized) request.digest = authorized.digest;
+      else request.skip = authorized.skip;
     }
     const { outcome } = await this.commands.request<{ outcome: PushOutcome }>('releaser', 'registry-release', request, { timeoutMs: 30_000 });
     return outcome;
@@ -86,15 +91,15 @@ export class PushEvaluator {
     return history.filter((e) => e.type === RegistryEventTypes.TriggerFired).map((e) => e.data as unknown as TriggerFiredData);
   }
 
-  /** The digest the tag names now: the payload had none (Docker Hub, Quay), so ask the registry. */
-  private async resolveDigest(push: ImagePushedData): Promise<{ digest: string } | { reason: string }> {
+  /** The digest the pushed tag names at the registry now, whatever digest the push reported. */
+  private async resolveTag(push: ImagePushedData): Promise<TagResolution> {
     const ref = `${push.host}/${push.repository}:${push.tag}`;
     try {
       return { digest: (await this.images.resolve(ref)).digest };
     } catch (error) {
       const message = error instanceof HangarError ? error.message : String(error);
-      this.logger.warn(`push of ${ref}: the digest could not be resolved: ${message}`);
-      return { reason: `digest unknown: the push named none and resolving ${ref} failed: ${message}` };
+      this.logger.warn(`push of ${ref}: the tag could not be resolved: ${message}`);
+      return { failure: message };
     }
   }
 }

@@ -3,13 +3,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCodes, HangarError, RegistryEventTypes, streams, type ImagePushedData, type IgnoredDeliveryItem, type NormalizedPush, type RecordedPush, type RegistrySource } from '@hangar/contracts';
 import { EVENT_STORE, retryOnConflict, type EventStore } from '@hangar/event-store';
 import { normalizePushImage } from './domain/image-name';
+import { clampPushedAt } from './domain/push-authorization';
 import { dedupeKeyOf, recordedDuplicate } from './domain/push-evaluation';
 import { recorded } from './domain/triggers';
 
 /**
  * Records pushes as `ImagePushed` in `registry-<host>/<repository>`, whether or not a trigger
  * follows the image (issue 6), once: a repeated delivery finds the push already recorded and
- * writes nothing. The evaluation against triggers follows from the event feed.
+ * writes nothing. The evaluation against triggers follows from the event feed. A `pushedAt` more
+ * than 5 s (`PUSHED_AT_SKEW_MS`) after the receipt is recorded as the receipt time, for NATS
+ * `record-push` and webhook deliveries alike (review H4).
  */
 @Injectable()
 export class PushRecorder {
@@ -17,10 +20,11 @@ export class PushRecorder {
 
   async record(push: NormalizedPush, opts: { receiverId?: string; actor: string }): Promise<RecordedPush> {
     const name = normalizePushImage(push.host, push.repository);
-    const pushedAt = new Date(push.pushedAt);
-    if (Number.isNaN(pushedAt.getTime())) {
+    const reported = new Date(push.pushedAt);
+    if (Number.isNaN(reported.getTime())) {
       throw new HangarError(ErrorCodes.VALIDATION, `pushedAt '${push.pushedAt}' is not a time`, [{ path: 'pushedAt', message: 'not a time' }]);
     }
+    const pushedAt = clampPushedAt(reported, new Date());
     const normalized: NormalizedPush = {
       host: name.host,
       repository: name.repository,
