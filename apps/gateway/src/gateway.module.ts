@@ -17,6 +17,7 @@ import { MachineActionsController } from './machines/machine-actions.controller'
 import { IpsController } from './ips/ips.controller';
 import { VolumesController } from './volumes/volumes.controller';
 import { ReleasesController } from './releases/releases.controller';
+import { StreamLimits } from './releases/stream-limits';
 import { SecretsController } from './secrets/secrets.controller';
 import { ReceiversController } from './webhooks/receivers.controller';
 import { WebhookController } from './webhooks/webhook.controller';
@@ -59,6 +60,7 @@ export class GatewayModule {
         { provide: CredentialVerifier, inject: [ApiTokenStore], useFactory: (tokens: ApiTokenStore) => new CredentialVerifier(adminToken, tokens) },
         TokenLifecycle,
         FleetHistory,
+        { provide: StreamLimits, useValue: new StreamLimits() },
         { provide: PublicUrl, useValue: new PublicUrl(config.publicUrl) },
         WebhookIngress,
         { provide: ReceiverDirectory, useClass: NatsReceiverDirectory },

@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { ErrorCodes, HangarError } from '@hangar/contracts';
+import { TOO_MANY_STREAMS } from '../releases/stream-limits';
 import { WebhookErrorCodes } from '../webhooks/webhook-errors';
 
 /** The one place errors become HTTP: `{ error: { code, message, details } }` with the right status. */
@@ -59,6 +60,7 @@ export function statusFor(code: string): number {
   if (code === WebhookErrorCodes.TOO_LARGE) return 413;
   if (code === WebhookErrorCodes.INVALID_PAYLOAD || code === WebhookErrorCodes.INCOMPLETE_BODY) return 400;
   if (code === ErrorCodes.FORBIDDEN) return 403;
+  if (code === TOO_MANY_STREAMS) return 429;
   if (code.endsWith('NOT_FOUND')) return 404;
   if (code === ErrorCodes.APP_EXISTS || code.endsWith('CONFLICT')) return 409;
   if (code.startsWith('TRANSPORT.')) return 503;

@@ -151,7 +151,7 @@ export const APPS_PATHS: PathsObject = {
           'text/event-stream': { schema: string('Server-sent events.') },
         },
       },
-      errors: { 400: 'REQUEST.INVALID: bad version.', 404: RELEASE_MISSING },
+      errors: { 400: 'REQUEST.INVALID: bad version.', 404: RELEASE_MISSING, 429: 'REQUEST.TOO_MANY_STREAMS: the caller already follows 20 event streams, or the gateway 200.' },
     }),
   },
   '/v1/apps/{app}/releases/{version}/rollback': {

@@ -7,12 +7,14 @@ import { EVENT_STORE, type EventStore } from '@hangar/event-store';
 import type { ReleaseSummary } from '@hangar/contracts';
 import { parseVersion } from '../http/request-body';
 import { releaseEvents, toFeedJson } from './release-feed';
+import { StreamLimits } from './stream-limits';
 
 @Controller('v1/apps/:app/releases')
 export class ReleasesController {
   constructor(
     private readonly commands: CommandClient,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly limits: StreamLimits,
   ) {}
 
   @Get()
@@ -55,6 +57,7 @@ export class ReleasesController {
     @Param('app') app: string,
     @Param('version') version: string,
     @Query('follow') follow: string | undefined,
+    @Req() req: AuthenticatedRequest,
     @Res() res: Response,
   ): Promise<void> {
     const { release } = await this.commands.request<{ release: ReleaseSummary }>('releaser', 'get-release', { app, version: parseVersion(version) });
@@ -67,6 +70,7 @@ export class ReleasesController {
       res.json({ release, events: all });
       return;
     }
+    const leave = this.limits.enter(req.actor ?? 'anonymous');
     res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.flushHeaders();
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15000);
@@ -77,6 +81,7 @@ export class ReleasesController {
       res.write('event: end\ndata: {}\n\n');
     } finally {
       clearInterval(heartbeat);
+      leave();
       res.end();
     }
   }
