@@ -49,8 +49,11 @@ export async function createEventStore(options: EventStoreOptions): Promise<Even
   };
 }
 
+/** How long a caller waits for a pooled connection before failing, ms: a saturated pool answers an error, never a hang (review M6). */
+export const POOL_CONNECTION_TIMEOUT_MS = 30_000;
+
 export function createPool(options: Pick<EventStoreOptions, 'databaseUrl' | 'poolSize'>): Pool {
-  const pool = new Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+  const pool = new Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: POOL_CONNECTION_TIMEOUT_MS });
   const logger = new Logger('PgPool');
   // An idle client dying (server restart, terminated backend) must not crash the process.
   pool.on('error', (err) => logger.warn(`idle Postgres connection failed: ${err.message}`));
