@@ -31,7 +31,7 @@ export type {
 export { readServiceEnv, EnvConfigError, parseBase64Key } from './service-env';
 export type { ServiceEnv, Env } from './service-env';
 export { jsonBodyProblem, MAX_JSON_DEPTH } from './json-limits';
-export { resolveStateCredential, resolveMachinesApiToken } from './state-credential';
+export { resolveStateCredential, resolveStateKey, resolveMachinesApiToken } from './state-credential';
 export type { StateCredentialSource } from './state-credential';
 export type { MachineView } from './machine-view';
 export type { ReleaseSummary } from './release-view';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EnvConfigError } from './service-env';
+import { EnvConfigError, parseBase64Key } from './service-env';
 
 /** A credential that comes from an environment variable, or in development from a file in the state dir. */
 export interface StateCredentialSource {
@@ -75,4 +75,17 @@ export function resolveMachinesApiToken(opts: { machinesApiToken?: string; state
     file: 'machines-token',
     generate: () => `fleet_${randomBytes(24).toString('base64url')}`,
   }).value;
+}
+
+/**
+ * A 32-byte key: `value` (the variable, already decoded), or in development one generated into
+ * `<stateDir>/<file>` as base64 and reused (`resolveStateCredential`). `developmentFile` is set when
+ * the generated key is in use.
+ */
+export function resolveStateKey(opts: { variable: string; value?: Buffer; file: string; stateDir: string; production: boolean }): { key: Buffer; developmentFile?: string } {
+  if (opts.value) return { key: opts.value };
+  const { value, file } = resolveStateCredential({ ...opts, value: undefined, generate: () => randomBytes(32).toString('base64') });
+  const key = parseBase64Key({ [opts.variable]: value }, opts.variable);
+  if (!key) throw new EnvConfigError(opts.variable, `the development key file ${file} is empty`);
+  return { key, ...(file ? { developmentFile: file } : {}) };
 }

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { EnvConfigError, parseBase64Key, resolveStateCredential } from '@hangar/contracts';
+import { resolveStateKey } from '@hangar/contracts';
 
 /** Where the audit key comes from: `HANGAR_AUDIT_KEY` (already decoded), else a development key in `stateDir`. */
 export interface AuditKeySource {
@@ -15,15 +14,5 @@ export interface AuditKeySource {
  * live in the database: whoever holds it can forge the chain.
  */
 export function resolveAuditKey(source: AuditKeySource): { key: Buffer; developmentFile?: string } {
-  if (source.auditKey) return { key: source.auditKey };
-  const { value, file } = resolveStateCredential({
-    variable: 'HANGAR_AUDIT_KEY',
-    stateDir: source.stateDir,
-    production: source.production,
-    file: 'audit-key',
-    generate: () => randomBytes(32).toString('base64'),
-  });
-  const key = parseBase64Key({ HANGAR_AUDIT_KEY: value }, 'HANGAR_AUDIT_KEY');
-  if (!key) throw new EnvConfigError('HANGAR_AUDIT_KEY', `the development key file ${file} is empty`);
-  return { key, ...(file ? { developmentFile: file } : {}) };
+  return resolveStateKey({ variable: 'HANGAR_AUDIT_KEY', value: source.auditKey, file: 'audit-key', stateDir: source.stateDir, production: source.production });
 }
