@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { headers, type NatsConnection } from 'nats';
 import { Client } from 'pg';
-import type { MachineView, PushEvaluatedData, ReleaseSummary } from '@hangar/contracts';
+import { HangarError, type MachineView, type PushEvaluatedData, type ReleaseSummary } from '@hangar/contracts';
 import { HttpMachinesApi } from '@hangar/machines-api';
 import { HangarProcesses, type CliResult, type HangarProcessesOptions } from './hangar-processes';
 import { buildMinimalImage } from './oci-image';
@@ -231,4 +231,15 @@ export async function startHangarE2e(opts: HangarE2eOptions): Promise<HangarE2e>
     throw error;
   }
   return { db, pg, hangar, dir: mkdtempSync(join(tmpdir(), tmpPrefix)), stop };
+}
+
+/** The `HangarError` a promise rejects with; throws when it resolves or rejects with anything else. */
+export async function failureOf(promise: Promise<unknown>): Promise<HangarError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof HangarError) return error;
+    throw error;
+  }
+  throw new Error('expected the promise to reject');
 }

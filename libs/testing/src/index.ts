@@ -29,6 +29,7 @@ export {
   clearFaults,
   fleetMachines,
   fleetFetch,
+  failureOf,
   holdLeases,
   natsCommand,
   pushEvaluation,

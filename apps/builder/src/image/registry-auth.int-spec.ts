@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HangarError } from '@hangar/contracts';
+import { failureOf } from '@hangar/testing';
 import { RegistryClient, type RegistryCredentials } from './registry.client';
 
 /*
@@ -72,15 +73,6 @@ async function startFakeRegistry(options: FakeRegistryOptions, bindAddress = '12
   };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<HangarError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HangarError) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe(`${RegistryClient.name} auth flows`, () => {
   const sut = new RegistryClient({ timeoutMs: 5_000, allowLoopback: true });

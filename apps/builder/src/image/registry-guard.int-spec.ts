@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HangarError } from '@hangar/contracts';
+import { failureOf } from '@hangar/testing';
 import { RegistryClient, type RegistryClientOptions } from './registry.client';
 import type { HostResolver } from './registry-guard';
 
@@ -81,15 +82,6 @@ function drainedOrClosed(res: ServerResponse): Promise<void> {
   });
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<HangarError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HangarError) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,16 +1,7 @@
 import { HangarError } from '@hangar/contracts';
-import { buildMinimalImage, deleteImage, pushImage, TEST_REGISTRY_HOST, TEST_REGISTRY_URL, uniqueSuffix } from '@hangar/testing';
+import { buildMinimalImage, deleteImage, pushImage, TEST_REGISTRY_HOST, TEST_REGISTRY_URL, uniqueSuffix, failureOf } from '@hangar/testing';
 import { RegistryClient } from './registry.client';
 
-async function failureOf(promise: Promise<unknown>): Promise<HangarError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HangarError) return error;
-    throw error;
-  }
-  throw new Error('expected the promise to reject');
-}
 
 describe(RegistryClient.name, () => {
   const sut = new RegistryClient({ timeoutMs: 10_000, allowLoopback: true });
