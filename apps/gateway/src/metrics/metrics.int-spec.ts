@@ -48,7 +48,7 @@ describe('GET /metrics', () => {
     db = await createTestDatabase('hangar_metrics');
     await prepareHangarDatabase(db.url);
     ({ app, url } = await startGateway(
-      gatewayConfig({ DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL, HANGAR_NAMESPACE: ns, HANGAR_HTTP_PORT: '0', HANGAR_ADMIN_TOKEN: adminToken }),
+      gatewayConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), NATS_URL: TEST_NATS_URL, HANGAR_NAMESPACE: ns, HANGAR_HTTP_PORT: '0', HANGAR_ADMIN_TOKEN: adminToken }),
     ));
     events = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, poolSize: 2 });
   });

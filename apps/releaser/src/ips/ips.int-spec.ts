@@ -33,7 +33,7 @@ describe('releaser IP commands (integration)', () => {
     db = await createTestDatabase('hangar_ips');
     await prepareHangarDatabase(db.url);
     // A /26: 62 usable, the first is the shared one, 61 dedicated.
-    const config = releaserConfig({ DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL, HANGAR_NAMESPACE: ns, HANGAR_IPV4_POOL: '198.51.100.0/26', HANGAR_IPV6_POOL: '2001:db8:7::/120', HANGAR_ADMIN_TOKEN: token });
+    const config = releaserConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), NATS_URL: TEST_NATS_URL, HANGAR_NAMESPACE: ns, HANGAR_IPV4_POOL: '198.51.100.0/26', HANGAR_IPV6_POOL: '2001:db8:7::/120', HANGAR_ADMIN_TOKEN: token });
     for (let i = 0; i < 2; i++) replicas.push(await startService(ReleaserModule.forRoot(config), { natsUrl: TEST_NATS_URL, ns, service: 'releaser' }));
     nc = await connect({ servers: TEST_NATS_URL });
     commands = new CommandClient(nc, ns, token);

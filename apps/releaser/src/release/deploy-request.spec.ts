@@ -21,7 +21,7 @@ describe(toCreateReleaseInput.name, () => {
   it('refuses a config JSON that would wedge the release (review M4), with CONFIG.INVALID naming each field', () => {
     const error = errorOf(() => toCreateReleaseInput(dto({ config: { processes: { app: '' }, env: { X: { nested: 1 } }, checks: 'nope', vm: 'big', mounts: 'none' } })));
     expect(error.code).toBe(ErrorCodes.CONFIG_INVALID);
-    expect(error.message).toContain('[env].X');
+    expect(error.message).toContain('config: [env].X must be a string, number or boolean');
     expect(error.message).toContain('mounts');
     expect(error.message).toContain('checks');
   });

@@ -64,12 +64,13 @@ function configOf(dto: CreateReleaseDto): AppConfig {
   }
   // The JSON form is checked exactly as a fly.toml is (review M4): junk never reaches a release.
   const parsed = parseNormalizedAppConfig(dto.config);
-  if (!parsed.ok) throw invalidConfig(parsed.errors);
+  if (!parsed.ok) throw invalidConfig(parsed.errors, 'config');
   return parsed.config;
 }
 
-function invalidConfig(errors: ConfigIssue[]): HangarError {
-  const message = errors.map((e) => formatConfigIssue('fly.toml', e)).join('\n');
+/** `CONFIG.INVALID` naming each issue, as `fly.toml:3: …` for a file or `config: …` for the JSON form. */
+function invalidConfig(errors: ConfigIssue[], source = 'fly.toml'): HangarError {
+  const message = errors.map((e) => formatConfigIssue(source, e)).join('\n');
   return new HangarError(ErrorCodes.CONFIG_INVALID, message, { errors });
 }
 
