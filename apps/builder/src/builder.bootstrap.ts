@@ -6,5 +6,5 @@ import { BuilderModule } from './builder.module';
 /** Starts builder: Hangar's migrations, then the NATS command server. `hangar server` calls it too. */
 export async function startBuilderService(config: BuilderConfig, opts: { prepareDatabase?: boolean } = {}): Promise<INestMicroservice> {
   if (opts.prepareDatabase ?? true) await prepareHangarDatabase(config.databaseUrl);
-  return startService(BuilderModule.forRoot(config), { natsUrl: config.natsUrl, ns: config.namespace, service: 'builder' });
+  return startService(BuilderModule.forRoot(config), { nats: config.nats, ns: config.namespace, service: 'builder' });
 }

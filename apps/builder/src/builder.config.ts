@@ -1,11 +1,11 @@
-import { EnvConfigError, readServiceEnv, type Env } from '@hangar/contracts';
+import { EnvConfigError, readServiceEnv, type Env, type NatsEndpoint } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
-import type { AdminTokenSource } from '@hangar/messaging';
 import type { RegistryCredentials } from './image/registry.client';
 
 export interface BuilderConfig {
   databaseUrl: string;
-  natsUrl: string;
+  /** `NATS_URL`, `HANGAR_NATS_CREDENTIALS`, `HANGAR_NATS_INSECURE`: where and as whom this service reaches NATS. */
+  nats: NatsEndpoint;
   namespace: string;
   /** Registries spoken to over plain http besides localhost/127.0.0.1 (`HANGAR_INSECURE_REGISTRIES`, comma-separated). */
   insecureRegistries: string[];
@@ -29,8 +29,6 @@ export interface BuilderConfig {
   allowLoopback: boolean;
   /** `HANGAR_RECONCILE_INTERVAL_MS` (default 10 000): how often recorded pushes are checked for a lost evaluation. */
   reconcileIntervalMs: number;
-  /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
-  credential: AdminTokenSource;
   /** `HANGAR_AUDIT_KEY` (or the generated development one): keys the hash of every event this service appends. */
   audit: AuditKeySource;
 }
@@ -40,7 +38,7 @@ export function builderConfig(env: Env = process.env): BuilderConfig {
   const e = readServiceEnv(env);
   return {
     databaseUrl: e.databaseUrl,
-    natsUrl: e.natsUrl,
+    nats: e.nats,
     namespace: e.namespace,
     insecureRegistries: (env.HANGAR_INSECURE_REGISTRIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     credentials: parseCredentials(env.HANGAR_REGISTRY_CREDENTIALS),
@@ -48,7 +46,6 @@ export function builderConfig(env: Env = process.env): BuilderConfig {
     allowPrivate: parseAllowPrivate(env.HANGAR_REGISTRY_ALLOW_PRIVATE),
     allowLoopback: !e.production,
     reconcileIntervalMs: reconcileInterval(env.HANGAR_RECONCILE_INTERVAL_MS),
-    credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
   };
 }

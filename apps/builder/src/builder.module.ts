@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStoreModule, resolveAuditKey } from '@hangar/event-store';
-import { MessagingModule, resolveAdminToken } from '@hangar/messaging';
+import { MessagingModule } from '@hangar/messaging';
 import type { BuilderConfig } from './builder.config';
 import { ImageResolver } from './image/image.resolver';
 import { RegistryClient } from './image/registry.client';
@@ -23,7 +23,7 @@ export class BuilderModule {
       module: BuilderModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'builder', serviceToken: resolveAdminToken(config.credential).token }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'builder' }) }),
       ],
       controllers: [ResolveImageHandler, ReceiversHandler, TriggersHandler, PushesHandler],
       providers: [

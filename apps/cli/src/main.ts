@@ -17,6 +17,7 @@ import { registerIps } from './commands/ips.command';
 import { registerVolumes } from './commands/volumes.command';
 import { registerReceivers } from './commands/receivers.command';
 import { registerTriggers } from './commands/triggers.command';
+import { registerNats } from './commands/nats.command';
 
 async function main(argv: string[]): Promise<number> {
   const ctx = defaultContext();
@@ -24,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
     .description('Hangar: event-sourced releases for apps on machines')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const register of [registerApps, registerDeploy, registerReleases, registerStatus, registerMachine, registerVolumes, registerIps, registerSecrets, registerScale, registerConfig, registerAudit, registerTokens, registerReceivers, registerTriggers, registerServer]) {
+  for (const register of [registerApps, registerDeploy, registerReleases, registerStatus, registerMachine, registerVolumes, registerIps, registerSecrets, registerScale, registerConfig, registerAudit, registerTokens, registerReceivers, registerTriggers, registerNats, registerServer]) {
     register(program, ctx);
   }
   try {

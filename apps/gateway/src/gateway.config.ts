@@ -1,9 +1,10 @@
-import { EnvConfigError, readServiceEnv, type Env } from '@hangar/contracts';
+import { EnvConfigError, readServiceEnv, type Env, type NatsEndpoint } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 
 export interface GatewayConfig {
   databaseUrl: string;
-  natsUrl: string;
+  /** `NATS_URL`, `HANGAR_NATS_CREDENTIALS`, `HANGAR_NATS_INSECURE`: where and as whom this service reaches NATS. */
+  nats: NatsEndpoint;
   namespace: string;
   httpHost: string;
   httpPort: number;
@@ -26,7 +27,7 @@ export function gatewayConfig(env: Env = process.env): GatewayConfig {
   const publicUrl = parsePublicUrl(env.HANGAR_PUBLIC_URL);
   return {
     databaseUrl: e.databaseUrl,
-    natsUrl: e.natsUrl,
+    nats: e.nats,
     namespace: e.namespace,
     httpHost: e.httpHost,
     httpPort: e.httpPort,

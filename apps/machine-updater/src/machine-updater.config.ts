@@ -1,16 +1,16 @@
-import { readServiceEnv, type Env } from '@hangar/contracts';
+import { readServiceEnv, type Env, type NatsEndpoint } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
-import type { AdminTokenSource } from '@hangar/messaging';
 
 export interface MachineUpdaterConfig {
   databaseUrl: string;
-  natsUrl: string;
+  /** `NATS_URL`, `HANGAR_NATS_CREDENTIALS`, `HANGAR_NATS_INSECURE`: where and as whom this service reaches NATS. */
+  nats: NatsEndpoint;
   namespace: string;
   machinesApiUrl: string;
   /** `HANGAR_MACHINES_API_TOKEN`, or the development one fleet also uses (`resolveMachinesApiToken`). */
   machinesApiToken?: string;
-  /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
-  credential: AdminTokenSource;
+  /** Where development credentials live (`HANGAR_STATE_DIR`), and whether this is production: for `resolveMachinesApiToken`. */
+  state: { stateDir: string; production: boolean };
   /** `HANGAR_AUDIT_KEY` (or the generated development one): keys the hash of every event this service appends. */
   audit: AuditKeySource;
 }
@@ -20,11 +20,11 @@ export function machineUpdaterConfig(env: Env = process.env): MachineUpdaterConf
   const e = readServiceEnv(env);
   return {
     databaseUrl: e.databaseUrl,
-    natsUrl: e.natsUrl,
+    nats: e.nats,
     namespace: e.namespace,
     machinesApiUrl: e.machinesApiUrl,
     ...(e.machinesApiToken ? { machinesApiToken: e.machinesApiToken } : {}),
-    credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
+    state: { stateDir: e.stateDir, production: e.production },
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
   };
 }

@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { resolveMachinesApiToken } from '@hangar/contracts';
 import { EventStoreModule, PG_POOL, resolveAuditKey } from '@hangar/event-store';
 import { HttpMachinesApi, type MachinesApi } from '@hangar/machines-api';
-import { CommandClient, MessagingModule, resolveAdminToken } from '@hangar/messaging';
+import { CommandClient, MessagingModule } from '@hangar/messaging';
 import type { MachineUpdaterConfig } from './machine-updater.config';
 import { MACHINES_API } from './machine-updater.tokens';
 import { MachinesHandler } from './machines/machines.handler';
@@ -25,11 +25,11 @@ export class MachineUpdaterModule {
       module: MachineUpdaterModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'machine-updater', serviceToken: resolveAdminToken(config.credential).token }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'machine-updater' }) }),
       ],
       controllers: [MachinesHandler, MachineLifecycleHandler, AdoptMachinesHandler, VolumesHandler, OperationReconcileHandler],
       providers: [
-        { provide: MACHINES_API, useFactory: () => new HttpMachinesApi({ baseUrl: config.machinesApiUrl, token: resolveMachinesApiToken({ machinesApiToken: config.machinesApiToken, stateDir: config.credential.stateDir, production: config.credential.production }) }) },
+        { provide: MACHINES_API, useFactory: () => new HttpMachinesApi({ baseUrl: config.machinesApiUrl, token: resolveMachinesApiToken({ machinesApiToken: config.machinesApiToken, stateDir: config.state.stateDir, production: config.state.production }) }) },
         { provide: MachineOperationExecutor, useFactory: (api: MachinesApi) => new MachineOperationExecutor(api), inject: [MACHINES_API] },
         { provide: OperationClaims, useFactory: (pool: Pool) => new OperationClaims(pool.options), inject: [PG_POOL] },
         { provide: SecretsDelivery, useFactory: (commands: CommandClient) => new SecretsDelivery(new NatsSecretValuesSource(commands)), inject: [CommandClient] },

@@ -1,19 +1,17 @@
-import { EnvConfigError, readServiceEnv, type Env } from '@hangar/contracts';
+import { EnvConfigError, readServiceEnv, type Env, type NatsEndpoint } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
-import type { AdminTokenSource } from '@hangar/messaging';
 import { parseCidr, type IpFamily, type IpRange } from './ips/domain/ip-address';
 import type { IpPools } from './ips/domain/ip-pool.decider';
 
 export interface ReleaserConfig {
   databaseUrl: string;
-  natsUrl: string;
+  /** `NATS_URL`, `HANGAR_NATS_CREDENTIALS`, `HANGAR_NATS_INSECURE`: where and as whom this service reaches NATS. */
+  nats: NatsEndpoint;
   namespace: string;
   /** `HANGAR_IPV4_POOL` / `HANGAR_IPV6_POOL`: where `ips allocate-v4|v6` take addresses from. */
   ipPools: IpPools;
   /** `HANGAR_RECONCILE_INTERVAL_MS` (default 10 000): how often running releases are checked for lost work. */
   reconcileIntervalMs: number;
-  /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
-  credential: AdminTokenSource;
   /** `HANGAR_AUDIT_KEY` (or the generated development one): keys the hash of every event this service appends. */
   audit: AuditKeySource;
 }
@@ -26,11 +24,10 @@ export function releaserConfig(env: Env = process.env): ReleaserConfig {
   const e = readServiceEnv(env);
   return {
     databaseUrl: e.databaseUrl,
-    natsUrl: e.natsUrl,
+    nats: e.nats,
     namespace: e.namespace,
     ipPools: { v4: pool(env, 'HANGAR_IPV4_POOL', 'v4'), v6: pool(env, 'HANGAR_IPV6_POOL', 'v6') },
     reconcileIntervalMs: reconcileInterval(env),
-    credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
   };
 }

@@ -1,10 +1,10 @@
-import { EnvConfigError, parseBase64Key, readServiceEnv, type Env } from '@hangar/contracts';
+import { EnvConfigError, parseBase64Key, readServiceEnv, type Env, type NatsEndpoint } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
-import type { AdminTokenSource } from '@hangar/messaging';
 
 export interface SecretsConfig {
   databaseUrl: string;
-  natsUrl: string;
+  /** `NATS_URL`, `HANGAR_NATS_CREDENTIALS`, `HANGAR_NATS_INSECURE`: where and as whom this service reaches NATS. */
+  nats: NatsEndpoint;
   namespace: string;
   /** `HANGAR_SECRETS_KEY` decoded; absent in development when it is to be generated into `stateDir`. */
   secretsKey?: Buffer;
@@ -14,8 +14,6 @@ export interface SecretsConfig {
   retainVersions: number;
   stateDir: string;
   production: boolean;
-  /** The service credential for NATS commands (`HANGAR_ADMIN_TOKEN`, or the generated development one). */
-  credential: AdminTokenSource;
   /** `HANGAR_AUDIT_KEY` (or the generated development one): keys the hash of every event this service appends. */
   audit: AuditKeySource;
 }
@@ -31,14 +29,13 @@ export function secretsConfig(env: Env = process.env): SecretsConfig {
   if (previousSecretsKey && !secretsKey) throw new EnvConfigError('HANGAR_SECRETS_KEY_PREVIOUS', 'is set but HANGAR_SECRETS_KEY is not: set the new key too');
   return {
     databaseUrl: e.databaseUrl,
-    natsUrl: e.natsUrl,
+    nats: e.nats,
     namespace: e.namespace,
     ...(secretsKey ? { secretsKey } : {}),
     ...(previousSecretsKey ? { previousSecretsKey } : {}),
     retainVersions: retainVersions(env),
     stateDir: e.stateDir,
     production: e.production,
-    credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
   };
 }

@@ -18,7 +18,7 @@ import {
   type TransportKeyReply,
 } from '@hangar/contracts';
 import { CommandClient } from '@hangar/messaging';
-import { TEST_NATS_URL, createTestDatabase, testNamespace, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
+import { TEST_NATS_URL, TEST_NATS_ENV, TEST_NATS_ENDPOINT, createTestDatabase, testNamespace, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { startSecretsService } from './secrets.bootstrap';
 import { secretsConfig } from './secrets.config';
 
@@ -40,7 +40,7 @@ describe('secrets service (integration)', () => {
 
   async function start(env: Record<string, string>): Promise<void> {
     await service?.close();
-    const config = secretsConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), NATS_URL: TEST_NATS_URL, HANGAR_NAMESPACE: ns, HANGAR_ADMIN_TOKEN: token, ...env });
+    const config = secretsConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), ...TEST_NATS_ENV, HANGAR_NAMESPACE: ns, HANGAR_ADMIN_TOKEN: token, ...env });
     service = await startSecretsService(config);
     // Its subscriptions travel on its own connection: wait until they reach the server.
     for (let attempt = 0; ; attempt++) {
@@ -78,7 +78,7 @@ describe('secrets service (integration)', () => {
   beforeAll(async () => {
     db = await createTestDatabase('hangar_secrets');
     nc = await connect({ servers: TEST_NATS_URL });
-    client = new CommandClient(nc, ns, token);
+    client = new CommandClient(nc, ns);
     // Releaser's get-app: every app exists and has a release.
     releaser = nc.subscribe(commandSubject(ns, 'releaser', 'get-app'), {
       callback: (_err, msg) => {

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EventStoreModule, resolveAuditKey } from '@hangar/event-store';
-import { MessagingModule, resolveAdminToken } from '@hangar/messaging';
+import { MessagingModule } from '@hangar/messaging';
 import type { SecretsConfig } from './secrets.config';
 import type { SecretCrypto } from './crypto/secret-crypto';
 import { SECRET_CRYPTO, SECRETS_SETTINGS } from './secrets.tokens';
@@ -24,7 +24,7 @@ export class SecretsModule {
       module: SecretsModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key, poolSize: 5 }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'secrets', serviceToken: resolveAdminToken(config.credential).token }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'secrets' }) }),
       ],
       controllers: [SecretsHandler, SecretDeliveryHandler, ReceiverSecretsHandler],
       providers: [

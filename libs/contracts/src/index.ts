@@ -29,7 +29,7 @@ export type {
   MachineUpdateFailedData,
 } from './events';
 export { readServiceEnv, EnvConfigError, parseBase64Key } from './service-env';
-export type { ServiceEnv, Env } from './service-env';
+export type { ServiceEnv, Env, NatsEndpoint } from './service-env';
 export { jsonBodyProblem, MAX_JSON_DEPTH } from './json-limits';
 export { resolveStateCredential, resolveStateKey, resolveMachinesApiToken } from './state-credential';
 export type { StateCredentialSource } from './state-credential';

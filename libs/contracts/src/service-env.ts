@@ -4,9 +4,21 @@ import { NAMESPACE_PATTERN } from './names';
  * The environment every Hangar process understands (DESIGN §7.4), parsed and validated. Each
  * app's `<app>.config.ts` is the only place that passes `process.env` in here.
  */
+/**
+ * Where and as whom a service reaches NATS (DESIGN §4 "Trust"): `NATS_URL` (credentials in the URL are
+ * not accepted), `HANGAR_NATS_CREDENTIALS` (a directory holding one nkey seed per identity,
+ * `<service>.nk`, as `hangar nats init` writes it) and `HANGAR_NATS_INSECURE=1`, the explicit
+ * opt-in to a NATS server that lets anyone in (refused in production).
+ */
+export interface NatsEndpoint {
+  url: string;
+  credentialsDir?: string;
+  insecure: boolean;
+}
+
 export interface ServiceEnv {
   databaseUrl: string;
-  natsUrl: string;
+  nats: NatsEndpoint;
   namespace: string;
   httpHost: string;
   httpPort: number;
@@ -101,9 +113,10 @@ export function readServiceEnv(env: Env): ServiceEnv {
     throw new EnvConfigError('HANGAR_ADMIN_TOKEN', 'must be at least 16 characters');
   }
   const auditKey = parseBase64Key(env, 'HANGAR_AUDIT_KEY');
+  const production = env.NODE_ENV === 'production';
   return {
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/hangar', ['postgres', 'postgresql']),
-    natsUrl: url(env, 'NATS_URL', 'nats://127.0.0.1:4222', ['nats', 'tls', 'ws', 'wss']),
+    nats: natsEndpoint(env, production),
     namespace,
     httpHost: str(env, 'HANGAR_HTTP_HOST', '127.0.0.1'),
     httpPort: int(env, 'HANGAR_HTTP_PORT', 4280, 0, 65535),
@@ -116,6 +129,19 @@ export function readServiceEnv(env: Env): ServiceEnv {
     adminToken,
     ...(auditKey ? { auditKey } : {}),
     stateDir: str(env, 'HANGAR_STATE_DIR', '.hangar'),
-    production: env.NODE_ENV === 'production',
+    production,
   };
+}
+
+function natsEndpoint(env: Env, production: boolean): NatsEndpoint {
+  const natsUrl = url(env, 'NATS_URL', 'nats://127.0.0.1:4222', ['nats', 'tls', 'ws', 'wss']);
+  if (new URL(natsUrl).username) {
+    throw new EnvConfigError('NATS_URL', 'must not carry credentials: give each service its own NATS identity with HANGAR_NATS_CREDENTIALS (hangar nats init)');
+  }
+  const insecure = flag(env, 'HANGAR_NATS_INSECURE');
+  if (insecure && production) {
+    throw new EnvConfigError('HANGAR_NATS_INSECURE', 'is refused in production (NODE_ENV=production): run NATS with authentication (hangar nats init)');
+  }
+  const credentialsDir = env.HANGAR_NATS_CREDENTIALS?.trim() || undefined;
+  return { url: natsUrl, ...(credentialsDir ? { credentialsDir } : {}), insecure };
 }

@@ -1,18 +1,17 @@
 import { commandSubject, ErrorCodes, HangarError, isErrorBody, type ServiceName } from '@hangar/contracts';
-import { headers, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import { decodeJson } from './plain-json.deserializer';
 import { encodeJson } from './plain-json.serializer';
 
 /**
  * Sends a command and waits for its answer over plain NATS request-reply (DESIGN §4 "Commands"). The
  * wire format is the one external publishers use: the DTO as JSON in, the result or an error body out.
+ * No credential rides along: the receiving service knows the sender from NATS (`CommandAuthGuard`).
  */
 export class CommandClient {
   constructor(
     private readonly nc: NatsConnection,
     private readonly ns: string,
-    /** Sent as `Authorization: Bearer <token>` with every command (the service credential or an API token). */
-    private readonly token?: string,
   ) {}
 
   /**
@@ -25,7 +24,7 @@ export class CommandClient {
     const timeout = opts.timeoutMs ?? 10_000;
     let reply: unknown;
     try {
-      const msg = await this.nc.request(subject, encodeJson(payload), { timeout, ...(this.token ? { headers: authorization(this.token) } : {}) });
+      const msg = await this.nc.request(subject, encodeJson(payload), { timeout });
       reply = decodeJson(msg.data);
     } catch (err) {
       throw transportError(err, subject, timeout);
@@ -33,12 +32,6 @@ export class CommandClient {
     if (isErrorBody(reply)) throw new HangarError(reply.error.code, reply.error.message, reply.error.details);
     return reply as T;
   }
-}
-
-function authorization(token: string): ReturnType<typeof headers> {
-  const h = headers();
-  h.set('Authorization', `Bearer ${token}`);
-  return h;
 }
 
 function transportError(err: unknown, subject: string, timeoutMs: number): HangarError {

@@ -2,7 +2,7 @@ import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { commandPattern, commandSubject, HangarError } from '@hangar/contracts';
-import { TEST_NATS_URL, testNamespace } from '@hangar/testing';
+import { TEST_NATS_URL, TEST_NATS_ENDPOINT, testNamespace } from '@hangar/testing';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
 import { connect, type NatsConnection } from 'nats';
@@ -64,7 +64,7 @@ describe('commands over NATS request-reply', () => {
   let sut: CommandClient;
 
   beforeAll(async () => {
-    app = await NestFactory.createMicroservice(ThingModule, { ...createMicroserviceOptions({ natsUrl: TEST_NATS_URL, ns, service: 'releaser' }), logger: false });
+    app = await NestFactory.createMicroservice(ThingModule, { ...createMicroserviceOptions({ nats: TEST_NATS_ENDPOINT, ns, service: 'releaser' }), logger: false });
     app.useGlobalFilters(new RpcErrorFilter());
     app.useGlobalPipes(rpcValidationPipe());
     await app.listen();

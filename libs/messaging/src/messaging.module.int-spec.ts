@@ -3,13 +3,13 @@ import { Controller, Module } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { commandPattern, eventsStreamName, HangarError } from '@hangar/contracts';
 import { EVENT_STORE, EventStoreModule, PG_POOL, type EventStore } from '@hangar/event-store';
-import { createTestDatabase, TEST_NATS_URL, TEST_PG_ADMIN_URL, testNamespace, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
+import { createTestDatabase, TEST_NATS_URL, TEST_NATS_ENDPOINT, TEST_PG_ADMIN_URL, testNamespace, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { IsString } from 'class-validator';
 import { connect, type NatsConnection } from 'nats';
 import { Client, type Pool } from 'pg';
 import { CommandClient } from './command.client';
 import { ConsumerFactory } from './consumer.factory';
-import { MessagingModule } from './messaging.module';
+import { connectNats, MessagingModule } from './messaging.module';
 import { NATS_CONNECTION } from './messaging.tokens';
 import { waitFor } from './messaging-test.fixture';
 import { prepareHangarDatabase, startService } from './service-bootstrap';
@@ -50,13 +50,13 @@ describe(MessagingModule.name, () => {
     @Module({
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ auditKey: TEST_AUDIT_KEY, databaseUrl }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: TEST_NATS_URL, ns, service: 'releaser' }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ nats: TEST_NATS_ENDPOINT, ns, service: 'releaser' }) }),
       ],
       controllers: [ClaimController],
     })
     class ServiceModule {}
 
-    const app = await startService(ServiceModule, { natsUrl: TEST_NATS_URL, ns, service: 'releaser' });
+    const app = await startService(ServiceModule, { nats: TEST_NATS_ENDPOINT, ns, service: 'releaser' });
     const store = app.get<EventStore>(EVENT_STORE);
     const pool = app.get<Pool>(PG_POOL);
     const nc = app.get<NatsConnection>(NATS_CONNECTION);
@@ -89,6 +89,16 @@ describe(MessagingModule.name, () => {
     }
     expect(pool.ending).toBe(true);
     expect(nc.isClosed()).toBe(true);
+  });
+});
+
+describe('connectNats', () => {
+  it('refuses a NATS server that lets anyone in, unless HANGAR_NATS_INSECURE opts in', async () => {
+    await expect(connectNats({ nats: { url: TEST_NATS_URL, insecure: false }, ns: testNamespace(), service: 'releaser' })).rejects.toThrow(
+      /NATS_URL: the NATS server at nats:\/\/127\.0\.0\.1:4222 lets clients in without authentication.*HANGAR_NATS_INSECURE=1/,
+    );
+    const nc = await connectNats({ nats: TEST_NATS_ENDPOINT, ns: testNamespace(), service: 'releaser' });
+    await nc.close();
   });
 });
 

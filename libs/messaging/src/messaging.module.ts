@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module, type DynamicModule, type InjectionToken, type ModuleMetadata, type OnApplicationShutdown } from '@nestjs/common';
 import { connect, type NatsConnection } from 'nats';
 import { CommandClient } from './command.client';
-import { natsServerOptions } from './nats-url';
+import { assertAuthenticatedServer, natsConnectionOptions } from './nats-identity';
 import { ConsumerFactory } from './consumer.factory';
 import { MessagingService } from './messaging.service';
 import { MESSAGING_OPTIONS, NATS_CONNECTION, type MessagingOptions } from './messaging.tokens';
@@ -12,9 +12,19 @@ export interface MessagingModuleAsyncOptions {
   useFactory: (...args: any[]) => MessagingOptions | Promise<MessagingOptions>;
 }
 
-/** Connects to NATS, reconnecting forever (a restarted NATS must not need a restarted service). */
-export function connectNats(options: MessagingOptions): Promise<NatsConnection> {
-  return connect({ ...natsServerOptions(options.natsUrl), name: `${options.ns}-${options.service}`, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+/**
+ * Connects to NATS as the service's own identity, reconnecting forever (a restarted NATS must not
+ * need a restarted service), and refuses a server without authentication unless told it is fine.
+ */
+export async function connectNats(options: MessagingOptions): Promise<NatsConnection> {
+  const nc = await connect({ ...natsConnectionOptions(options.nats, options.service), name: `${options.ns}-${options.service}`, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  try {
+    assertAuthenticatedServer(nc, options.nats);
+  } catch (err) {
+    await nc.close();
+    throw err;
+  }
+  return nc;
 }
 
 @Injectable()
@@ -38,7 +48,7 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_OPTIONS, inject: options.inject ?? [], useFactory: options.useFactory },
         { provide: NATS_CONNECTION, inject: [MESSAGING_OPTIONS], useFactory: connectNats },
-        { provide: CommandClient, inject: [NATS_CONNECTION, MESSAGING_OPTIONS], useFactory: (nc: NatsConnection, o: MessagingOptions) => new CommandClient(nc, o.ns, o.serviceToken) },
+        { provide: CommandClient, inject: [NATS_CONNECTION, MESSAGING_OPTIONS], useFactory: (nc: NatsConnection, o: MessagingOptions) => new CommandClient(nc, o.ns) },
         MessagingService,
         ConsumerFactory,
         NatsConnectionLifecycle,

@@ -1,16 +1,14 @@
+import type { NatsEndpoint } from '@hangar/contracts';
+
 /** Injection token of the shared `NatsConnection`. */
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
 export interface MessagingOptions {
-  natsUrl: string;
+  /** `NATS_URL` and this service's NATS identity (`HANGAR_NATS_CREDENTIALS`), or `HANGAR_NATS_INSECURE`. */
+  nats: NatsEndpoint;
   /** `HANGAR_NAMESPACE`. */
   ns: string;
-  /** This service's name: durable names and the NATS connection name. */
+  /** This service's name: its NATS identity, durable names and the NATS connection name. */
   service: string;
-  /**
-   * The service credential (the admin token): sent with every command this service sends, and,
-   * when set, required on every command it serves (`CommandAuthGuard`, installed by `startService`).
-   */
-  serviceToken?: string;
 }

@@ -3,7 +3,8 @@ import { ServerNats, type NatsOptions } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { decodeJson, PlainJsonRequestDeserializer } from './plain-json.deserializer';
 import { encodeJson, PlainJsonSerializer } from './plain-json.serializer';
-import { natsServerOptions } from './nats-url';
+import type { NatsEndpoint } from '@hangar/contracts';
+import { natsConnectionOptions } from './nats-identity';
 
 export type NamespacedNatsServerOptions = Omit<NonNullable<NatsOptions['options']>, 'queue' | 'serializer' | 'deserializer'> & {
   /** `HANGAR_NAMESPACE`: prefixed to every pattern. */
@@ -77,6 +78,6 @@ export class NamespacedNatsServer extends ServerNats {
 }
 
 /** Options for `app.connectMicroservice()` / `NestFactory.createMicroservice()`. */
-export function createMicroserviceOptions(options: { natsUrl: string; ns: string; service: string }): { strategy: NamespacedNatsServer } {
-  return { strategy: new NamespacedNatsServer({ ...natsServerOptions(options.natsUrl), ns: options.ns, service: options.service }) };
+export function createMicroserviceOptions(options: { nats: NatsEndpoint; ns: string; service: string }): { strategy: NamespacedNatsServer } {
+  return { strategy: new NamespacedNatsServer({ ...natsConnectionOptions(options.nats, options.service), ns: options.ns, service: options.service }) };
 }

@@ -2,10 +2,9 @@ import { Logger, type INestMicroservice } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { NestFactory } from '@nestjs/core';
 import { ensureDatabase, eventStoreMigrations, PG_POOL, runMigrations } from '@hangar/event-store';
+import type { NatsEndpoint } from '@hangar/contracts';
 import { ApiTokenStore } from './auth/api-token.store';
 import { CommandAuthGuard } from './auth/command-auth.guard';
-import { CredentialVerifier } from './auth/credential-verifier';
-import { MESSAGING_OPTIONS, type MessagingOptions } from './messaging.tokens';
 import { messagingMigrations } from './messaging-migrations';
 import { MessagingService } from './messaging.service';
 import { createMicroserviceOptions } from './namespaced-nats.server';
@@ -23,7 +22,7 @@ export async function prepareHangarDatabase(databaseUrl: string): Promise<void> 
 }
 
 export interface StartServiceOptions {
-  natsUrl: string;
+  nats: NatsEndpoint;
   ns: string;
   service: string;
   /**
@@ -35,8 +34,8 @@ export interface StartServiceOptions {
 
 /**
  * Starts a command-serving service: a Nest microservice on the namespaced NATS transport with the
- * RPC error filter and validation pipe installed, every command checked for a token when the
- * module's `MessagingOptions.serviceToken` is set (needs `EventStoreModule` for API tokens),
+ * RPC error filter and validation pipe installed, every command's sender established by
+ * `CommandAuthGuard` (needs `EventStoreModule` for the tokens bound to outside NATS identities),
  * shutdown hooks enabled, and the relay (with its audit checkpoints) started.
  */
 export async function startService(module: unknown, options: StartServiceOptions): Promise<INestMicroservice> {
@@ -45,9 +44,9 @@ export async function startService(module: unknown, options: StartServiceOptions
   });
   app.useGlobalFilters(new RpcErrorFilter());
   app.useGlobalPipes(rpcValidationPipe());
-  const { serviceToken } = app.get<MessagingOptions>(MESSAGING_OPTIONS);
-  if (serviceToken) app.useGlobalGuards(new CommandAuthGuard(new CredentialVerifier(serviceToken, new ApiTokenStore(app.get<Pool>(PG_POOL)))));
-  else new Logger(options.service).warn('no service credential (HANGAR_ADMIN_TOKEN): NATS commands are not authenticated');
+  const pool = app.get<Pool>(PG_POOL);
+  app.useGlobalGuards(new CommandAuthGuard(new ApiTokenStore(pool), options.service, pool));
+  if (options.nats.insecure) new Logger(options.service).warn('HANGAR_NATS_INSECURE=1: whoever reaches NATS can send this service commands');
   app.enableShutdownHooks();
   await app.listen();
   if (options.relay ?? true) app.get(MessagingService).startRelay();

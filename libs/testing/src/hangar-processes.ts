@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { TEST_NATS_URL } from './test-database';
+import { freePort } from './free-port';
+import { TestNatsServer } from './test-nats-server';
+
+export { freePort };
 
 /** The repository root (libs/testing/src → ../../..), for `dist/` paths in ts and in dist alike. */
 const ROOT = join(__dirname, '..', '..', '..').replace(/[\\/]dist$/, '');
@@ -10,24 +12,18 @@ const ROOT = join(__dirname, '..', '..', '..').replace(/[\\/]dist$/, '');
 export type HangarService = 'fleet' | 'releaser' | 'builder' | 'machine-updater' | 'secrets' | 'gateway';
 export const ALL_SERVICES: readonly HangarService[] = ['fleet', 'releaser', 'builder', 'machine-updater', 'secrets', 'gateway'];
 
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 export interface HangarProcessesOptions {
   databaseUrl: string;
   namespace: string;
   adminToken?: string;
   fleetBootMs?: number;
   extraEnv?: Record<string, string>;
+  /**
+   * NATS: by default a nats-server of this instance's own, with authentication as `hangar nats init`
+   * writes it (publishers and feed readers as named here); `{ url, insecure: true }` runs the
+   * services on an unauthenticated server instead (the chaos runner's proxy).
+   */
+  nats?: { publishers?: readonly string[]; feedReaders?: readonly string[] } | { url: string; insecure: true };
 }
 
 /**
@@ -43,6 +39,8 @@ export class HangarProcesses {
   private env: Record<string, string> = {};
   apiUrl = '';
   fleetUrl = '';
+  /** This instance's own authenticated NATS server (unless started with `nats: { url, insecure }`). */
+  natsServer?: TestNatsServer;
   /** The `HANGAR_AUDIT_KEY` every service of this instance is started with (tests that forge hashes need it). */
   readonly auditKey = randomBytes(32);
 
@@ -53,13 +51,18 @@ export class HangarProcesses {
 
   async start(services: readonly HangarService[] = ALL_SERVICES): Promise<void> {
     const [httpPort, fleetPort] = await Promise.all([freePort(), freePort()]);
+    const nats = this.opts.nats;
+    if (!nats || !('url' in nats)) this.natsServer ??= await TestNatsServer.start({ namespace: this.opts.namespace, ...(nats ?? {}) });
+    const natsEnv: Record<string, string> = this.natsServer
+      ? { NATS_URL: this.natsServer.url, HANGAR_NATS_CREDENTIALS: this.natsServer.credentialsDir }
+      : { NATS_URL: (nats as { url: string }).url, HANGAR_NATS_INSECURE: '1' };
     this.apiUrl = `http://127.0.0.1:${httpPort}`;
     this.fleetUrl = `http://127.0.0.1:${fleetPort}`;
     this.env = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/root',
       DATABASE_URL: this.opts.databaseUrl,
-      NATS_URL: TEST_NATS_URL,
+      ...natsEnv,
       HANGAR_NAMESPACE: this.opts.namespace,
       HANGAR_HTTP_PORT: String(httpPort),
       HANGAR_FLEET_PORT: String(fleetPort),
@@ -113,6 +116,14 @@ export class HangarProcesses {
 
   async stop(): Promise<void> {
     for (const s of [...this.procs.keys()].reverse()) await this.stopOne(s);
+    await this.natsServer?.stop();
+    this.natsServer = undefined;
+  }
+
+  /** Connects to this instance's NATS as `identity` (a service, publisher or feed reader), or anonymously with `undefined`. */
+  natsConnect(identity: string | undefined): ReturnType<TestNatsServer['connect']> {
+    if (!this.natsServer) throw new Error('this instance runs on an unauthenticated NATS: connect to it directly');
+    return this.natsServer.connect(identity);
   }
 
   /** Everything a service printed, for diagnosing a failed test (and for leak checks). */

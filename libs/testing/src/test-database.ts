@@ -4,6 +4,13 @@ import { randomBytes } from 'node:crypto';
 /** The server tests use; trust auth on 127.0.0.1 (scripts/services.sh). */
 export const TEST_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_NATS_URL = 'nats://127.0.0.1:4222';
+/**
+ * The machine's shared NATS has no authentication, so services in integration tests run on it only
+ * with the explicit opt-in. End-to-end tests run on an authenticated server of their own
+ * (`HangarProcesses`, `TestNatsServer`).
+ */
+export const TEST_NATS_ENV = { NATS_URL: TEST_NATS_URL, HANGAR_NATS_INSECURE: '1' } as const;
+export const TEST_NATS_ENDPOINT = { url: TEST_NATS_URL, insecure: true } as const;
 
 /** A short random suffix for namespaces, database names and app names in tests. */
 export function uniqueSuffix(): string {

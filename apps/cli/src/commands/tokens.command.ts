@@ -7,6 +7,7 @@ interface TokenRecord {
   createdBy: string;
   createdAt: string;
   revokedAt?: string;
+  natsKey?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -18,11 +19,14 @@ export function registerTokens(program: Command, ctx: CliContext): void {
     .command('create <name>')
     .description('Create a token; its secret is printed once')
     .option('-s, --scope <scope>', 'admin | audit:read | registry:push | app:<name>:read | app:<name>:deploy (repeatable)', collect, [])
+    .option('--nats-key <key>', "bind the token to an outside NATS publisher's nkey (U…, printed by hangar nats init): its NATS commands act with these scopes")
     .option('--json', 'print JSON ({ token, secret })')
-    .action(async (name: string, opts: { scope: string[]; json?: boolean }) => {
-      const created = await ctx.api().request<{ token: TokenRecord; secret: string }>('POST', '/v1/tokens', { name, scopes: opts.scope });
+    .action(async (name: string, opts: { scope: string[]; natsKey?: string; json?: boolean }) => {
+      const body = { name, scopes: opts.scope, ...(opts.natsKey !== undefined ? { natsKey: opts.natsKey } : {}) };
+      const created = await ctx.api().request<{ token: TokenRecord; secret: string }>('POST', '/v1/tokens', body);
       if (opts.json) return ctx.json(created);
-      ctx.out(`Token ${created.token.name} created (scopes: ${created.token.scopes.join(', ')}). Its secret, shown only now:`);
+      const bound = created.token.natsKey ? `, NATS key ${created.token.natsKey}` : '';
+      ctx.out(`Token ${created.token.name} created (scopes: ${created.token.scopes.join(', ')}${bound}). Its secret, shown only now:`);
       ctx.out(created.secret);
     });
   tokens
@@ -32,8 +36,8 @@ export function registerTokens(program: Command, ctx: CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const { tokens: list } = await ctx.api().request<{ tokens: TokenRecord[] }>('GET', '/v1/tokens');
       if (opts.json) return ctx.json({ tokens: list });
-      const rows = [['NAME', 'SCOPES', 'CREATED BY', 'CREATED', 'REVOKED']];
-      for (const t of list) rows.push([t.name, t.scopes.join(','), t.createdBy, t.createdAt, t.revokedAt ?? '-']);
+      const rows = [['NAME', 'SCOPES', 'NATS KEY', 'CREATED BY', 'CREATED', 'REVOKED']];
+      for (const t of list) rows.push([t.name, t.scopes.join(','), t.natsKey ?? '-', t.createdBy, t.createdAt, t.revokedAt ?? '-']);
       table(rows).forEach((l) => ctx.out(l));
     });
   tokens

@@ -32,9 +32,9 @@ export async function startServer(): Promise<RunningServer> {
   const builder = builderConfig();
   const updater = machineUpdaterConfig();
   const services: INestMicroservice[] = [
-    await startService(ReleaserModule.forRoot(releaser), { natsUrl: releaser.natsUrl, ns: releaser.namespace, service: 'releaser' }),
+    await startService(ReleaserModule.forRoot(releaser), { nats: releaser.nats, ns: releaser.namespace, service: 'releaser' }),
     await startBuilderService(builder, { prepareDatabase: false }),
-    await startService(MachineUpdaterModule.forRoot(updater), { natsUrl: updater.natsUrl, ns: updater.namespace, service: 'machine-updater' }),
+    await startService(MachineUpdaterModule.forRoot(updater), { nats: updater.nats, ns: updater.namespace, service: 'machine-updater' }),
     await startSecretsService(secretsConfig(), { prepareDatabase: false }),
   ];
   const http = await startGateway(gateway);

@@ -3,7 +3,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { grants, type RequiredScope } from '@hangar/contracts';
 import { prepareHangarDatabase } from '@hangar/messaging';
-import { createTestDatabase, testNamespace, TEST_NATS_URL, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
+import { createTestDatabase, testNamespace, TEST_NATS_URL, TEST_NATS_ENV, TEST_NATS_ENDPOINT, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { gatewayConfig } from '../gateway.config';
 import { startGateway } from '../gateway.bootstrap';
 import { GatewayModule } from '../gateway.module';
@@ -117,7 +117,7 @@ describe('gateway scope matrix: every route × every kind of token', () => {
     db = await createTestDatabase('hangar_scopes');
     await prepareHangarDatabase(db.url);
     const started = await startGateway(
-      gatewayConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), NATS_URL: TEST_NATS_URL, HANGAR_NAMESPACE: testNamespace('s'), HANGAR_HTTP_PORT: '0', HANGAR_ADMIN_TOKEN: adminToken }),
+      gatewayConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), ...TEST_NATS_ENV, HANGAR_NAMESPACE: testNamespace('s'), HANGAR_HTTP_PORT: '0', HANGAR_ADMIN_TOKEN: adminToken }),
     );
     app = started.app;
     url = started.url;

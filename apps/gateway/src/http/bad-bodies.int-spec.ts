@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { prepareHangarDatabase } from '@hangar/messaging';
-import { createTestDatabase, testNamespace, TEST_NATS_URL, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
+import { createTestDatabase, testNamespace, TEST_NATS_URL, TEST_NATS_ENV, TEST_NATS_ENDPOINT, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { gatewayConfig } from '../gateway.config';
 import { startGateway } from '../gateway.bootstrap';
 
@@ -22,7 +22,7 @@ describe('gateway request bodies', () => {
   beforeAll(async () => {
     db = await createTestDatabase('hangar_bodies');
     await prepareHangarDatabase(db.url);
-    ({ app, url } = await startGateway(gatewayConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), NATS_URL: TEST_NATS_URL, HANGAR_NAMESPACE: ns, HANGAR_HTTP_PORT: '0', HANGAR_ADMIN_TOKEN: adminToken })));
+    ({ app, url } = await startGateway(gatewayConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), ...TEST_NATS_ENV, HANGAR_NAMESPACE: ns, HANGAR_HTTP_PORT: '0', HANGAR_ADMIN_TOKEN: adminToken })));
   });
 
   afterAll(async () => {

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { eventsStreamName } from '@hangar/contracts';
 import { createEventStore, type EventStoreHandle } from '@hangar/event-store';
 import { prepareHangarDatabase } from '@hangar/messaging';
-import { createTestDatabase, testNamespace, TEST_NATS_URL, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
+import { createTestDatabase, testNamespace, TEST_NATS_URL, TEST_NATS_ENV, TEST_NATS_ENDPOINT, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { gatewayConfig } from '../gateway.config';
 import { startGateway } from '../gateway.bootstrap';
 
@@ -48,7 +48,7 @@ describe('GET /metrics', () => {
     db = await createTestDatabase('hangar_metrics');
     await prepareHangarDatabase(db.url);
     ({ app, url } = await startGateway(
-      gatewayConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), NATS_URL: TEST_NATS_URL, HANGAR_NAMESPACE: ns, HANGAR_HTTP_PORT: '0', HANGAR_ADMIN_TOKEN: adminToken }),
+      gatewayConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), ...TEST_NATS_ENV, HANGAR_NAMESPACE: ns, HANGAR_HTTP_PORT: '0', HANGAR_ADMIN_TOKEN: adminToken }),
     ));
     events = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, poolSize: 2 });
   });

@@ -4,7 +4,7 @@ import { RequestMethod } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { OpenAPIObject, OperationObject, ParameterObject } from '@nestjs/swagger';
 import { prepareHangarDatabase } from '@hangar/messaging';
-import { createTestDatabase, testNamespace, TEST_NATS_URL, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
+import { createTestDatabase, testNamespace, TEST_NATS_URL, TEST_NATS_ENV, TEST_NATS_ENDPOINT, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { gatewayConfig } from '../gateway.config';
 import { startGateway } from '../gateway.bootstrap';
 import { PUBLIC_ROUTE } from '../auth/bearer-auth.guard';
@@ -111,7 +111,7 @@ describe('OpenAPI document at /docs', () => {
     db = await createTestDatabase('hangar_openapi');
     await prepareHangarDatabase(db.url);
     const started = await startGateway(
-      gatewayConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), NATS_URL: TEST_NATS_URL, HANGAR_NAMESPACE: testNamespace('oa'), HANGAR_HTTP_PORT: '0', HANGAR_ADMIN_TOKEN: `admin-${testNamespace()}-0123456789` }),
+      gatewayConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), ...TEST_NATS_ENV, HANGAR_NAMESPACE: testNamespace('oa'), HANGAR_HTTP_PORT: '0', HANGAR_ADMIN_TOKEN: `admin-${testNamespace()}-0123456789` }),
     );
     app = started.app;
     url = started.url;

@@ -17,10 +17,10 @@ export class TokenLifecycle {
     private readonly tokens: ApiTokenStore,
   ) {}
 
-  create(input: { name: string; scopes: string[] }, actor: string): Promise<{ token: ApiTokenRecord; secret: string }> {
+  create(input: { name: string; scopes: string[]; natsKey?: string }, actor: string): Promise<{ token: ApiTokenRecord; secret: string }> {
     return this.store.transaction(async (tx) => {
       const created = await this.tokens.create({ ...input, createdBy: actor }, asQueryable(tx));
-      const data = { name: created.token.name, scopes: created.token.scopes };
+      const data = { name: created.token.name, scopes: created.token.scopes, ...(created.token.natsKey ? { natsKey: created.token.natsKey } : {}) };
       await this.store.append(streams.token(input.name), [{ type: 'TokenCreated', data, metadata: { actor } }], { expectedVersion: 'NO_STREAM', tx });
       return created;
     });

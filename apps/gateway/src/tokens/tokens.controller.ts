@@ -11,12 +11,15 @@ import { TokenLifecycle } from './token-lifecycle.service';
 export class TokensController {
   constructor(private readonly tokens: TokenLifecycle) {}
 
-  /** `{ name, scopes: [...] }` → the token and its secret, which is shown this once and never stored. */
+  /**
+   * `{ name, scopes: [...], natsKey? }` → the token and its secret, which is shown this once and never
+   * stored. `natsKey` binds the token to an outside NATS publisher's nkey: its commands act with these scopes.
+   */
   @Post()
   @HttpCode(201)
   create(@Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<{ token: ApiTokenRecord; secret: string }> {
-    const { name, scopes } = objectBody(body);
-    return this.tokens.create({ name: name as string, scopes: scopes as string[] }, req.actor ?? 'anonymous');
+    const { name, scopes, natsKey } = objectBody(body);
+    return this.tokens.create({ name: name as string, scopes: scopes as string[], ...(natsKey !== undefined ? { natsKey: natsKey as string } : {}) }, req.actor ?? 'anonymous');
   }
 
   @Get()

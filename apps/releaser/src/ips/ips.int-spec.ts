@@ -2,7 +2,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import { eventsStreamName } from '@hangar/contracts';
 import { createEventStore, type EventStoreHandle } from '@hangar/event-store';
 import { CommandClient, prepareHangarDatabase, startService } from '@hangar/messaging';
-import { createTestDatabase, TEST_NATS_URL, testNamespace, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
+import { createTestDatabase, TEST_NATS_URL, TEST_NATS_ENV, TEST_NATS_ENDPOINT, testNamespace, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { connect, type NatsConnection } from 'nats';
 import { releaserConfig } from '../releaser.config';
 import { ReleaserModule } from '../releaser.module';
@@ -33,10 +33,10 @@ describe('releaser IP commands (integration)', () => {
     db = await createTestDatabase('hangar_ips');
     await prepareHangarDatabase(db.url);
     // A /26: 62 usable, the first is the shared one, 61 dedicated.
-    const config = releaserConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), NATS_URL: TEST_NATS_URL, HANGAR_NAMESPACE: ns, HANGAR_IPV4_POOL: '198.51.100.0/26', HANGAR_IPV6_POOL: '2001:db8:7::/120', HANGAR_ADMIN_TOKEN: token });
-    for (let i = 0; i < 2; i++) replicas.push(await startService(ReleaserModule.forRoot(config), { natsUrl: TEST_NATS_URL, ns, service: 'releaser' }));
+    const config = releaserConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), ...TEST_NATS_ENV, HANGAR_NAMESPACE: ns, HANGAR_IPV4_POOL: '198.51.100.0/26', HANGAR_IPV6_POOL: '2001:db8:7::/120', HANGAR_ADMIN_TOKEN: token });
+    for (let i = 0; i < 2; i++) replicas.push(await startService(ReleaserModule.forRoot(config), { nats: TEST_NATS_ENDPOINT, ns, service: 'releaser' }));
     nc = await connect({ servers: TEST_NATS_URL });
-    commands = new CommandClient(nc, ns, token);
+    commands = new CommandClient(nc, ns);
     es = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, poolSize: 2 });
     for (const app of ['ips-a', 'ips-b']) await commands.request('releaser', 'create-app', { app });
   });

@@ -7,14 +7,15 @@ const SQL = { rows: loadSql('audit-api-tokens') };
 interface TokenAuditRow {
   name: string;
   scopes: string[];
+  nats_key: string | null;
   revoked: boolean;
-  created: { name?: unknown; scopes?: unknown } | null;
+  created: { name?: unknown; scopes?: unknown; natsKey?: unknown } | null;
   revoked_in_stream: boolean;
 }
 
 /**
  * `audit verify`'s cross-check of `api_tokens` (DESIGN G7, review H2): every live row must have
- * been written with a `TokenCreated` of the same scopes in `token-<name>`, and no `TokenRevoked`
+ * been written with a `TokenCreated` of the same scopes and NATS key in `token-<name>`, and no `TokenRevoked`
  * since. A row inserted or widened with SQL is reported as `unrecorded-token`; the events themselves
  * are covered by the keyed chain. (The secret's hash is not in the events, by design: swapping the
  * hash of a recorded token's row is not detected here.)
@@ -36,5 +37,7 @@ function tokenProblem(row: TokenAuditRow): string | undefined {
   const recorded = Array.isArray(row.created.scopes) ? row.created.scopes.map(String).sort() : [];
   const live = [...row.scopes].sort();
   if (recorded.join('\n') !== live.join('\n')) return `scopes ${live.join(', ')} differ from the recorded ${recorded.join(', ') || '(none)'}`;
+  const recordedKey = typeof row.created.natsKey === 'string' ? row.created.natsKey : null;
+  if (recordedKey !== row.nats_key) return `bound to NATS key ${row.nats_key ?? '(none)'}, recorded ${recordedKey ?? '(none)'}`;
   return undefined;
 }

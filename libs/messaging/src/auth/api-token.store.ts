@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { HangarError, parseScope, RESERVED_PRINCIPAL_NAMES, TOKEN_NAME_PATTERN, type Scope } from '@hangar/contracts';
+import { ErrorCodes, HangarError, parseScope, RESERVED_PRINCIPAL_NAMES, TOKEN_NAME_PATTERN, type Scope } from '@hangar/contracts';
 import type { SqlQueryable } from '@hangar/event-store';
 import { loadSql } from '../sql-files';
 
@@ -8,7 +8,11 @@ const SQL = {
   list: loadSql('list-api-tokens'),
   revoke: loadSql('revoke-api-token'),
   find: loadSql('find-api-token'),
+  findByNatsKey: loadSql('find-api-token-by-nats-key'),
 };
+
+/** An nkey user public key, as `hangar nats init` prints it and nats-server reports it. */
+export const NATS_KEY_PATTERN = /^U[A-Z2-7]{55}$/;
 
 /** Who is calling: a token's name (recorded as `metadata.actor`) and what it may do. */
 export interface Principal {
@@ -23,6 +27,8 @@ export interface ApiTokenRecord {
   createdBy: string;
   createdAt: string;
   revokedAt?: string;
+  /** The outside NATS identity (nkey public key) this token acts for, if any. */
+  natsKey?: string;
 }
 
 interface TokenRow {
@@ -31,6 +37,7 @@ interface TokenRow {
   created_by: string;
   created_at: Date;
   revoked_at: Date | null;
+  nats_key: string | null;
 }
 
 /** sha256 hex of a token secret: what the table keeps. */
@@ -52,11 +59,18 @@ export class ApiTokenStore {
   constructor(private readonly db: SqlQueryable) {}
 
   /** Stores a new token and returns its record and its secret (shown once, never stored). Pass `db` to run inside a transaction. */
-  async create(input: { name: string; scopes: readonly string[]; createdBy: string }, db: SqlQueryable = this.db): Promise<{ token: ApiTokenRecord; secret: string }> {
+  async create(input: { name: string; scopes: readonly string[]; createdBy: string; natsKey?: string }, db: SqlQueryable = this.db): Promise<{ token: ApiTokenRecord; secret: string }> {
     const scopes = validateToken(input.name, input.scopes);
+    if (input.natsKey !== undefined && (typeof input.natsKey !== 'string' || !NATS_KEY_PATTERN.test(input.natsKey))) {
+      throw new HangarError(ErrorCodes.VALIDATION, `natsKey must be an nkey user public key (U followed by 55 base32 characters, as hangar nats init prints it); got "${String(input.natsKey).slice(0, 80)}"`, [{ path: 'natsKey', message: 'invalid nkey' }]);
+    }
     const secret = generateTokenSecret();
-    const { rows } = await db.query<TokenRow>(SQL.insert, [input.name, hashToken(secret), scopes, input.createdBy]);
-    if (rows.length === 0) throw new HangarError('TOKEN.CONFLICT', `a token named '${input.name}' exists (revoked names are not reused)`, { name: input.name });
+    const { rows } = await db.query<TokenRow>(SQL.insert, [input.name, hashToken(secret), scopes, input.createdBy, input.natsKey ?? null]);
+    if (rows.length === 0) {
+      const bound = input.natsKey ? (await db.query<{ name: string }>(`SELECT name FROM api_tokens WHERE nats_key = $1`, [input.natsKey])).rows[0] : undefined;
+      if (bound) throw new HangarError('TOKEN.CONFLICT', `NATS key ${input.natsKey} is already bound to token '${bound.name}' (revoked bindings are not reused)`, { natsKey: input.natsKey });
+      throw new HangarError('TOKEN.CONFLICT', `a token named '${input.name}' exists (revoked names are not reused)`, { name: input.name });
+    }
     return { token: toRecord(rows[0]!), secret };
   }
 
@@ -74,6 +88,12 @@ export class ApiTokenStore {
   /** The live token with this secret, if any. */
   async authenticate(secret: string): Promise<Principal | undefined> {
     const { rows } = await this.db.query<{ name: string; scopes: string[] }>(SQL.find, [hashToken(secret)]);
+    return rows[0] ? { name: rows[0].name, scopes: rows[0].scopes } : undefined;
+  }
+
+  /** The live token bound to an outside publisher's NATS nkey, if any (`CommandAuthGuard`). */
+  async findByNatsKey(publicKey: string): Promise<Principal | undefined> {
+    const { rows } = await this.db.query<{ name: string; scopes: string[] }>(SQL.findByNatsKey, [publicKey]);
     return rows[0] ? { name: rows[0].name, scopes: rows[0].scopes } : undefined;
   }
 }
@@ -101,5 +121,6 @@ function toRecord(row: TokenRow): ApiTokenRecord {
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),
     ...(row.revoked_at ? { revokedAt: row.revoked_at.toISOString() } : {}),
+    ...(row.nats_key ? { natsKey: row.nats_key } : {}),
   };
 }

@@ -1,1 +1,1 @@
-SELECT name, scopes, created_by, created_at, revoked_at FROM api_tokens ORDER BY name
+SELECT name, scopes, created_by, created_at, revoked_at, nats_key FROM api_tokens ORDER BY name
