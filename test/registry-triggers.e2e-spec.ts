@@ -1,11 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import type { Client } from 'pg';
 import { commandSubject, type PushEvaluatedData } from '@hangar/contracts';
 import {
   HangarProcesses,
-  TEST_NATS_URL,
   TEST_REGISTRY_HOST,
   TEST_REGISTRY_URL,
   buildMinimalImage,
@@ -13,6 +12,7 @@ import {
   flyToml,
   holdLeases,
   natsCommand,
+  natsPublisher,
   pushEvaluation,
   pushImage,
   releasesOf,
@@ -43,7 +43,8 @@ describe('registry push triggers over NATS (e2e)', () => {
   let triggerId: string;
   let pushSeq = 0;
 
-  const command = <T>(name: string, payload: unknown, token = hangar.adminToken) => natsCommand<T>(nc, commandSubject(ns, 'builder', name), payload, token);
+  /** A builder command over NATS, sent by an outside publisher: `nc` acts as an admin-scoped token, others as their own. */
+  const command = <T>(name: string, payload: unknown, as: NatsConnection = nc) => natsCommand<T>(as, commandSubject(ns, 'builder', name), payload);
 
   /** A push of `tag` to ghcr.io (the local registry stands in for it through HANGAR_REGISTRY_MIRRORS). */
   function ghcrPush(tag: string, over: Record<string, unknown> = {}) {
@@ -68,7 +69,6 @@ describe('registry push triggers over NATS (e2e)', () => {
   }
 
   beforeAll(async () => {
-    nc = await connect({ servers: TEST_NATS_URL });
     for (const tag of ['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.6.0', '2.0.0']) {
       digests[tag] = await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage({ labels: { tag } }));
     }
@@ -83,8 +83,10 @@ describe('registry push triggers over NATS (e2e)', () => {
       fleetBootMs: 50,
       extraEnv: { HANGAR_REGISTRY_MIRRORS: JSON.stringify({ 'ghcr.io': TEST_REGISTRY_HOST, 'docker.io': TEST_REGISTRY_HOST }) },
       tmpPrefix: 'hangar-triggers-',
+      nats: { publishers: ['operator', 'deployer', 'ci-bridge'] },
     });
     ({ pg, hangar, dir } = e2e);
+    nc = await natsPublisher(hangar, 'operator', ['admin']);
     writeFileSync(join(dir, 'fly.toml'), flyToml(app, `${TEST_REGISTRY_HOST}/${repo}:1.0.0`, '\n[deploy]\nstrategy = "rolling"\n'));
     expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);
     expect((await hangar.cli(['deploy'], { cwd: dir })).code).toBe(0);
@@ -192,13 +194,8 @@ describe('registry push triggers over NATS (e2e)', () => {
     expect(badRepo.error.message).toContain('repository');
     expect(await eventCount()).toBe(before);
 
-    const token = async (name: string, scope: string) => {
-      const r = await hangar.cli(['tokens', 'create', name, '--scope', scope, '--json']);
-      expect(r.code).toBe(0);
-      return JSON.parse(r.stdout).secret as string;
-    };
-    const deployer = await token('deployer', `app:${app}:deploy`);
-    const ci = await token('ci-bridge', 'registry:push');
+    const deployer = await natsPublisher(hangar, 'deployer', [`app:${app}:deploy`]);
+    const ci = await natsPublisher(hangar, 'ci-bridge', ['registry:push']);
     const refused = await command<{ error: { code: string } }>('record-push', ghcrPush('1.5.0'), deployer);
     expect(refused.error.code).toBe('AUTH.FORBIDDEN');
     const accepted = await command<{ push: { status: string; pushEventId: string } }>('record-push', ghcrPush('1.5.0'), ci);
@@ -209,6 +206,8 @@ describe('registry push triggers over NATS (e2e)', () => {
     expect((await evaluated(accepted.push.pushEventId)).outcomes[0]).toMatchObject({ triggerId, result: 'skipped', reason: 'digest already deployed (v6)' });
     const cantAdd = await command<{ error: { code: string } }>('add-trigger', { app, image: `ghcr.io/${repo}`, tagPolicy: 'glob:*' }, ci);
     expect(cantAdd.error.code).toBe('AUTH.FORBIDDEN');
+    await deployer.close();
+    await ci.close();
   });
 
   it('a push whose digest is not the one its tag has at the registry deploys nothing; a pushedAt in 2099 is clamped, so the real push still deploys', async () => {

@@ -1,12 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { connect, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import type { Client } from 'pg';
 import { REGISTRY_SOURCES, type RegistrySource } from '@hangar/contracts';
 import {
   HangarProcesses,
-  TEST_NATS_URL,
   TEST_REGISTRY_HOST,
   TEST_REGISTRY_URL,
   buildMinimalImage,
@@ -95,7 +94,8 @@ describe('registry webhooks, per registry (e2e)', () => {
     const bus: string[] = [];
 
     beforeAll(async () => {
-      nc = await connect({ servers: TEST_NATS_URL });
+      // Everything the services exchange in their NATS account, commands and replies included.
+      nc = await hangar.natsServer!.connectWiretap();
       nc.subscribe('>', { callback: (_err, msg) => bus.push(Buffer.from(msg.data).toString('latin1')) });
       await nc.flush();
       const res = await fetch(`${hangar.apiUrl}/v1/receivers`, { method: 'POST', headers: admin(), body: JSON.stringify({ source: 'distribution' }) });

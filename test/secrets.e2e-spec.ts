@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { connect, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import type { Client } from 'pg';
 import { canonicalJson } from '@hangar/event-store';
 import {
   HangarProcesses,
-  TEST_NATS_URL,
   addFault,
   apiRequest,
   clearFaults,
@@ -81,18 +80,19 @@ describe('hangar secrets (e2e)', () => {
   const releases = () => releasesOf(transcribed, app);
 
   beforeAll(async () => {
-    // Everything on the bus while this file runs: the namespace's subjects and every reply inbox.
-    nc = await connect({ servers: TEST_NATS_URL });
+    e2e = await startHangarE2e({ databasePrefix: 'hangar_secrets_e2e', namespace: ns, fleetBootMs: 50, extraEnv: { HANGAR_SECRETS_KEY: key1 }, tmpPrefix: 'hangar-secrets-' });
+    ({ pg, hangar, dir } = e2e);
+    // Everything on the bus while this file runs: every command, reply and feed message the services exchange.
+    nc = await hangar.natsServer!.connectWiretap();
     nc.subscribe('>', {
       callback: (_err, msg) => {
         natsMessages += 1;
-        natsSubjects.add(msg.subject.startsWith('_INBOX.') ? '_INBOX' : msg.subject);
+        natsSubjects.add(msg.subject.startsWith('_INBOX') ? '_INBOX' : msg.subject);
         const text = Buffer.from(msg.data).toString('latin1');
         for (const c of canaries) if (needles(c).some((n) => text.includes(n))) natsHits.push(`${msg.subject}: ${c}`);
       },
     });
-    e2e = await startHangarE2e({ databasePrefix: 'hangar_secrets_e2e', namespace: ns, fleetBootMs: 50, extraEnv: { HANGAR_SECRETS_KEY: key1 }, tmpPrefix: 'hangar-secrets-' });
-    ({ pg, hangar, dir } = e2e);
+    await nc.flush();
     images = await pushTestImages(`sec-${uniqueSuffix()}`, ['v1', 'v2']);
     writeFileSync(join(dir, 'fly.toml'), flyToml(app, images.v1!, '\n[env]\nGREETING = "from-fly-toml"\n\n[checks.alive]\ntype = "tcp"\nport = 8080\ninterval = "1s"\n'));
     expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);

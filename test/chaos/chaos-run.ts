@@ -95,7 +95,10 @@ class ChaosRun {
       databaseUrl: db.url,
       namespace: this.namespace,
       fleetBootMs: this.rnd.int(50, 200),
-      extraEnv: { NATS_URL: proxy?.url ?? this.infra.natsUrl, HANGAR_RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS) },
+      // The chaos infra's NATS (restartable, behind a lossy proxy) has no authentication: this runner
+      // tests crash and loss resilience; authentication is covered by the e2e suites.
+      nats: { url: proxy?.url ?? this.infra.natsUrl, insecure: true },
+      extraEnv: { HANGAR_RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS) },
     });
     const supervisor = new Supervisor(hangar, this.settings.log);
     const store = new ChaosStore(db.url);

@@ -1,15 +1,15 @@
-import { connect, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import type { Client } from 'pg';
 import { commandSubject, eventsStreamName } from '@hangar/contracts';
 import {
   HangarProcesses,
-  TEST_NATS_URL,
   TEST_REGISTRY_HOST,
   TEST_REGISTRY_URL,
   addFault,
   apiRequest,
   buildMinimalImage,
   natsCommand,
+  natsPublisher,
   pushImage,
   startHangarE2e,
   testNamespace,
@@ -36,17 +36,21 @@ describe('lost messages (e2e)', () => {
   let hangar: HangarProcesses;
   let store: ChaosStore;
   let fleet: FleetClient;
+  /** As a Hangar service would connect (it may manage the feed): what throws messages away, standing in for a NATS that lost them. */
   let nc: NatsConnection;
+  /** An outside publisher bound to an admin token, for builder's commands. */
+  let operator: NatsConnection;
   let pg: Client;
   let seeded: { managedIds: string[]; unmanagedIds: string[] };
   const digests: string[] = [];
 
   beforeAll(async () => {
-    e2e = await startHangarE2e({ databasePrefix: 'hangar_lost', namespace, fleetBootMs: 50, extraEnv: { HANGAR_RECONCILE_INTERVAL_MS: '500' } });
+    e2e = await startHangarE2e({ databasePrefix: 'hangar_lost', namespace, fleetBootMs: 50, extraEnv: { HANGAR_RECONCILE_INTERVAL_MS: '500' }, nats: { publishers: ['operator'] } });
     ({ hangar, pg } = e2e);
     store = new ChaosStore(e2e.db.url);
     fleet = new FleetClient(hangar.fleetUrl, hangar.fleetToken);
-    nc = await connect({ servers: TEST_NATS_URL });
+    nc = await hangar.natsConnect('releaser');
+    operator = await natsPublisher(hangar, 'operator', ['admin']);
     const repo = `lost-${uniqueSuffix()}`;
     for (const tag of ['seed', 'a', 'b', 'c', 'd']) {
       digests.push(await pushImage(TEST_REGISTRY_URL, repo, tag, buildMinimalImage()));
@@ -58,6 +62,7 @@ describe('lost messages (e2e)', () => {
 
   afterAll(async () => {
     await nc?.close();
+    await operator?.close();
     await store?.close();
     await e2e?.stop();
   });
@@ -164,7 +169,7 @@ describe('lost messages (e2e)', () => {
   });
 
   async function command<T>(name: string, payload: unknown): Promise<T> {
-    const reply = await natsCommand<T & { error?: unknown }>(nc, commandSubject(namespace, 'builder', name), payload, hangar.adminToken);
+    const reply = await natsCommand<T & { error?: unknown }>(operator, commandSubject(namespace, 'builder', name), payload);
     if (reply.error) throw new Error(`${name}: ${JSON.stringify(reply.error)}`);
     return reply;
   }

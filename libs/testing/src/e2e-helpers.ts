@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { headers, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { HangarError, type MachineView, type PushEvaluatedData, type ReleaseSummary } from '@hangar/contracts';
 import { HttpMachinesApi } from '@hangar/machines-api';
@@ -159,14 +159,26 @@ export async function fleetMachines(hangar: FleetAccess, app: string): Promise<F
 }
 
 /**
- * Sends a request-reply command over NATS (`subject` from `commandSubject`) as the holder of
- * `token` and parses the reply; an `error` in it is the caller's to check. Times out after 30 s.
+ * Sends a request-reply command over NATS (`subject` from `commandSubject`) on `nc`, as whoever `nc`
+ * authenticated as (a publisher from `natsPublisher`), and parses the reply; an `error` in it is the
+ * caller's to check. Times out after 30 s.
  */
-export async function natsCommand<T>(nc: NatsConnection, subject: string, payload: unknown, token: string): Promise<T> {
-  const h = headers();
-  h.set('Authorization', `Bearer ${token}`);
-  const msg = await nc.request(subject, Buffer.from(JSON.stringify(payload)), { timeout: 30_000, headers: h });
+export async function natsCommand<T>(nc: NatsConnection, subject: string, payload: unknown): Promise<T> {
+  const msg = await nc.request(subject, Buffer.from(JSON.stringify(payload)), { timeout: 30_000 });
   return JSON.parse(Buffer.from(msg.data).toString('utf8')) as T;
+}
+
+/**
+ * Creates API token `name` (default: the identity's name) with `scopes`, bound to outside NATS
+ * publisher `identity` of this instance (`hangar tokens create --nats-key`), and connects as that
+ * publisher: its commands act as the token. The identity must be among the instance's `nats.publishers`.
+ */
+export async function natsPublisher(hangar: HangarProcesses, identity: string, scopes: readonly string[], name = identity): Promise<NatsConnection> {
+  const key = hangar.natsServer?.publicKey(identity);
+  if (!key) throw new Error('natsPublisher needs an instance with its own NATS server');
+  const created = await hangar.cli(['tokens', 'create', name, ...scopes.flatMap((s) => ['--scope', s]), '--nats-key', key, '--json']);
+  if (created.code !== 0) throw new Error(`hangar tokens create ${name} failed (${created.code}): ${created.stderr}`);
+  return hangar.natsConnect(identity);
 }
 
 /** What builder made of a recorded push (its `PushEvaluated` data), once it has evaluated it; waits up to 60 s. */

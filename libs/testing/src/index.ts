@@ -34,6 +34,7 @@ export {
   failureOf,
   holdLeases,
   natsCommand,
+  natsPublisher,
   pushEvaluation,
   pushTestImages,
   flyToml,

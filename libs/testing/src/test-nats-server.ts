@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type ConnectionOptions, type NatsConnection } from 'nats';
+import { connect, nkeyAuthenticator, nkeys, type ConnectionOptions, type NatsConnection } from 'nats';
 import type { NatsEndpoint } from '@hangar/contracts';
-import { natsConnectionOptions, writeNatsAuth, type NatsIdentity } from '@hangar/messaging';
+import { natsConnectionOptions, SERVICE_ACCOUNT, writeNatsAuth, type NatsIdentity } from '@hangar/messaging';
 import { freePort } from './free-port';
 
 export const NATS_SERVER_BIN = '/usr/sbin/nats-server';
@@ -20,7 +20,9 @@ export interface TestNatsServerOptions {
 
 /**
  * A nats-server of a test's own, configured exactly as `hangar nats init` configures production's:
- * nkey identities per service, publishers and feed readers, and nothing for anyone else.
+ * nkey identities per service, publishers and feed readers, and nothing for anyone else. One test-only
+ * user is added: a wiretap that may subscribe to everything in Hangar's account, so leak tests can
+ * read every message the services exchange (`connectWiretap`).
  */
 export class TestNatsServer {
   private constructor(
@@ -30,6 +32,7 @@ export class TestNatsServer {
     readonly identities: readonly NatsIdentity[],
     private readonly dir: string,
     private readonly child: ChildProcess,
+    private readonly wiretapSeed: string,
   ) {}
 
   static async start(options: TestNatsServerOptions): Promise<TestNatsServer> {
@@ -44,8 +47,15 @@ export class TestNatsServer {
       publishers: options.publishers ?? ['publisher'],
       feedReaders: options.feedReaders ?? ['feed'],
     });
-    const child = spawn(NATS_SERVER_BIN, ['-c', configFile], { stdio: 'ignore' });
-    const server = new TestNatsServer(`nats://127.0.0.1:${port}`, credentialsDir, identities, dir, child);
+    const wiretap = nkeys.createUser();
+    const marker = `  ${SERVICE_ACCOUNT} {\n    jetstream: enabled\n    users: [\n`;
+    const config = readFileSync(configFile, 'utf8');
+    if (!config.includes(marker)) throw new Error(`cannot add the test wiretap to ${configFile}: its layout changed`);
+    const tapped = config.replace(marker, `${marker}      # test only: reads everything in ${SERVICE_ACCOUNT}, publishes nothing\n      { nkey: ${wiretap.getPublicKey()}, permissions: { publish: { deny: [">"] }, subscribe: { allow: [">"] } } }\n`);
+    const testConfig = join(dir, 'nats-test.conf');
+    writeFileSync(testConfig, tapped);
+    const child = spawn(NATS_SERVER_BIN, ['-c', testConfig], { stdio: 'ignore' });
+    const server = new TestNatsServer(`nats://127.0.0.1:${port}`, credentialsDir, identities, dir, child, new TextDecoder().decode(wiretap.getSeed()));
     await waitForPort(port, child);
     return server;
   }
@@ -66,6 +76,11 @@ export class TestNatsServer {
   connect(identity: string | undefined, extra: ConnectionOptions = {}): Promise<NatsConnection> {
     const base = identity === undefined ? { servers: this.url } : natsConnectionOptions(this.endpoint, identity);
     return connect({ ...base, ...extra });
+  }
+
+  /** The test-only wiretap: subscribes to anything in Hangar's account (every command, reply and feed message), publishes nothing. */
+  connectWiretap(): Promise<NatsConnection> {
+    return connect({ servers: this.url, authenticator: nkeyAuthenticator(new TextEncoder().encode(this.wiretapSeed)) });
   }
 
   async stop(): Promise<void> {
