@@ -11,6 +11,7 @@ export function registerServer(program: Command, ctx: CliContext): void {
       const server = await startServer();
       ctx.out(`Hangar API listening on ${server.url}`);
       ctx.out(`fleet (local machines host) on ${server.fleetUrl}`);
+      ctx.out(`NATS: ${server.nats}`);
       if (server.tokenFile) ctx.out(`development admin token in ${server.tokenFile} (the CLI reads it from there; or export HANGAR_API_TOKEN)`);
       const stop = () => {
         void server.close().then(() => process.exit(0));

@@ -16,6 +16,8 @@ import { startSecretsService } from '../../../secrets/src/secrets.bootstrap';
 export interface RunningServer {
   url: string;
   fleetUrl: string;
+  /** Where the services reach NATS, and as whom. */
+  nats: string;
   tokenFile?: string;
   close(): Promise<void>;
 }
@@ -42,6 +44,9 @@ export async function startServer(): Promise<RunningServer> {
   return {
     url: http.url,
     fleetUrl: fleet.url,
+    nats: gateway.nats.credentialsDir
+      ? `${gateway.nats.url}, each service with its own nkey from ${gateway.nats.credentialsDir}`
+      : `${gateway.nats.url} without authentication (HANGAR_NATS_INSECURE=1): whoever reaches it can send commands`,
     ...(http.tokenFile ? { tokenFile: http.tokenFile } : {}),
     async close() {
       for (const app of apps) await app.close();
