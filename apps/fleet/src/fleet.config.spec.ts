@@ -14,18 +14,19 @@ describe('fleetConfig', () => {
   });
 
   it('reads every variable', () => {
+    const token = 'fleet_Vx3kQ9pL2mZr8TnB4wYc7HdJ6sGf1aE0';
     const config = fleetConfig({
       DATABASE_URL: 'postgres://x/db',
       HANGAR_HTTP_HOST: '10.0.0.1',
       HANGAR_FLEET_HOST: '0.0.0.0',
       HANGAR_FLEET_PORT: '9000',
       HANGAR_FLEET_BOOT_MS: '0',
-      HANGAR_MACHINES_API_TOKEN: 'tok',
+      HANGAR_MACHINES_API_TOKEN: token,
       HANGAR_FLEET_FAULTS: '1',
       HANGAR_STATE_DIR: '/var/lib/hangar',
       NODE_ENV: 'production',
     });
-    expect(config).toEqual({ databaseUrl: 'postgres://x/db', host: '0.0.0.0', port: 9000, bootMs: 0, token: 'tok', faults: true, stateDir: '/var/lib/hangar', production: true });
+    expect(config).toEqual({ databaseUrl: 'postgres://x/db', host: '0.0.0.0', port: 9000, bootMs: 0, token, faults: true, stateDir: '/var/lib/hangar', production: true });
   });
 
   it.each([

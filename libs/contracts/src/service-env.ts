@@ -101,6 +101,35 @@ export function parseBase64Key(env: Env, name: string): Buffer | undefined {
   return key;
 }
 
+/** Marks of a value copied from an example rather than generated, matched without case and separators. */
+const PLACEHOLDER_MARKS = ['changeme', 'example', 'placeholder', 'replace', 'xxxxxx'];
+const MIN_PRODUCTION_SECRET_LENGTH = 32;
+const MIN_PRODUCTION_SECRET_DISTINCT = 10;
+
+/**
+ * In production a token must look generated (review M7): a placeholder such as
+ * `change-me-to-a-long-random-token` is long enough for the general check, and would otherwise be
+ * the credential of a live install. Refuses one with fewer than 32 characters or fewer than 10
+ * distinct ones (about one `openssl rand -hex 16` in 10 000 has fewer; generate another), or one
+ * carrying an example's words. "xxx" counts only as a run of six x's: a random base64 token holds
+ * "xxx" about once in 800. The message names the variable and never echoes the value.
+ */
+function rejectPlaceholderSecret(env: Env, name: string): void {
+  const value = env[name];
+  if (!value) return;
+  const generate = 'generate one with `openssl rand -base64 32`';
+  const normalized = value.toLowerCase().replace(/[-_.\s]/g, '');
+  if (PLACEHOLDER_MARKS.some((mark) => normalized.includes(mark))) {
+    throw new EnvConfigError(name, `looks like a placeholder (it contains an example's words such as "change-me"); ${generate}`);
+  }
+  if (value.length < MIN_PRODUCTION_SECRET_LENGTH || new Set(value).size < MIN_PRODUCTION_SECRET_DISTINCT) {
+    throw new EnvConfigError(
+      name,
+      `is too weak for NODE_ENV=production (needs at least ${MIN_PRODUCTION_SECRET_LENGTH} characters, ${MIN_PRODUCTION_SECRET_DISTINCT} of them distinct); ${generate}`,
+    );
+  }
+}
+
 /** Parses and validates the shared variables; throws `EnvConfigError` naming the first bad one. */
 export function readServiceEnv(env: Env): ServiceEnv {
   const namespace = str(env, 'HANGAR_NAMESPACE', 'hangar');
@@ -111,6 +140,10 @@ export function readServiceEnv(env: Env): ServiceEnv {
   const adminToken = env.HANGAR_ADMIN_TOKEN || undefined;
   if (adminToken !== undefined && adminToken.length < 16) {
     throw new EnvConfigError('HANGAR_ADMIN_TOKEN', 'must be at least 16 characters');
+  }
+  if (env.NODE_ENV === 'production') {
+    rejectPlaceholderSecret(env, 'HANGAR_ADMIN_TOKEN');
+    rejectPlaceholderSecret(env, 'HANGAR_MACHINES_API_TOKEN');
   }
   const auditKey = parseBase64Key(env, 'HANGAR_AUDIT_KEY');
   const production = env.NODE_ENV === 'production';
