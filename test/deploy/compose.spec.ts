@@ -60,7 +60,7 @@ describe('deploy/compose.yaml', () => {
     const holders = (variable: string) => Object.keys(compose.services).filter((name) => variable in environment(name)).sort();
     expect(holders('HANGAR_SECRETS_KEY')).toEqual(['secrets']);
     expect(holders('HANGAR_MACHINES_API_TOKEN')).toEqual(['fleet', 'machine-updater']);
-    expect(holders('HANGAR_ADMIN_TOKEN')).toEqual([...NATS_CLIENTS].sort());
+    expect(holders('HANGAR_ADMIN_TOKEN')).toEqual(['gateway']);
     expect(holders('HANGAR_AUDIT_KEY')).toEqual([...NATS_CLIENTS].sort());
   });
 

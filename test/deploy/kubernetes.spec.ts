@@ -119,6 +119,11 @@ describe('deploy/kubernetes/hangar.yaml', () => {
     expect(raw).not.toMatch(/change-?me/i);
   });
 
+  it("gives the admin token to the gateway only: it is the operator's HTTP token and never travels on NATS", () => {
+    const holders = workloads.filter((w) => (w.spec.template!.spec.containers[0]!.env ?? []).some((e) => e.name === 'HANGAR_ADMIN_TOKEN')).map((w) => w.metadata.name);
+    expect(holders).toEqual(['hangar-gateway']);
+  });
+
   it('gives Postgres a password, never trust, and every DATABASE_URL carries it', () => {
     expect(envVar('hangar-postgres', 'POSTGRES_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'hangar', key: 'HANGAR_POSTGRES_PASSWORD' });
     expect(envVar('hangar-postgres', 'POSTGRES_HOST_AUTH_METHOD')?.value).toBe('scram-sha-256');
