@@ -23,7 +23,7 @@ export class BuilderModule {
       module: BuilderModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'builder', serviceToken: resolveAdminToken(config.credential).token }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'builder', serviceToken: resolveAdminToken(config.credential).token, eventsStream: config.eventsStream }) }),
       ],
       controllers: [ResolveImageHandler, ReceiversHandler, TriggersHandler, PushesHandler],
       providers: [

@@ -1,4 +1,4 @@
-import { EnvConfigError, readServiceEnv, type Env } from '@hangar/contracts';
+import { EnvConfigError, readServiceEnv, type Env, type EventsStreamLimits } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 
 export interface GatewayConfig {
@@ -18,6 +18,8 @@ export interface GatewayConfig {
   publicUrl?: string;
   /** `HANGAR_AUDIT_KEY` (or the generated development one): keys appended events and checks the chain in `audit verify`. */
   audit: AuditKeySource;
+  /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: retention of the event feed `<NS>_EVENTS`. */
+  eventsStream: EventsStreamLimits;
 }
 
 /** The only reader of the environment in gateway (DESIGN §7.4). */
@@ -35,6 +37,7 @@ export function gatewayConfig(env: Env = process.env): GatewayConfig {
     production: e.production,
     ...(publicUrl ? { publicUrl } : {}),
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
+    eventsStream: e.eventsStream,
   };
 }
 

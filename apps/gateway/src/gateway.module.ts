@@ -36,7 +36,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key, poolSize: 5 }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'gateway', serviceToken: adminToken }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'gateway', serviceToken: adminToken, eventsStream: config.eventsStream }) }),
       ],
       controllers: [
         HealthController,

@@ -25,7 +25,7 @@ export class MachineUpdaterModule {
       module: MachineUpdaterModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'machine-updater', serviceToken: resolveAdminToken(config.credential).token }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'machine-updater', serviceToken: resolveAdminToken(config.credential).token, eventsStream: config.eventsStream }) }),
       ],
       controllers: [MachinesHandler, MachineLifecycleHandler, AdoptMachinesHandler, VolumesHandler, OperationReconcileHandler],
       providers: [

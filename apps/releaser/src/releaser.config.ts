@@ -1,4 +1,4 @@
-import { EnvConfigError, readServiceEnv, type Env } from '@hangar/contracts';
+import { EnvConfigError, readServiceEnv, type Env, type EventsStreamLimits } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 import type { AdminTokenSource } from '@hangar/messaging';
 import { parseCidr, type IpFamily, type IpRange } from './ips/domain/ip-address';
@@ -16,6 +16,8 @@ export interface ReleaserConfig {
   credential: AdminTokenSource;
   /** `HANGAR_AUDIT_KEY` (or the generated development one): keys the hash of every event this service appends. */
   audit: AuditKeySource;
+  /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: retention of the event feed `<NS>_EVENTS`. */
+  eventsStream: EventsStreamLimits;
 }
 
 /** Documentation ranges (RFC 5737, RFC 3849): safe defaults that route nowhere. */
@@ -32,6 +34,7 @@ export function releaserConfig(env: Env = process.env): ReleaserConfig {
     reconcileIntervalMs: reconcileInterval(env),
     credential: { adminToken: e.adminToken, stateDir: e.stateDir, production: e.production },
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
+    eventsStream: e.eventsStream,
   };
 }
 

@@ -25,7 +25,7 @@ export class ReleaserModule {
       module: ReleaserModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'releaser', serviceToken: resolveAdminToken(config.credential).token }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'releaser', serviceToken: resolveAdminToken(config.credential).token, eventsStream: config.eventsStream }) }),
       ],
       controllers: [AppsHandler, ReleasesHandler, ScaleHandler, IpsHandler, RegistryReleaseHandler],
       providers: [DryRun, VolumeCheck, ReleaseProcess, RolloutConsumer, ReleaseReconciler, { provide: RECONCILE_OPTIONS, useValue: { intervalMs: config.reconcileIntervalMs } }, LegacyAppMigration, { provide: IP_POOLS, useValue: config.ipPools }, SecretsReleaseConsumer, SecretsReleaseReconciler],

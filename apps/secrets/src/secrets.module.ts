@@ -24,7 +24,7 @@ export class SecretsModule {
       module: SecretsModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key, poolSize: 5 }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'secrets', serviceToken: resolveAdminToken(config.credential).token }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ natsUrl: config.natsUrl, ns: config.namespace, service: 'secrets', serviceToken: resolveAdminToken(config.credential).token, eventsStream: config.eventsStream }) }),
       ],
       controllers: [SecretsHandler, SecretDeliveryHandler, ReceiverSecretsHandler],
       providers: [

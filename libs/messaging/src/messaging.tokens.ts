@@ -1,3 +1,5 @@
+import type { EventsStreamLimits } from '@hangar/contracts';
+
 /** Injection token of the shared `NatsConnection`. */
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
@@ -13,4 +15,6 @@ export interface MessagingOptions {
    * when set, required on every command it serves (`CommandAuthGuard`, installed by `startService`).
    */
   serviceToken?: string;
+  /** Retention of the event feed `<NS>_EVENTS` (`HANGAR_STREAM_MAX_AGE`/`_MAX_BYTES`), set by whichever relay or consumer finds it. */
+  eventsStream?: EventsStreamLimits;
 }
