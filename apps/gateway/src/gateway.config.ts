@@ -20,6 +20,8 @@ export interface GatewayConfig {
   audit: AuditKeySource;
   /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: retention of the event feed `<NS>_EVENTS`. */
   eventsStream: EventsStreamLimits;
+  /** How long `/metrics` reuses the gauges it read from the store, ms (default 5000). Not read from the environment: tests shorten it. */
+  storeMetricsCacheMs?: number;
 }
 
 /** The only reader of the environment in gateway (DESIGN §7.4). */

@@ -64,7 +64,7 @@ export class GatewayModule {
         { provide: PublicUrl, useValue: new PublicUrl(config.publicUrl) },
         WebhookIngress,
         { provide: ReceiverDirectory, useClass: NatsReceiverDirectory },
-        ...metricsProviders(config.namespace),
+        ...metricsProviders(config.namespace, config.storeMetricsCacheMs === undefined ? {} : { storeCacheMs: config.storeMetricsCacheMs }),
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],
