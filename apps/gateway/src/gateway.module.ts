@@ -8,6 +8,7 @@ import { AppsController } from './apps/apps.controller';
 import { ADMIN_TOKEN, BearerAuthGuard } from './auth/bearer-auth.guard';
 import { HealthController } from './health/health.controller';
 import { AuditController } from './audit/audit.controller';
+import { auditProviders } from './audit/audit.providers';
 import { TokensController } from './tokens/tokens.controller';
 import { TokenLifecycle } from './tokens/token-lifecycle.service';
 import { FleetHistory } from './machines/fleet-history.service';
@@ -64,6 +65,7 @@ export class GatewayModule {
         { provide: PublicUrl, useValue: new PublicUrl(config.publicUrl) },
         WebhookIngress,
         { provide: ReceiverDirectory, useClass: NatsReceiverDirectory },
+        ...auditProviders(config.databaseUrl),
         ...metricsProviders(config.namespace, config.storeMetricsCacheMs === undefined ? {} : { storeCacheMs: config.storeMetricsCacheMs }),
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
