@@ -25,6 +25,8 @@ import { WebhookController } from './webhooks/webhook.controller';
 import { WebhookIngress } from './webhooks/webhook-ingress.service';
 import { NatsReceiverDirectory, ReceiverDirectory } from './webhooks/receiver-credentials';
 import { PublicUrl } from './webhooks/public-url';
+import { ReceiverCache } from './webhooks/receiver-cache';
+import { DeliveryThrottle } from './webhooks/delivery-throttle';
 import { TriggersController } from './triggers/triggers.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { metricsProviders } from './metrics/metrics.providers';
@@ -64,7 +66,10 @@ export class GatewayModule {
         { provide: StreamLimits, useValue: new StreamLimits() },
         { provide: PublicUrl, useValue: new PublicUrl(config.publicUrl) },
         WebhookIngress,
-        { provide: ReceiverDirectory, useClass: NatsReceiverDirectory },
+        NatsReceiverDirectory,
+        { provide: ReceiverCache, inject: [NatsReceiverDirectory], useFactory: (nats: NatsReceiverDirectory) => new ReceiverCache(nats) },
+        { provide: ReceiverDirectory, useExisting: ReceiverCache },
+        { provide: DeliveryThrottle, useValue: new DeliveryThrottle() },
         ...auditProviders(config.databaseUrl),
         ...metricsProviders(config.namespace, config.storeMetricsCacheMs === undefined ? {} : { storeCacheMs: config.storeMetricsCacheMs }),
         { provide: APP_GUARD, useClass: BearerAuthGuard },
