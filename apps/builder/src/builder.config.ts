@@ -1,4 +1,4 @@
-import { EnvConfigError, readServiceEnv, type Env, type NatsEndpoint } from '@hangar/contracts';
+import { EnvConfigError, readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 import type { RegistryCredentials } from './image/registry.client';
 
@@ -31,6 +31,8 @@ export interface BuilderConfig {
   reconcileIntervalMs: number;
   /** `HANGAR_AUDIT_KEY` (or the generated development one): keys the hash of every event this service appends. */
   audit: AuditKeySource;
+  /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: retention of the event feed `<NS>_EVENTS`. */
+  eventsStream: EventsStreamLimits;
 }
 
 /** The only reader of the environment in builder (DESIGN §7.4). */
@@ -47,6 +49,7 @@ export function builderConfig(env: Env = process.env): BuilderConfig {
     allowLoopback: !e.production,
     reconcileIntervalMs: reconcileInterval(env.HANGAR_RECONCILE_INTERVAL_MS),
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
+    eventsStream: e.eventsStream,
   };
 }
 

@@ -23,7 +23,7 @@ export class BuilderModule {
       module: BuilderModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'builder' }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'builder', eventsStream: config.eventsStream }) }),
       ],
       controllers: [ResolveImageHandler, ReceiversHandler, TriggersHandler, PushesHandler],
       providers: [

@@ -1,4 +1,4 @@
-import { EnvConfigError, readServiceEnv, type Env, type NatsEndpoint } from '@hangar/contracts';
+import { EnvConfigError, readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 
 export interface GatewayConfig {
@@ -19,6 +19,10 @@ export interface GatewayConfig {
   publicUrl?: string;
   /** `HANGAR_AUDIT_KEY` (or the generated development one): keys appended events and checks the chain in `audit verify`. */
   audit: AuditKeySource;
+  /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: retention of the event feed `<NS>_EVENTS`. */
+  eventsStream: EventsStreamLimits;
+  /** How long `/metrics` reuses the gauges it read from the store, ms (default 5000). Not read from the environment: tests shorten it. */
+  storeMetricsCacheMs?: number;
 }
 
 /** The only reader of the environment in gateway (DESIGN §7.4). */
@@ -36,6 +40,7 @@ export function gatewayConfig(env: Env = process.env): GatewayConfig {
     production: e.production,
     ...(publicUrl ? { publicUrl } : {}),
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
+    eventsStream: e.eventsStream,
   };
 }
 

@@ -8,6 +8,7 @@ import { AppsController } from './apps/apps.controller';
 import { ADMIN_TOKEN, BearerAuthGuard } from './auth/bearer-auth.guard';
 import { HealthController } from './health/health.controller';
 import { AuditController } from './audit/audit.controller';
+import { auditProviders } from './audit/audit.providers';
 import { TokensController } from './tokens/tokens.controller';
 import { TokenLifecycle } from './tokens/token-lifecycle.service';
 import { FleetHistory } from './machines/fleet-history.service';
@@ -24,6 +25,8 @@ import { WebhookController } from './webhooks/webhook.controller';
 import { WebhookIngress } from './webhooks/webhook-ingress.service';
 import { NatsReceiverDirectory, ReceiverDirectory } from './webhooks/receiver-credentials';
 import { PublicUrl } from './webhooks/public-url';
+import { ReceiverCache } from './webhooks/receiver-cache';
+import { DeliveryThrottle } from './webhooks/delivery-throttle';
 import { TriggersController } from './triggers/triggers.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { metricsProviders } from './metrics/metrics.providers';
@@ -36,7 +39,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key, poolSize: 5 }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'gateway' }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'gateway', eventsStream: config.eventsStream }) }),
       ],
       controllers: [
         HealthController,
@@ -63,8 +66,12 @@ export class GatewayModule {
         { provide: StreamLimits, useValue: new StreamLimits() },
         { provide: PublicUrl, useValue: new PublicUrl(config.publicUrl) },
         WebhookIngress,
-        { provide: ReceiverDirectory, useClass: NatsReceiverDirectory },
-        ...metricsProviders(config.namespace),
+        NatsReceiverDirectory,
+        { provide: ReceiverCache, inject: [NatsReceiverDirectory], useFactory: (nats: NatsReceiverDirectory) => new ReceiverCache(nats) },
+        { provide: ReceiverDirectory, useExisting: ReceiverCache },
+        { provide: DeliveryThrottle, useValue: new DeliveryThrottle() },
+        ...auditProviders(config.databaseUrl),
+        ...metricsProviders(config.namespace, config.storeMetricsCacheMs === undefined ? {} : { storeCacheMs: config.storeMetricsCacheMs }),
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],

@@ -1,4 +1,4 @@
-import { readServiceEnv, type Env, type NatsEndpoint } from '@hangar/contracts';
+import { readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 
 export interface MachineUpdaterConfig {
@@ -13,6 +13,8 @@ export interface MachineUpdaterConfig {
   state: { stateDir: string; production: boolean };
   /** `HANGAR_AUDIT_KEY` (or the generated development one): keys the hash of every event this service appends. */
   audit: AuditKeySource;
+  /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: retention of the event feed `<NS>_EVENTS`. */
+  eventsStream: EventsStreamLimits;
 }
 
 /** The only reader of the environment in machine-updater (DESIGN §7.4). */
@@ -26,5 +28,6 @@ export function machineUpdaterConfig(env: Env = process.env): MachineUpdaterConf
     ...(e.machinesApiToken ? { machinesApiToken: e.machinesApiToken } : {}),
     state: { stateDir: e.stateDir, production: e.production },
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
+    eventsStream: e.eventsStream,
   };
 }

@@ -25,7 +25,7 @@ export class MachineUpdaterModule {
       module: MachineUpdaterModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'machine-updater' }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'machine-updater', eventsStream: config.eventsStream }) }),
       ],
       controllers: [MachinesHandler, MachineLifecycleHandler, AdoptMachinesHandler, VolumesHandler, OperationReconcileHandler],
       providers: [

@@ -1,4 +1,4 @@
-import { EnvConfigError, readServiceEnv, type Env, type NatsEndpoint } from '@hangar/contracts';
+import { EnvConfigError, readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 import { parseCidr, type IpFamily, type IpRange } from './ips/domain/ip-address';
 import type { IpPools } from './ips/domain/ip-pool.decider';
@@ -14,6 +14,8 @@ export interface ReleaserConfig {
   reconcileIntervalMs: number;
   /** `HANGAR_AUDIT_KEY` (or the generated development one): keys the hash of every event this service appends. */
   audit: AuditKeySource;
+  /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: retention of the event feed `<NS>_EVENTS`. */
+  eventsStream: EventsStreamLimits;
 }
 
 /** Documentation ranges (RFC 5737, RFC 3849): safe defaults that route nowhere. */
@@ -29,6 +31,7 @@ export function releaserConfig(env: Env = process.env): ReleaserConfig {
     ipPools: { v4: pool(env, 'HANGAR_IPV4_POOL', 'v4'), v6: pool(env, 'HANGAR_IPV6_POOL', 'v6') },
     reconcileIntervalMs: reconcileInterval(env),
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
+    eventsStream: e.eventsStream,
   };
 }
 

@@ -1,4 +1,4 @@
-import { EnvConfigError, parseBase64Key, readServiceEnv, type Env, type NatsEndpoint } from '@hangar/contracts';
+import { EnvConfigError, parseBase64Key, readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 
 export interface SecretsConfig {
@@ -16,6 +16,8 @@ export interface SecretsConfig {
   production: boolean;
   /** `HANGAR_AUDIT_KEY` (or the generated development one): keys the hash of every event this service appends. */
   audit: AuditKeySource;
+  /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: retention of the event feed `<NS>_EVENTS`. */
+  eventsStream: EventsStreamLimits;
 }
 
 const DEFAULT_RETAIN_VERSIONS = 20;
@@ -37,6 +39,7 @@ export function secretsConfig(env: Env = process.env): SecretsConfig {
     stateDir: e.stateDir,
     production: e.production,
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
+    eventsStream: e.eventsStream,
   };
 }
 

@@ -24,7 +24,7 @@ export class SecretsModule {
       module: SecretsModule,
       imports: [
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key, poolSize: 5 }) }),
-        MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'secrets' }) }),
+        MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'secrets', eventsStream: config.eventsStream }) }),
       ],
       controllers: [SecretsHandler, SecretDeliveryHandler, ReceiverSecretsHandler],
       providers: [

@@ -28,8 +28,8 @@ export type {
   MachineUpdatedData,
   MachineUpdateFailedData,
 } from './events';
-export { readServiceEnv, EnvConfigError, parseBase64Key } from './service-env';
-export type { ServiceEnv, Env, NatsEndpoint } from './service-env';
+export { readServiceEnv, EnvConfigError, parseBase64Key, readEventsStreamLimits } from './service-env';
+export type { ServiceEnv, Env, NatsEndpoint, EventsStreamLimits } from './service-env';
 export { jsonBodyProblem, MAX_JSON_DEPTH } from './json-limits';
 export { resolveStateCredential, resolveStateKey, resolveMachinesApiToken } from './state-credential';
 export type { StateCredentialSource } from './state-credential';

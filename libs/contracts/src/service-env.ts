@@ -36,6 +36,8 @@ export interface ServiceEnv {
   /** Where development secrets (admin token, secrets key) are generated: `.hangar/` by default. */
   stateDir: string;
   production: boolean;
+  /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: the limits of the JetStream event feed `<NS>_EVENTS`. */
+  eventsStream: EventsStreamLimits;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -163,6 +165,7 @@ export function readServiceEnv(env: Env): ServiceEnv {
     ...(auditKey ? { auditKey } : {}),
     stateDir: str(env, 'HANGAR_STATE_DIR', '.hangar'),
     production,
+    eventsStream: readEventsStreamLimits(env, production),
   };
 }
 
@@ -177,4 +180,39 @@ function natsEndpoint(env: Env, production: boolean): NatsEndpoint {
   }
   const credentialsDir = env.HANGAR_NATS_CREDENTIALS?.trim() || undefined;
   return { url: natsUrl, ...(credentialsDir ? { credentialsDir } : {}), insecure };
+}
+
+/** The retention limits of the JetStream event feed `<NS>_EVENTS` (review M6); the store stays the truth. */
+export interface EventsStreamLimits {
+  /** Oldest message kept, ms; 0 = no age limit. */
+  maxAgeMs: number;
+  /** Bytes kept (oldest dropped first); JetStream reserves this much file storage on the server. */
+  maxBytes: number;
+}
+
+const DAY_MS = 86_400_000;
+const GIB = 2 ** 30;
+const AGE_UNITS_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: DAY_MS };
+const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, kib: 2 ** 10, mib: 2 ** 20, gib: GIB, tib: 2 ** 40 };
+
+/**
+ * `HANGAR_STREAM_MAX_AGE` (`<n>m|h|d` or `0` for none; default 30d, at least 1h so it spans the
+ * duplicate window) and `HANGAR_STREAM_MAX_BYTES` (`<n>[KiB|MiB|GiB|TiB]`, at least 1 MiB; default
+ * 10 GiB in production, 256 MiB otherwise: JetStream reserves it per stream, and test namespaces are many).
+ */
+export function readEventsStreamLimits(env: Env, production: boolean): EventsStreamLimits {
+  const age = (env.HANGAR_STREAM_MAX_AGE ?? '').trim() || '30d';
+  const ageMatch = /^(\d+)([mhd])$/.exec(age);
+  const maxAgeMs = age === '0' ? 0 : ageMatch ? Number(ageMatch[1]) * AGE_UNITS_MS[ageMatch[2]!]! : NaN;
+  if (!(maxAgeMs === 0 || (maxAgeMs >= 3_600_000 && maxAgeMs <= 3650 * DAY_MS))) {
+    throw new EnvConfigError('HANGAR_STREAM_MAX_AGE', `must be a duration such as 30d, 72h or 90m, from 1h to 3650d, or 0 for no age limit; got "${age}"`);
+  }
+  const bytes = (env.HANGAR_STREAM_MAX_BYTES ?? '').trim() || (production ? '10GiB' : '256MiB');
+  const bytesMatch = /^(\d+)\s*([a-z]*)$/i.exec(bytes);
+  const unit = bytesMatch ? BYTE_UNITS[bytesMatch[2]!.toLowerCase()] : undefined;
+  const maxBytes = bytesMatch && unit ? Number(bytesMatch[1]) * unit : NaN;
+  if (!(maxBytes >= 2 ** 20 && maxBytes <= 2 ** 50)) {
+    throw new EnvConfigError('HANGAR_STREAM_MAX_BYTES', `must be a size such as 10GiB, 512MiB or 1073741824 (bytes), at least 1MiB; got "${bytes}"`);
+  }
+  return { maxAgeMs, maxBytes };
 }

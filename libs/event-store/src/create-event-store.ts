@@ -52,8 +52,14 @@ export async function createEventStore(options: EventStoreOptions): Promise<Even
 /** How long a caller waits for a pooled connection before failing, ms: a saturated pool answers an error, never a hang (review M6). */
 export const POOL_CONNECTION_TIMEOUT_MS = 30_000;
 
-export function createPool(options: Pick<EventStoreOptions, 'databaseUrl' | 'poolSize'>): Pool {
-  const pool = new Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: POOL_CONNECTION_TIMEOUT_MS });
+/** A `pg.Pool` with the store's connection timeout; `applicationName` shows in `pg_stat_activity`. */
+export function createPool(options: Pick<EventStoreOptions, 'databaseUrl' | 'poolSize'> & { applicationName?: string }): Pool {
+  const pool = new Pool({
+    connectionString: options.databaseUrl,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: POOL_CONNECTION_TIMEOUT_MS,
+    ...(options.applicationName ? { application_name: options.applicationName } : {}),
+  });
   const logger = new Logger('PgPool');
   // An idle client dying (server restart, terminated backend) must not crash the process.
   pool.on('error', (err) => logger.warn(`idle Postgres connection failed: ${err.message}`));

@@ -1,3 +1,4 @@
+import type { EventsStreamLimits } from '@hangar/contracts';
 import type { EventStore, Tx } from '@hangar/event-store';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
@@ -45,6 +46,8 @@ export interface DurableConsumerOptions {
   ackWaitMs?: number;
   /** Deliveries before a failing message is recorded as poison and terminated (default 20). */
   maxDeliver?: number;
+  /** Retention of `<NS>_EVENTS`, applied when the consumer creates or finds it (default: none). */
+  eventsStream?: EventsStreamLimits;
 }
 
 export const handlerOutcomes = {

@@ -63,7 +63,7 @@ export class DurableConsumer {
 
   private async ensureConsumer(): Promise<void> {
     const jsm = await this.options.nc.jetstreamManager();
-    await ensureEventsStream(jsm, this.options.ns);
+    await ensureEventsStream(jsm, this.options.ns, this.options.eventsStream ? { limits: this.options.eventsStream } : {});
     const stream = eventsStreamName(this.options.ns);
     const config = {
       durable_name: this.name,

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { eventsStreamName } from '@hangar/contracts';
+import { eventsStreamName, type EventsStreamLimits } from '@hangar/contracts';
 import { START_CHECKPOINT, type EventStore, type GlobalCheckpoint, type StoredEvent } from '@hangar/event-store';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
@@ -28,6 +28,8 @@ export interface EventRelayOptions {
   lockRetryMs?: number;
   /** Duplicate window of the stream when the relay creates it (default 2 minutes). */
   duplicateWindowMs?: number;
+  /** Retention of `<NS>_EVENTS`, applied when the relay creates or finds it (default: none). */
+  eventsStream?: EventsStreamLimits;
 }
 
 /**
@@ -113,7 +115,10 @@ export class EventRelay {
     while (!this.stopping && this.lock.held) {
       try {
         if (!streamReady) {
-          await ensureEventsStream(await this.options.nc.jetstreamManager(), this.options.ns, this.options);
+          await ensureEventsStream(await this.options.nc.jetstreamManager(), this.options.ns, {
+            ...(this.options.duplicateWindowMs === undefined ? {} : { duplicateWindowMs: this.options.duplicateWindowMs }),
+            ...(this.options.eventsStream ? { limits: this.options.eventsStream } : {}),
+          });
           streamReady = true;
         }
         checkpoint ??= await this.checkpoint();

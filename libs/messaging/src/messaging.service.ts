@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { EventsStreamLimits } from '@hangar/contracts';
 import { EVENT_STORE, PG_POOL, type EventStore } from '@hangar/event-store';
 import type { NatsConnection } from 'nats';
 import type { Pool } from 'pg';
@@ -35,7 +36,7 @@ export class MessagingService implements BeforeApplicationShutdown {
   startRelay(options: StartRelayOptions = {}): EventRelay {
     const { auditCheckpointIntervalMs, ...relayOptions } = options;
     const deps = this.storeDeps();
-    const relay = new EventRelay({ ...relayOptions, ...deps, nc: this.nc, ns: this.options.ns });
+    const relay = new EventRelay({ ...this.streamLimits(), ...relayOptions, ...deps, nc: this.nc, ns: this.options.ns });
     relay.start();
     this.relays.push(relay);
     const schedule = new AuditCheckpointSchedule({ store: deps.store, db: deps.pool, isWriter: () => relay.isLeader, intervalMs: auditCheckpointIntervalMs });
@@ -46,7 +47,7 @@ export class MessagingService implements BeforeApplicationShutdown {
 
   /** Creates or updates the durable `durableName(ns, service, purpose)` and starts consuming. */
   async startConsumer(options: StartConsumerOptions): Promise<DurableConsumer> {
-    const consumer = new DurableConsumer({ ...options, ...this.storeDeps(), nc: this.nc, ns: this.options.ns, service: this.options.service });
+    const consumer = new DurableConsumer({ ...this.streamLimits(), ...options, ...this.storeDeps(), nc: this.nc, ns: this.options.ns, service: this.options.service });
     await consumer.start();
     this.consumers.push(consumer);
     return consumer;
@@ -54,6 +55,10 @@ export class MessagingService implements BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.allSettled([...this.consumers.map((c) => c.stop()), ...this.relays.map((r) => r.stop()), ...this.schedules.map((s) => s.stop())]);
+  }
+
+  private streamLimits(): { eventsStream?: EventsStreamLimits } {
+    return this.options.eventsStream ? { eventsStream: this.options.eventsStream } : {};
   }
 
   private storeDeps(): { store: EventStore; pool: Pool } {

@@ -1,4 +1,5 @@
 import type { NatsEndpoint } from '@hangar/contracts';
+import type { EventsStreamLimits } from '@hangar/contracts';
 
 /** Injection token of the shared `NatsConnection`. */
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
@@ -11,4 +12,6 @@ export interface MessagingOptions {
   ns: string;
   /** This service's name: its NATS identity, durable names and the NATS connection name. */
   service: string;
+  /** Retention of the event feed `<NS>_EVENTS` (`HANGAR_STREAM_MAX_AGE`/`_MAX_BYTES`), set by whichever relay or consumer finds it. */
+  eventsStream?: EventsStreamLimits;
 }

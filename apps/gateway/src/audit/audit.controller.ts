@@ -9,17 +9,16 @@ import {
   parseCheckpointExport,
   queryEvents,
   recordAuditCheckpoint,
-  verifyEventStore,
   type CheckpointExport,
   type EventStore,
   type VerificationReport,
 } from '@hangar/event-store';
-import { checkApiTokens } from '@hangar/messaging';
 import { objectBody } from '../http/request-body';
 import type { AuthenticatedRequest } from '../auth/bearer-auth.guard';
 import { RequiresScope } from '../auth/requires-scope.decorator';
 import { toFeedJson } from '../releases/release-feed';
 import { parseAuditQuery } from './audit-query';
+import { VerificationGate } from './verification-gate';
 
 /** Audit queries and tamper evidence over the whole store (DESIGN §7.2, G7). Reads the store directly. */
 @Controller('v1/audit')
@@ -28,6 +27,7 @@ export class AuditController {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(AUDIT_KEY) private readonly auditKey: Buffer,
+    private readonly verification: VerificationGate,
   ) {}
 
   /** One page of matching events in the global order; follow `next` (as `after`) for the rest. */
@@ -38,11 +38,14 @@ export class AuditController {
     return { events: page.events.map(toFeedJson), next: page.next };
   }
 
-  /** Every event of every stream against its keyed chain, the streams table, every checkpoint, and `api_tokens`. */
+  /**
+   * Every event of every stream against its keyed chain, the streams table, every checkpoint, and
+   * `api_tokens`; one verification at a time (429 `AUDIT.VERIFICATION_RUNNING` while another runs).
+   */
   @Get('verify')
   @RequiresScope('audit:read')
   verify(): Promise<VerificationReport> {
-    return verifyEventStore(this.pool, { auditKey: this.auditKey, crossChecks: [checkApiTokens] });
+    return this.verification.run();
   }
 
   /** `verify`, also against an exported checkpoint kept outside the database (body `{ against }`). */
@@ -51,7 +54,7 @@ export class AuditController {
   @RequiresScope('audit:read')
   verifyAgainst(@Body() body: unknown): Promise<VerificationReport> {
     const against = parseCheckpointExport(objectBody(body).against);
-    return verifyEventStore(this.pool, { auditKey: this.auditKey, crossChecks: [checkApiTokens], against });
+    return this.verification.run(against);
   }
 
   /** The latest checkpoint as a signed export document, to keep where the database writer cannot reach. */

@@ -1,6 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { ErrorCodes, HangarError } from '@hangar/contracts';
+import { VERIFICATION_RUNNING } from '../audit/verification-gate';
 import { TOO_MANY_STREAMS } from '../releases/stream-limits';
 import { WebhookErrorCodes } from '../webhooks/webhook-errors';
 
@@ -19,6 +20,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       const status = statusFor(exception.code);
       // The request body was not read to its end: the connection cannot be reused.
       if (status === 413) res.setHeader('Connection', 'close');
+      const retryAfter = (exception.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (status === 429 && typeof retryAfter === 'number') res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfter))));
       res.status(status).json(exception.toBody());
       return;
     }
@@ -60,7 +63,7 @@ export function statusFor(code: string): number {
   if (code === WebhookErrorCodes.TOO_LARGE) return 413;
   if (code === WebhookErrorCodes.INVALID_PAYLOAD || code === WebhookErrorCodes.INCOMPLETE_BODY) return 400;
   if (code === ErrorCodes.FORBIDDEN) return 403;
-  if (code === TOO_MANY_STREAMS) return 429;
+  if (code === TOO_MANY_STREAMS || code === VERIFICATION_RUNNING || code === WebhookErrorCodes.TOO_MANY_FAILURES) return 429;
   if (code.endsWith('NOT_FOUND')) return 404;
   if (code === ErrorCodes.APP_EXISTS || code.endsWith('CONFLICT')) return 409;
   if (code.startsWith('TRANSPORT.')) return 503;

@@ -2,13 +2,17 @@ import { request as httpRequest } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { eventsStreamName } from '@hangar/contracts';
-import { createEventStore, type EventStoreHandle } from '@hangar/event-store';
+import { createEventStore, PG_POOL, type EventStoreHandle } from '@hangar/event-store';
+import type { Pool } from 'pg';
 import { prepareHangarDatabase } from '@hangar/messaging';
 import { createTestDatabase, testNamespace, TEST_NATS_URL, TEST_NATS_ENV, TEST_NATS_ENDPOINT, type TestDatabase, TEST_AUDIT_KEY } from '@hangar/testing';
 import { gatewayConfig } from '../gateway.config';
 import { startGateway } from '../gateway.bootstrap';
 
 jest.setTimeout(120_000);
+
+/** The store gauges' cache in this test's gateway (5 s by default). */
+const CACHE_MS = 300;
 
 /** The value of one series (`name{labels}` exactly as exposed), or undefined when it is not there. */
 function sample(text: string, series: string): number | undefined {
@@ -42,14 +46,23 @@ describe('GET /metrics', () => {
     const res = await fetch(`${url}/metrics`);
     return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
   };
+  /** Scrapes until `ready` holds of the text (the store gauges are up to CACHE_MS old), then returns it. */
+  const scrapeUntil = async (what: string, ready: (text: string) => boolean) => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const { text } = await scrape();
+      if (ready(text)) return text;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for /metrics to show ${what}; last scrape:\n${text}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
   const storeCount = async () => Number((await events.pool.query<{ n: string }>('SELECT count(*) AS n FROM events')).rows[0]!.n);
 
   beforeAll(async () => {
     db = await createTestDatabase('hangar_metrics');
     await prepareHangarDatabase(db.url);
-    ({ app, url } = await startGateway(
-      gatewayConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), ...TEST_NATS_ENV, HANGAR_NAMESPACE: ns, HANGAR_HTTP_PORT: '0', HANGAR_ADMIN_TOKEN: adminToken }),
-    ));
+    const config = gatewayConfig({ DATABASE_URL: db.url, HANGAR_AUDIT_KEY: TEST_AUDIT_KEY.toString('base64'), ...TEST_NATS_ENV, HANGAR_NAMESPACE: ns, HANGAR_HTTP_PORT: '0', HANGAR_ADMIN_TOKEN: adminToken });
+    ({ app, url } = await startGateway({ ...config, storeMetricsCacheMs: CACHE_MS }));
     events = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, poolSize: 2 });
   });
 
@@ -101,8 +114,8 @@ describe('GET /metrics', () => {
     await release('01D', 'ReleaseQueued', 'ReleaseStarted', 'ReleaseFailed', 'ReleaseRolledBack');
     await events.store.append('app-web', [{ type: 'AppCreated', data: { app: 'web' } }], { expectedVersion: 'ANY' });
 
-    const { text } = await scrape();
     const count = await storeCount();
+    const text = await scrapeUntil(`${count} events`, (t) => sample(t, 'hangar_events_total') === count);
     expect(count).toBeGreaterThanOrEqual(11);
     expect(sample(text, 'hangar_events_total')).toBe(count);
     const statuses = Object.fromEntries(['queued', 'running', 'complete', 'failed', 'cancelled', 'rolled_back'].map((s) => [s, sample(text, `hangar_releases{status="${s}"}`)]));
@@ -111,19 +124,37 @@ describe('GET /metrics', () => {
     expect(sample(text, 'hangar_relay_lag_events')).toBe(count);
 
     await events.pool.query(`INSERT INTO relay_checkpoints (name, transaction_id, global_position) VALUES ($1, '1'::xid8, $2)`, [eventsStreamName(ns), count - 2]);
-    expect(sample((await scrape()).text, 'hangar_relay_lag_events')).toBe(2);
+    expect(sample(await scrapeUntil('a lag of 2', (t) => sample(t, 'hangar_relay_lag_events') !== count), 'hangar_relay_lag_events')).toBe(2);
   });
 
   it('still answers when a gauge query fails, leaving out that gauge only', async () => {
     await events.pool.query('ALTER TABLE relay_checkpoints RENAME TO relay_checkpoints_away');
     try {
-      const { status, text } = await scrape();
-      expect(status).toBe(200);
-      expect(text).not.toContain('hangar_relay_lag_events');
+      const text = await scrapeUntil('no relay lag', (t) => !t.includes('hangar_relay_lag_events'));
+      expect((await scrape()).status).toBe(200);
       expect(sample(text, 'hangar_events_total')).toBe(await storeCount());
       expect(text).toContain('hangar_http_requests_total');
     } finally {
       await events.pool.query('ALTER TABLE relay_checkpoints_away RENAME TO relay_checkpoints');
+    }
+  });
+
+  it('reads the store once for many concurrent scrapes, each still answered with the values', async () => {
+    const pool = app.get<Pool>(PG_POOL);
+    const expected = await storeCount();
+    await scrapeUntil(`${expected} events`, (t) => sample(t, 'hangar_events_total') === expected);
+    const query = jest.spyOn(pool, 'query');
+    try {
+      const scrapes = await Promise.all(Array.from({ length: 30 }, () => scrape()));
+      const statusQueries = query.mock.calls.filter(([sql]) => String(sql).includes('DISTINCT ON')).length;
+      expect(statusQueries).toBeLessThanOrEqual(1);
+      for (const { status, text } of scrapes) {
+        expect(status).toBe(200);
+        expect(sample(text, 'hangar_events_total')).toBe(expected);
+        expect(sample(text, 'hangar_releases{status="running"}')).toBe(1);
+      }
+    } finally {
+      query.mockRestore();
     }
   });
 });

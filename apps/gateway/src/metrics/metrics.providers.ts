@@ -10,7 +10,7 @@ import { StoreMetrics } from './store-metrics';
 import { PrometheusWebhookMetrics, WebhookMetrics } from './webhook-metrics';
 
 /** The providers behind `GET /metrics` (with `MetricsController`), for the gateway's module. */
-export function metricsProviders(namespace: string): Provider[] {
+export function metricsProviders(namespace: string, opts: { storeCacheMs?: number } = {}): Provider[] {
   return [
     { provide: METRICS_REGISTRY, useFactory: createMetricsRegistry },
     {
@@ -25,6 +25,10 @@ export function metricsProviders(namespace: string): Provider[] {
       },
     },
     { provide: WebhookMetrics, inject: [METRICS_REGISTRY], useFactory: (registry: Registry) => new PrometheusWebhookMetrics(registry) },
-    { provide: StoreMetrics, inject: [PG_POOL], useFactory: (pool: Pool) => new StoreMetrics(pool, eventsStreamName(namespace)) },
+    {
+      provide: StoreMetrics,
+      inject: [PG_POOL],
+      useFactory: (pool: Pool) => new StoreMetrics(pool, { relayName: eventsStreamName(namespace), ...(opts.storeCacheMs === undefined ? {} : { cacheMs: opts.storeCacheMs }) }),
+    },
   ];
 }

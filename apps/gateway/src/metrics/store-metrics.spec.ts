@@ -24,9 +24,11 @@ describe(relayLag.name, () => {
 });
 
 /** A database that recognises each gauge's query by its SQL; an answer left undefined is a failed query. */
-function fakeDb(answers: { releases?: unknown[]; max?: string; checkpoint?: string | null }): SqlQueryable {
+function fakeDb(answers: { releases?: unknown[]; max?: string; checkpoint?: string | null }, queries: string[] = []): SqlQueryable {
   return {
     async query<R>(sql: string): Promise<{ rows: R[] }> {
+      queries.push(sql);
+      await Promise.resolve();
       const answer = (value: unknown, rows: () => unknown[]) => {
         if (value === undefined) throw new Error('relation does not exist');
         return { rows: rows() as R[] };
@@ -48,7 +50,7 @@ describe(StoreMetrics.name, () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('exposes the releases by status, the newest position and the relay lag', async () => {
-    const sut = new StoreMetrics(fakeDb({ releases: [{ type: 'ReleaseCompleted', releases: 2 }], max: '42', checkpoint: '40' }), 'HANGAR_EVENTS');
+    const sut = new StoreMetrics(fakeDb({ releases: [{ type: 'ReleaseCompleted', releases: 2 }], max: '42', checkpoint: '40' }), { relayName: 'HANGAR_EVENTS', cacheMs: 0 });
     const text = await (await sut.collect()).metrics();
     expect(text).toContain('hangar_releases{status="complete"} 2');
     expect(text).toContain('hangar_releases{status="queued"} 0');
@@ -57,18 +59,18 @@ describe(StoreMetrics.name, () => {
   });
 
   it('leaves out only the gauges whose query failed, and the lag with either of its inputs', async () => {
-    const noCheckpointTable = await (await new StoreMetrics(fakeDb({ releases: [], max: '7' }), 'N').collect()).metrics();
+    const noCheckpointTable = await (await new StoreMetrics(fakeDb({ releases: [], max: '7' }), { relayName: 'N', cacheMs: 0 }).collect()).metrics();
     expect(noCheckpointTable).toContain('hangar_events_total 7');
     expect(noCheckpointTable).toContain('hangar_releases{status="running"} 0');
     expect(noCheckpointTable).not.toContain('hangar_relay_lag_events');
 
-    const nothing = await (await new StoreMetrics(fakeDb({ checkpoint: null }), 'N').collect()).metrics();
+    const nothing = await (await new StoreMetrics(fakeDb({ checkpoint: null }), { relayName: 'N', cacheMs: 0 }).collect()).metrics();
     expect(nothing).not.toMatch(/hangar_(releases|events_total|relay_lag_events)/);
   });
 
   it('logs a failing query once, not at every scrape, and again after it recovered and failed anew', async () => {
     const answers: { releases?: unknown[]; max?: string; checkpoint?: string | null } = { releases: [], max: '1' };
-    const sut = new StoreMetrics(fakeDb(answers), 'N');
+    const sut = new StoreMetrics(fakeDb(answers), { relayName: 'N', cacheMs: 0 });
     await sut.collect();
     await sut.collect();
     expect(warn.mock.calls.map((c) => String(c[0]))).toEqual([expect.stringMatching(/^hangar_relay_lag_events left out of \/metrics/)]);
@@ -81,7 +83,39 @@ describe(StoreMetrics.name, () => {
   });
 
   it('counts the whole store as lag before the relay saved a checkpoint', async () => {
-    const text = await (await new StoreMetrics(fakeDb({ releases: [], max: '5', checkpoint: null }), 'N').collect()).metrics();
+    const text = await (await new StoreMetrics(fakeDb({ releases: [], max: '5', checkpoint: null }), { relayName: 'N', cacheMs: 0 }).collect()).metrics();
     expect(text).toContain('hangar_relay_lag_events 5');
+  });
+});
+
+describe(`${StoreMetrics.name} cache`, () => {
+  const statusQueries = (queries: string[]) => queries.filter((q) => q.includes('DISTINCT ON')).length;
+
+  it('computes once for many concurrent scrapes, and all of them get the values', async () => {
+    const queries: string[] = [];
+    const sut = new StoreMetrics(fakeDb({ releases: [{ type: 'ReleaseQueued', releases: 4 }], max: '9', checkpoint: '9' }, queries), { relayName: 'N', cacheMs: 5000, now: () => 0 });
+    const texts = await Promise.all(Array.from({ length: 25 }, async () => (await sut.collect()).metrics()));
+    expect(statusQueries(queries)).toBe(1);
+    expect(queries).toHaveLength(3);
+    for (const text of texts) expect(text).toContain('hangar_releases{status="queued"} 4');
+  });
+
+  it('computes at most once per interval at any scrape rate, then reads the store again', async () => {
+    let now = 1_000_000;
+    const queries: string[] = [];
+    const answers = { releases: [{ type: 'ReleaseQueued', releases: 1 }], max: '1', checkpoint: '1' };
+    const sut = new StoreMetrics(fakeDb(answers, queries), { relayName: 'N', cacheMs: 5000, now: () => now });
+    for (let i = 0; i < 50; i++) {
+      await sut.collect();
+      now += 99;
+    }
+    // 50 scrapes over 4.95 s: one computation.
+    expect(statusQueries(queries)).toBe(1);
+    answers.releases = [{ type: 'ReleaseCompleted', releases: 1 }];
+    now += 100;
+    const fresh = await (await sut.collect()).metrics();
+    expect(statusQueries(queries)).toBe(2);
+    expect(fresh).toContain('hangar_releases{status="complete"} 1');
+    expect(fresh).toContain('hangar_releases{status="queued"} 0');
   });
 });

@@ -42,29 +42,61 @@ export function relayLag(maxGlobalPosition: number, checkpoint: number | null): 
   return Math.max(0, maxGlobalPosition - (checkpoint ?? 0));
 }
 
+/** How long `/metrics` serves the store gauges it computed before computing them again, ms. */
+export const DEFAULT_STORE_METRICS_CACHE_MS = 5000;
+
+export interface StoreMetricsOptions {
+  /** The relay's checkpoint name, `<NS>_EVENTS` of the gateway's namespace. */
+  relayName: string;
+  /** Reuse computed values this long after they were computed (default 5000 ms). */
+  cacheMs?: number;
+  /** ms since the epoch (default `Date.now`). */
+  now?: () => number;
+}
+
 /**
- * The gauges read from the event store at scrape time: `hangar_releases{status}`, `hangar_events_total`
- * (the newest global position) and `hangar_relay_lag_events`. A gauge whose query fails is left out
- * of that scrape, never failing it; the first failure of a run is logged, not every scrape's.
+ * The gauges read from the event store: `hangar_releases{status}`, `hangar_events_total` (the newest
+ * global position) and `hangar_relay_lag_events`. `/metrics` is unauthenticated and the status query
+ * reads every release's events, so the values are computed at most once per `cacheMs` whatever the
+ * scrape rate, and scrapes arriving while they are computed wait for that one computation (review M6).
+ * A gauge whose query fails is left out, never failing the scrape; the first failure of a run is
+ * logged, not every scrape's.
  */
 export class StoreMetrics {
   private readonly logger = new Logger(StoreMetrics.name);
   private readonly failing = new Set<string>();
+  private readonly cacheMs: number;
+  private readonly now: () => number;
+  private latest: { registry: Promise<Registry>; computedAt?: number } | undefined;
 
-  /** @param relayName the relay's checkpoint name, `<NS>_EVENTS` of the gateway's namespace. */
   constructor(
     private readonly db: SqlQueryable,
-    private readonly relayName: string,
-  ) {}
+    private readonly options: StoreMetricsOptions,
+  ) {
+    this.cacheMs = options.cacheMs ?? DEFAULT_STORE_METRICS_CACHE_MS;
+    this.now = options.now ?? Date.now;
+  }
 
-  /** A registry of its own, holding this scrape's values, to merge with the gateway's. */
-  async collect(): Promise<Registry> {
+  /** A registry of its own, holding the latest values, to merge with the gateway's (never rejects). */
+  collect(): Promise<Registry> {
+    const latest = this.latest;
+    if (latest && (latest.computedAt === undefined || this.now() - latest.computedAt < this.cacheMs)) return latest.registry;
+    const next: { registry: Promise<Registry>; computedAt?: number } = {
+      registry: this.compute().finally(() => {
+        next.computedAt = this.now();
+      }),
+    };
+    this.latest = next;
+    return next.registry;
+  }
+
+  private async compute(): Promise<Registry> {
     const registry = new Registry();
     // One query at a time: a scrape should not take more of the pool than one request does.
     const statuses = await this.attempt('hangar_releases', async () => releaseStatusCounts((await this.db.query<{ type: string; releases: number }>(SQL.releaseStatuses)).rows));
     const head = await this.attempt('hangar_events_total', async () => Number((await this.db.query<{ position: string }>(SQL.maxGlobalPosition)).rows[0]?.position ?? 0));
     const checkpoint = await this.attempt('hangar_relay_lag_events', async () => {
-      const row = (await this.db.query<{ position: string }>(SQL.relayCheckpoint, [this.relayName])).rows[0];
+      const row = (await this.db.query<{ position: string }>(SQL.relayCheckpoint, [this.options.relayName])).rows[0];
       return row ? Number(row.position) : null;
     });
     if (statuses) {

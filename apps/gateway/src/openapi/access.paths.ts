@@ -90,6 +90,7 @@ export const ACCESS_PATHS: PathsObject = {
       summary: 'Verify every event against its keyed hash chain, the streams table, every checkpoint and the API tokens',
       scope: 'audit:read',
       success: { status: 200, description: 'The report (`ok: false` lists the problems).', schema: ref('VerificationReport') },
+      errors: { 429: 'AUDIT.VERIFICATION_RUNNING: another verification runs in this gateway (one at a time; the same request shares its report); `Retry-After` says when to try again.' },
       viaNats: false,
     }),
     post: operation({
@@ -99,7 +100,7 @@ export const ACCESS_PATHS: PathsObject = {
       scope: 'audit:read',
       requestBody: { schema: object({ against: ref('CheckpointExport') }, ['against']) },
       success: { status: 200, description: 'The report; each exported head must still be on its stream’s chain, and the file’s MAC must hold.', schema: ref('VerificationReport') },
-      errors: { 400: 'REQUEST.INVALID: the body is not a JSON object.', 422: 'AUDIT.INVALID_EXPORT: `against` is not an exported checkpoint.' },
+      errors: { 400: 'REQUEST.INVALID: the body is not a JSON object.', 422: 'AUDIT.INVALID_EXPORT: `against` is not an exported checkpoint.', 429: 'AUDIT.VERIFICATION_RUNNING: another verification runs in this gateway (one at a time; the same request shares its report); `Retry-After` says when to try again.' },
       viaNats: false,
     }),
   },

@@ -124,6 +124,7 @@ export const REGISTRY_PATHS: PathsObject = {
         401: 'WEBHOOK.UNAUTHORIZED: the receiver’s secret is missing or wrong.',
         404: 'REGISTRY.RECEIVER_NOT_FOUND: unknown or removed receiver.',
         413: 'WEBHOOK.TOO_LARGE: over 1 MiB (the connection is closed).',
+        429: 'WEBHOOK.TOO_MANY_FAILURES: this address, or this receiver, caused 60 refused deliveries (404, 401) within a minute; `Retry-After` says when the window ends.',
       },
     }),
   },

@@ -6,6 +6,7 @@ import type { AuthenticatedRequest } from '../auth/bearer-auth.guard';
 import { RequiresScope } from '../auth/requires-scope.decorator';
 import { objectBody } from '../http/request-body';
 import { PublicUrl } from './public-url';
+import { ReceiverCache } from './receiver-cache';
 
 /** A receiver as the API shows it: with the URL to configure in the registry, never with its secret. */
 export interface ReceiverListing extends ReceiverView {
@@ -19,6 +20,7 @@ export class ReceiversController {
   constructor(
     private readonly commands: CommandClient,
     @Inject(PublicUrl) private readonly publicUrl: PublicUrl,
+    private readonly cache: ReceiverCache,
   ) {}
 
   /**
@@ -39,6 +41,7 @@ export class ReceiversController {
     const sealedSecret = seal(secret, key.publicKey, RECEIVER_SECRET_STORE_CONTEXT, key.kid);
     const added = await this.commands.request<{ receiver: ReceiverView }>('builder', 'add-receiver', { ...rest, sealedSecret, actor: req.actor }, { timeoutMs: 20_000 });
     const { id, source } = added.receiver;
+    this.cache.forget(id);
     return { receiver: { id, source, url: this.publicUrl.receiverUrl(id), ...(given === undefined ? { secret } : {}) } };
   }
 
@@ -48,9 +51,13 @@ export class ReceiversController {
     return { receivers: receivers.map((r) => ({ id: r.id, source: r.source, url: this.publicUrl.receiverUrl(r.id), createdAt: r.createdAt, createdBy: r.createdBy })) };
   }
 
-  /** Its URL answers 404 from then on. */
+  /** Its URL answers 404 from then on (through another gateway: once its `ReceiverCache` entry expired, within 30 s). */
   @Delete(':id')
-  remove(@Param('id') receiverId: string, @Req() req: AuthenticatedRequest): Promise<{ receiver: { id: string } }> {
-    return this.commands.request('builder', 'remove-receiver', { receiverId, actor: req.actor });
+  async remove(@Param('id') receiverId: string, @Req() req: AuthenticatedRequest): Promise<{ receiver: { id: string } }> {
+    try {
+      return await this.commands.request('builder', 'remove-receiver', { receiverId, actor: req.actor });
+    } finally {
+      this.cache.forget(receiverId);
+    }
   }
 }

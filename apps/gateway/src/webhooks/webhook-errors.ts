@@ -10,6 +10,8 @@ export const WebhookErrorCodes = {
   UNAUTHORIZED: 'WEBHOOK.UNAUTHORIZED',
   /** 400: authenticated, but nothing in it can be used; `details.path` names the field. */
   INVALID_PAYLOAD: 'WEBHOOK.INVALID_PAYLOAD',
+  /** 429: the client address or the receiver id caused too many refused deliveries lately; `details.retryAfterSeconds`. */
+  TOO_MANY_FAILURES: 'WEBHOOK.TOO_MANY_FAILURES',
   /** 404: no such receiver (or a removed one). */
   RECEIVER_NOT_FOUND: 'REGISTRY.RECEIVER_NOT_FOUND',
 } as const;

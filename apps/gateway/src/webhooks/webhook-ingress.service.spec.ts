@@ -4,6 +4,7 @@ import { HangarError, type RegistrySource } from '@hangar/contracts';
 import type { CommandClient } from '@hangar/messaging';
 import { firstQueryValues, flattenHeaders, WebhookIngress, type IncomingDelivery } from './webhook-ingress.service';
 import type { ReceiverCredentials, ReceiverDirectory } from './receiver-credentials';
+import { DeliveryThrottle } from './delivery-throttle';
 import { WebhookMetrics, type WebhookOutcome } from '../metrics/webhook-metrics';
 
 const SECRET = 'rcv-secret-0123456789abcdef';
@@ -41,14 +42,14 @@ class RecordedMetrics extends WebhookMetrics {
 }
 
 /** The ingress with receivers looked up through the fake builder's `receiver-credentials`. */
-function ingress(builder: FakeBuilder, metrics: WebhookMetrics = new RecordedMetrics()): WebhookIngress {
+function ingress(builder: FakeBuilder, metrics: WebhookMetrics = new RecordedMetrics(), throttle = new DeliveryThrottle()): WebhookIngress {
   const directory: ReceiverDirectory = {
     credentials: async (receiverId: string) => (await builder.request<{ receiver: ReceiverCredentials }>('builder', 'receiver-credentials', { receiverId })).receiver,
   };
-  return new WebhookIngress(builder as unknown as CommandClient, directory, metrics);
+  return new WebhookIngress(builder as unknown as CommandClient, directory, metrics, throttle);
 }
 
-function incoming(body: string | Buffer, headers: IncomingHttpHeaders = {}, url = '/v1/webhooks/registry/01JTQ3W5K8M2N4P6R8T0V2X4Y6'): IncomingDelivery & { reads: number } {
+function incoming(body: string | Buffer, headers: IncomingHttpHeaders = {}, url = '/v1/webhooks/registry/01JTQ3W5K8M2N4P6R8T0V2X4Y6', clientAddress = '192.0.2.7'): IncomingDelivery & { reads: number } {
   const raw = typeof body === 'string' ? Buffer.from(body) : body;
   const delivery = {
     headers: { 'content-length': String(raw.length), ...headers },
@@ -59,6 +60,7 @@ function incoming(body: string | Buffer, headers: IncomingHttpHeaders = {}, url 
       return raw;
     },
     receivedAt: new Date('2026-05-01T12:00:05Z'),
+    clientAddress,
   };
   return delivery;
 }
@@ -190,6 +192,22 @@ describe(WebhookIngress.name, () => {
 });
 
 describe(flattenHeaders.name, () => {
+  it('answers 429 without asking builder once an address or a receiver caused too many 404s and 401s, and counts it', async () => {
+    const builder = new FakeBuilder('distribution');
+    const metrics = new RecordedMetrics();
+    const sut = ingress(builder, metrics, new DeliveryThrottle({ windowMs: 60_000, perAddress: 3, perReceiver: 4, maxKeys: 100 }));
+    const badSecret = () => incoming('{}', { authorization: 'Bearer wrong' });
+    for (let i = 0; i < 3; i++) expect((await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', badSecret()))).code).toBe('WEBHOOK.UNAUTHORIZED');
+    const throttled = await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', badSecret()));
+    expect(throttled.toBody()).toEqual({ error: { code: 'WEBHOOK.TOO_MANY_FAILURES', message: expect.stringMatching(/try again in 60 s$/), details: { retryAfterSeconds: 60 } } });
+    expect(builder.commands()).toHaveLength(3);
+    // Another address may still reach the receiver until the receiver's own budget is spent.
+    const elsewhere = () => incoming('{}', { authorization: 'Bearer wrong' }, undefined, '198.51.100.9');
+    expect((await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', elsewhere()))).code).toBe('WEBHOOK.UNAUTHORIZED');
+    expect((await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', elsewhere()))).code).toBe('WEBHOOK.TOO_MANY_FAILURES');
+    expect(metrics.deliveries.filter((d) => d === 'unknown throttled')).toHaveLength(2);
+  });
+
   it('joins a repeated header with ", " and keeps names lower-case', () => {
     expect(flattenHeaders({ 'x-a': ['1', '2'], authorization: 'Bearer t' })).toEqual({ 'x-a': '1, 2', authorization: 'Bearer t' });
   });

@@ -9,6 +9,7 @@ import { dialectFor } from './domain/dialects';
 import { checkDeclaredLength } from './raw-body';
 import { receiverNotFound, WebhookErrorCodes } from './webhook-errors';
 import { ReceiverDirectory, type ReceiverCredentials } from './receiver-credentials';
+import { DeliveryThrottle } from './delivery-throttle';
 
 /** Receiver ids as builder mints them (ULIDs); anything else is answered 404 without asking builder. */
 export const RECEIVER_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -20,6 +21,8 @@ export interface IncomingDelivery {
   /** Reads the raw body with the 1 MiB cap (`raw-body.ts`). */
   readBody(): Promise<Buffer>;
   readonly receivedAt: Date;
+  /** The client's address (the socket's peer), for the failure rate limit. */
+  readonly clientAddress: string;
 }
 
 /** The 2xx answer: what builder made of each push, and how many items were recorded as ignored. */
@@ -29,9 +32,10 @@ export interface DeliveryAnswer {
 }
 
 /**
- * Webhook ingress: size cap, receiver, authentication on the raw bytes, parsing, then one
- * `record-delivery` to builder. Every refusal (413, 404, 401, 400) happens before that command, so a
- * refused delivery changes nothing. The receiver's secret stays in these two methods' scope: it is in
+ * Webhook ingress: failure rate limit, size cap, receiver, authentication on the raw bytes, parsing,
+ * then one `record-delivery` to builder. Every refusal (429, 413, 404, 401, 400) happens before that
+ * command, so a refused delivery changes nothing; each 404 and 401 counts against the client's
+ * address and the receiver id (`DeliveryThrottle`). The receiver's secret stays in these two methods' scope: it is in
  * no error, log, metric or answer.
  */
 @Injectable()
@@ -40,14 +44,17 @@ export class WebhookIngress {
     private readonly commands: CommandClient,
     private readonly receivers: ReceiverDirectory,
     private readonly metrics: WebhookMetrics,
+    private readonly throttle: DeliveryThrottle,
   ) {}
 
   /** Answers one delivery and counts its outcome (`hangar_webhook_deliveries_total`). */
   async receive(receiverId: string, request: IncomingDelivery): Promise<DeliveryAnswer> {
     let source: RegistrySource | undefined;
+    const counted = RECEIVER_ID_PATTERN.test(receiverId) ? receiverId : undefined;
     try {
+      this.throttle.check(counted, request.clientAddress);
       checkDeclaredLength(request.headers);
-      if (!RECEIVER_ID_PATTERN.test(receiverId)) throw receiverNotFound(receiverId);
+      if (counted === undefined) throw receiverNotFound(receiverId);
       const receiver = await this.receivers.credentials(receiverId);
       source = receiver.source;
       const answer = await this.deliver(receiver, request);
@@ -56,6 +63,7 @@ export class WebhookIngress {
     } catch (error) {
       const outcome = refusalOutcome(error);
       if (outcome) this.metrics.delivery(source, outcome);
+      if (outcome === 'not_found' || outcome === 'unauthorized') this.throttle.failed(counted, request.clientAddress);
       throw error;
     }
   }

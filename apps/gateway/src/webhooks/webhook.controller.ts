@@ -22,6 +22,7 @@ export class WebhookController {
       query: firstQueryValues(req.originalUrl),
       readBody: () => readRawBody(req, req.headers),
       receivedAt: new Date(),
+      clientAddress: req.socket.remoteAddress ?? 'unknown',
     });
   }
 }

@@ -1,5 +1,5 @@
 import { RegistryEventTypes, type ImagePushedData, type TriggerFiredData } from '@hangar/contracts';
-import { dedupeKeyOf, historyVeto, newerPushOfTag, recordedDuplicate, triggerCandidates } from './push-evaluation';
+import { dedupeKeyOf, historyVeto, newerPushOfTag, triggerCandidates } from './push-evaluation';
 import { parseTagPolicy } from './tag-policy';
 import type { RecordedEvent, TriggerDefinition } from './triggers';
 
@@ -15,23 +15,6 @@ const trigger = (image: string, policy: string, id = 'T1'): TriggerDefinition =>
   const [host, ...rest] = image.split('/');
   return { triggerId: id, app: 'web', host: host!, repository: rest.join('/'), image, policy: parseTagPolicy(policy), createdAt: new Date(), createdBy: 'me' };
 };
-
-describe(recordedDuplicate.name, () => {
-  it('finds the same delivery id, or the same tag and digest from another delivery', () => {
-    const stream = [recorded(push({ deliveryId: 'a' }))];
-    expect(recordedDuplicate(stream, push({ deliveryId: 'a', digest: D2 }))).toBe(stream[0]);
-    expect(recordedDuplicate(stream, push({ deliveryId: 'b' }))).toBe(stream[0]);
-    expect(recordedDuplicate(stream, push({ deliveryId: 'c', digest: D2 }))).toBeUndefined();
-    expect(recordedDuplicate(stream, push({ tag: '1.0.1' }))).toBeUndefined();
-  });
-
-  it('without digest nor id, only the same push time is the same push', () => {
-    const { digest: _omit, ...noDigest } = push();
-    const stream = [recorded({ ...noDigest, dedupeKey: dedupeKeyOf(noDigest) })];
-    expect(recordedDuplicate(stream, noDigest)).toBe(stream[0]);
-    expect(recordedDuplicate(stream, { ...noDigest, pushedAt: '2026-11-26T10:05:00.000Z' })).toBeUndefined();
-  });
-});
 
 describe(newerPushOfTag.name, () => {
   it('finds a later push of the same tag, not of others', () => {

@@ -12,20 +12,6 @@ function contentKeyOf(push: Pick<NormalizedPush, 'host' | 'repository' | 'tag' |
   return push.digest ? `${push.host}/${push.repository}:${push.tag}@${push.digest}` : undefined;
 }
 
-/**
- * The `ImagePushed` of `stream` that `push` repeats, if any: the same delivery id, the same
- * dedupe key, or the same tag and digest (a registry's replicas each send their own delivery).
- */
-export function recordedDuplicate(stream: readonly RecordedEvent[], push: NormalizedPush): RecordedEvent | undefined {
-  const key = dedupeKeyOf(push);
-  const content = contentKeyOf(push);
-  return stream.find((e) => {
-    if (e.type !== RegistryEventTypes.ImagePushed) return false;
-    const d = e.data as ImagePushedData;
-    return d.dedupeKey === key || (content !== undefined && contentKeyOf(d) === content);
-  });
-}
-
 /** A newer push of the same tag already recorded in `stream` than `push` (deliveries arrive in any order). */
 export function newerPushOfTag(stream: readonly RecordedEvent[], pushEventId: string, push: ImagePushedData): ImagePushedData | undefined {
   let newest: ImagePushedData | undefined;
