@@ -178,6 +178,22 @@ describe('forged messages and eavesdroppers on the bus (e2e)', () => {
     for (const needle of [hangar.adminToken, token, secret, other, hangar.fleetToken]) expect(everything).not.toContain(needle);
   });
 
+  it('lets only the secrets service answer its commands, and only machine-updater ask it for values (review row 80)', async () => {
+    const refused: string[] = [];
+    const impostors = ['gateway', 'releaser', 'builder', 'machine-updater', 'feed', 'ci', 'stranger'];
+    for (const identity of impostors) {
+      const nc = await connectAs(identity);
+      nc.subscribe(commandSubject(ns, 'secrets', 'transport-key'), { callback: (err) => err && refused.push(identity) });
+      await nc.flush();
+    }
+    await waitFor(hangar, 'every impostor refused', async () => refused.length === impostors.length);
+    expect(refused.sort()).toEqual([...impostors].sort());
+    const values = new TextEncoder().encode(JSON.stringify({ app, version: 1, recipientPublicKey: 'A'.repeat(43) }));
+    for (const identity of ['gateway', 'releaser', 'builder']) {
+      await expect((await connectAs(identity)).request(commandSubject(ns, 'secrets', 'get-values'), values, { timeout: 2000 })).rejects.toThrow();
+    }
+  });
+
   it("keeps the feed reader off Hangar's own durable consumers: it can neither read nor delete them (review rows 82, 83)", async () => {
     const hangarDurable = durableName(ns, 'machine-updater', 'machine-operations');
     const service = await (await connectAs('releaser')).jetstreamManager();
