@@ -52,8 +52,8 @@ const PARSERS: Record<HangarService, (env: Env) => object> = {
  * credential and generates none).
  */
 export function parseAsService(service: HangarService, env: Env): { databaseUrl: string; production: boolean } {
-  const config = PARSERS[service](env) as { databaseUrl: string; production?: boolean; credential?: { production: boolean } };
-  return { databaseUrl: config.databaseUrl, production: config.production ?? config.credential?.production ?? false };
+  const config = PARSERS[service](env) as { databaseUrl: string; production?: boolean; audit?: { production: boolean } };
+  return { databaseUrl: config.databaseUrl, production: config.production ?? config.audit?.production ?? false };
 }
 
 /** Every string in a parsed YAML document, keys included. */
