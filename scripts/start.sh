@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 bash scripts/services.sh
 npm run build --silent
 
-dir="${HANGAR_NATS_DIR:-.hangar/nats}"
+mkdir -p "${HANGAR_NATS_DIR:-.hangar/nats}"
+dir="$(cd "${HANGAR_NATS_DIR:-.hangar/nats}" && pwd)" # absolute: start-stop-daemon runs nats-server from /
 port="${HANGAR_NATS_PORT:-4223}"
 ns="${HANGAR_NAMESPACE:-hangar}"
 log() { printf 'start: %s\n' "$*" >&2; }
