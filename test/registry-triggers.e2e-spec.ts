@@ -34,6 +34,7 @@ describe('registry push triggers over NATS (e2e)', () => {
   const ns = testNamespace('rt');
   const app = `trg-${uniqueSuffix()}`;
   const repo = `acme-${uniqueSuffix()}/web`;
+  const suffixOf = (repository: string) => repository.split('/')[0]!.replace(/^acme-/, '');
   const digests: Record<string, string> = {};
   let e2e: HangarE2e;
   let pg: Client;
@@ -209,6 +210,38 @@ describe('registry push triggers over NATS (e2e)', () => {
     expect((await evaluated(accepted.push.pushEventId)).outcomes[0]).toMatchObject({ triggerId, result: 'skipped', reason: 'digest already deployed (v6)' });
     const cantAdd = await command<{ error: { code: string } }>('add-trigger', { app, image: `ghcr.io/${repo}`, tagPolicy: 'glob:*' }, ci);
     expect(cantAdd.error.code).toBe('AUTH.FORBIDDEN');
+  });
+
+  it('a registry:push:<target> token records pushes of its repositories only: any other is refused naming the scope, recording nothing', async () => {
+    const token = async (name: string, scope: string) => {
+      const r = await hangar.cli(['tokens', 'create', name, '--scope', scope, '--json']);
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout).secret as string;
+    };
+    const exact = await token('ci-web', `registry:push:ghcr.io/${repo}`);
+    const prefix = await token('ci-acme', `registry:push:ghcr.io/${repo.split('/')[0]}/*`);
+    const malformed = await hangar.cli(['tokens', 'create', 'ci-bad', '--scope', 'registry:push:ghcr.io', '--json']);
+    expect(malformed.code).not.toBe(0);
+    expect(malformed.stderr).toContain(`scope "registry:push:ghcr.io": target 'ghcr.io' must be <host>/<repository>`);
+
+    const before = await eventCount();
+    const elsewhere = [
+      [exact, { host: 'ghcr.io', repository: `${repo}-other` }],
+      [exact, { host: 'registry.example.com', repository: repo }],
+      [prefix, { host: 'ghcr.io', repository: `other-${suffixOf(repo)}/web` }],
+      [prefix, { host: 'docker.io', repository: repo }],
+    ] as const;
+    for (const [secret, image] of elsewhere) {
+      const refused = await command<{ error: { code: string; message: string } }>('record-push', ghcrPush('1.5.0', image), secret);
+      expect(refused.error).toMatchObject({ code: 'AUTH.FORBIDDEN', message: expect.stringContaining(`lacks the scope registry:push:${image.host}/${image.repository} for record-push`) });
+    }
+    expect(await eventCount()).toBe(before);
+
+    // Within the target: accepted (the same push as the last test's, so recorded as a duplicate).
+    for (const secret of [exact, prefix]) {
+      const accepted = await command<{ push?: { status: string }; error?: unknown }>('record-push', ghcrPush('1.5.0'), secret);
+      expect(accepted).toEqual({ push: expect.objectContaining({ status: 'duplicate', host: 'ghcr.io', repository: repo, tag: '1.5.0' }) });
+    }
   });
 
   it('a push whose digest is not the one its tag has at the registry deploys nothing; a pushedAt in 2099 is clamped, so the real push still deploys', async () => {

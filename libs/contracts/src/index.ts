@@ -13,7 +13,9 @@ export {
 } from './names';
 export type { ServiceName } from './names';
 export { HangarError, isErrorBody, ErrorCodes } from './errors';
-export { parseScope, grants, canReadApp, describeScope, commandScope, isReadCommand, TOKEN_NAME_PATTERN, RESERVED_PRINCIPAL_NAMES } from './scopes';
+export { parseScope, scopeProblem, grants, canReadApp, describeScope, commandScope, isReadCommand, TOKEN_NAME_PATTERN, RESERVED_PRINCIPAL_NAMES, SCOPE_SHAPES } from './scopes';
+export { canonicalImageName, parseRepositoryTarget, targetCovers, REGISTRY_HOST_PATTERN, REPOSITORY_NAME_PATTERN, DOCKER_HUB_HOST } from './repository-target';
+export type { PushedImageName, RepositoryTarget } from './repository-target';
 export type { Scope, RequiredScope } from './scopes';
 export type { ErrorBody } from './errors';
 export { EventTypes } from './events';

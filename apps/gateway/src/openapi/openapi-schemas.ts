@@ -223,9 +223,10 @@ export const SCHEMAS: Record<string, Schema> = {
     },
     ['checkpoint', 'regressions'],
   ),
-  Scope: string('`admin`, `audit:read`, `registry:push`, `app:<app>:read` or `app:<app>:deploy`.', {
-    pattern: `^(admin|audit:read|registry:push|app:${APP_SCOPE}:(read|deploy))$`,
-  }),
+  Scope: string(
+    '`admin`, `audit:read`, `app:<app>:read`, `app:<app>:deploy`, `registry:push:<host>/<repository>` (`record-push` for that repository; `<host>/<prefix>/*` every repository under the prefix, `<host>/*` every one of the host) or `registry:push` (every repository of every registry).',
+    { pattern: `^(admin|audit:read|registry:push(:[^/]+/.+)?|app:${APP_SCOPE}:(read|deploy))$` },
+  ),
   ApiToken: object(
     { name: string(undefined, { pattern: TOKEN_NAME_PATTERN.source }), scopes: arrayOf(ref('Scope')), createdBy: string(), createdAt: dateTime(), revokedAt: dateTime() },
     ['name', 'scopes', 'createdBy', 'createdAt'],
