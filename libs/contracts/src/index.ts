@@ -30,7 +30,7 @@ export type {
   MachineUpdatedData,
   MachineUpdateFailedData,
 } from './events';
-export { readServiceEnv, EnvConfigError, parseBase64Key } from './service-env';
+export { readServiceEnv, EnvConfigError, parseBase64Key, optionalToken } from './service-env';
 export type { ServiceEnv, Env } from './service-env';
 export { jsonBodyProblem, MAX_JSON_DEPTH } from './json-limits';
 export { resolveStateCredential, resolveStateKey, resolveMachinesApiToken } from './state-credential';
