@@ -16,6 +16,8 @@ export { HangarError, isErrorBody, ErrorCodes } from './errors';
 export { parseScope, scopeProblem, grants, canReadApp, describeScope, commandScope, isReadCommand, TOKEN_NAME_PATTERN, RESERVED_PRINCIPAL_NAMES, SCOPE_SHAPES } from './scopes';
 export { canonicalImageName, parseRepositoryTarget, targetCovers, REGISTRY_HOST_PATTERN, REPOSITORY_NAME_PATTERN, DOCKER_HUB_HOST } from './repository-target';
 export type { PushedImageName, RepositoryTarget } from './repository-target';
+export { FIXED_SOURCE_HOSTS, RECEIVER_FORBIDDEN, receiverBindingOf, receiverHost, receiverPushProblem } from './receiver-binding';
+export type { ReceiverBinding } from './receiver-binding';
 export type { Scope, RequiredScope } from './scopes';
 export type { ErrorBody } from './errors';
 export { EventTypes } from './events';

@@ -3,7 +3,7 @@ import { HangarError, type RegistrySource } from '@hangar/contracts';
 import { WebhookErrorCodes } from '../webhooks/webhook-errors';
 
 /** What became of one registry webhook delivery. */
-export type WebhookOutcome = 'recorded' | 'duplicate' | 'ignored' | 'unauthorized' | 'invalid' | 'too_large' | 'not_found';
+export type WebhookOutcome = 'recorded' | 'duplicate' | 'ignored' | 'unauthorized' | 'forbidden' | 'invalid' | 'too_large' | 'not_found';
 
 /** The port webhook ingress reports each delivery's outcome through. */
 export abstract class WebhookMetrics {
@@ -33,6 +33,8 @@ export function refusalOutcome(error: unknown): WebhookOutcome | undefined {
       return 'not_found';
     case WebhookErrorCodes.UNAUTHORIZED:
       return 'unauthorized';
+    case WebhookErrorCodes.FORBIDDEN:
+      return 'forbidden';
     // Both are 400s: nothing usable arrived.
     case WebhookErrorCodes.INVALID_PAYLOAD:
     case WebhookErrorCodes.INCOMPLETE_BODY:

@@ -233,7 +233,15 @@ export const SCHEMAS: Record<string, Schema> = {
   ),
   RegistrySource: string(undefined, { enum: [...REGISTRY_SOURCES] }),
   Receiver: object(
-    { id: string(), source: ref('RegistrySource'), url: string('What to configure in the registry: `<public URL>/v1/webhooks/registry/<id>`.'), createdAt: dateTime(), createdBy: string() },
+    {
+      id: string(),
+      source: ref('RegistrySource'),
+      host: string('The registry host it reports pushes for; absent for a receiver of a self-hosted source added before hosts were recorded, which refuses every delivery (403).'),
+      repositoryPrefix: string('When set, only repositories equal to it or under it.'),
+      url: string('What to configure in the registry: `<public URL>/v1/webhooks/registry/<id>`.'),
+      createdAt: dateTime(),
+      createdBy: string(),
+    },
     ['id', 'source', 'url', 'createdAt', 'createdBy'],
   ),
   TagPolicy: string('`exact:TAG`, `semver:RANGE` or `glob:PATTERN`.', { pattern: '^(exact|semver|glob):.+$' }),
