@@ -35,11 +35,17 @@ describe('a real registry pushing to a receiver (e2e)', () => {
   beforeAll(async () => {
     e2e = await startHangarE2e({ databasePrefix: 'hangar_registry_e2e', namespace: testNamespace('rn'), fleetBootMs: 50, tmpPrefix: 'hangar-registry-' });
     ({ hangar, dir } = e2e);
-    const added = await hangar.cli(['receivers', 'add', '--source', 'distribution', '--json']);
-    expect(added.code).toBe(0);
-    const { receiver } = JSON.parse(added.stdout) as { receiver: { url: string; secret: string } };
-    expect(receiver.secret).toMatch(/^[A-Za-z0-9_-]{20,}$/);
-    registry = await startRegistryProcess({ notifications: { url: receiver.url, headers: { Authorization: [`Bearer ${receiver.secret}`] } } });
+    // The receiver is for the registry's host, known once its port is chosen.
+    registry = await startRegistryProcess({
+      notifications: async (host) => {
+        const added = await hangar.cli(['receivers', 'add', '--source', 'distribution', '--host', host, '--json']);
+        expect(added.code).toBe(0);
+        const { receiver } = JSON.parse(added.stdout) as { receiver: { url: string; secret: string; host: string } };
+        expect(receiver.secret).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+        expect(receiver.host).toBe(host);
+        return { url: receiver.url, headers: { Authorization: [`Bearer ${receiver.secret}`] } };
+      },
+    });
     await pushImage(registry.url, repository, '1.0.0', buildMinimalImage());
     writeFileSync(join(dir, 'fly.toml'), flyToml(app, `${registry.host}/${repository}:1.0.0`));
     expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);

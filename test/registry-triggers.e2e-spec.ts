@@ -34,6 +34,7 @@ describe('registry push triggers over NATS (e2e)', () => {
   const ns = testNamespace('rt');
   const app = `trg-${uniqueSuffix()}`;
   const repo = `acme-${uniqueSuffix()}/web`;
+  const suffixOf = (repository: string) => repository.split('/')[0]!.replace(/^acme-/, '');
   const digests: Record<string, string> = {};
   let e2e: HangarE2e;
   let pg: Client;
@@ -83,7 +84,7 @@ describe('registry push triggers over NATS (e2e)', () => {
       fleetBootMs: 50,
       extraEnv: { HANGAR_REGISTRY_MIRRORS: JSON.stringify({ 'ghcr.io': TEST_REGISTRY_HOST, 'docker.io': TEST_REGISTRY_HOST }) },
       tmpPrefix: 'hangar-triggers-',
-      nats: { publishers: ['operator', 'deployer', 'ci-bridge'] },
+      nats: { publishers: ['operator', 'deployer', 'ci-bridge', 'ci-web', 'ci-acme'] },
     });
     ({ pg, hangar, dir } = e2e);
     nc = await natsPublisher(hangar, 'operator', ['admin']);
@@ -208,6 +209,34 @@ describe('registry push triggers over NATS (e2e)', () => {
     expect(cantAdd.error.code).toBe('AUTH.FORBIDDEN');
     await deployer.close();
     await ci.close();
+  });
+
+  it('a registry:push:<target> token records pushes of its repositories only: any other is refused naming the scope, recording nothing', async () => {
+    const exact = await natsPublisher(hangar, 'ci-web', [`registry:push:ghcr.io/${repo}`]);
+    const prefix = await natsPublisher(hangar, 'ci-acme', [`registry:push:ghcr.io/${repo.split('/')[0]}/*`]);
+    const malformed = await hangar.cli(['tokens', 'create', 'ci-bad', '--scope', 'registry:push:ghcr.io', '--json']);
+    expect(malformed.code).not.toBe(0);
+    expect(malformed.stderr).toContain(`scope "registry:push:ghcr.io": target 'ghcr.io' must be <host>/<repository>`);
+
+    const before = await eventCount();
+    const elsewhere = [
+      [exact, { host: 'ghcr.io', repository: `${repo}-other` }],
+      [exact, { host: 'registry.example.com', repository: repo }],
+      [prefix, { host: 'ghcr.io', repository: `other-${suffixOf(repo)}/web` }],
+      [prefix, { host: 'docker.io', repository: repo }],
+    ] as const;
+    for (const [publisher, image] of elsewhere) {
+      const refused = await command<{ error: { code: string; message: string } }>('record-push', ghcrPush('1.5.0', image), publisher);
+      expect(refused.error).toMatchObject({ code: 'AUTH.FORBIDDEN', message: expect.stringContaining(`lacks the scope registry:push:${image.host}/${image.repository} for record-push`) });
+    }
+    expect(await eventCount()).toBe(before);
+
+    // Within the target: accepted (the same push as the last test's, so recorded as a duplicate).
+    for (const publisher of [exact, prefix]) {
+      const accepted = await command<{ push?: { status: string }; error?: unknown }>('record-push', ghcrPush('1.5.0'), publisher);
+      expect(accepted).toEqual({ push: expect.objectContaining({ status: 'duplicate', host: 'ghcr.io', repository: repo, tag: '1.5.0' }) });
+      await publisher.close();
+    }
   });
 
   it('a push whose digest is not the one its tag has at the registry deploys nothing; a pushedAt in 2099 is clamped, so the real push still deploys', async () => {

@@ -3,13 +3,14 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import type { NatsConnection } from 'nats';
 import type { Client } from 'pg';
-import { REGISTRY_SOURCES, type RegistrySource } from '@hangar/contracts';
+import { commandSubject, REGISTRY_SOURCES, type RegistrySource } from '@hangar/contracts';
 import {
   HangarProcesses,
   TEST_REGISTRY_HOST,
   TEST_REGISTRY_URL,
   buildMinimalImage,
   flyToml,
+  natsCommand,
   pushEvaluation,
   pushImage,
   registryWebhook,
@@ -35,6 +36,16 @@ const HOSTS: Readonly<Record<RegistrySource, string>> = {
   gar: 'europe-west1-docker.pkg.dev',
   acr: 'myregistry.azurecr.io',
   jfrog: 'example.jfrog.io',
+};
+/** Another host of the same kind, for the sources whose payload names the host (Docker Hub's and GHCR's cannot). */
+const OTHER_HOSTS: Readonly<Partial<Record<RegistrySource, string>>> = {
+  distribution: 'registry.other.example',
+  harbor: 'harbor.other.example',
+  quay: 'quay.other.example',
+  ecr: '210987654321.dkr.ecr.eu-west-1.amazonaws.com',
+  gar: 'us-docker.pkg.dev',
+  acr: 'otherregistry.azurecr.io',
+  jfrog: 'other.jfrog.io',
 };
 /** Sources whose payload carries no push time: the receipt time stands in, so arrival order is push order. */
 const NO_PUSH_TIME: readonly RegistrySource[] = ['quay', 'jfrog'];
@@ -98,9 +109,10 @@ describe('registry webhooks, per registry (e2e)', () => {
       nc = await hangar.natsServer!.connectWiretap();
       nc.subscribe('>', { callback: (_err, msg) => bus.push(Buffer.from(msg.data).toString('latin1')) });
       await nc.flush();
-      const res = await fetch(`${hangar.apiUrl}/v1/receivers`, { method: 'POST', headers: admin(), body: JSON.stringify({ source: 'distribution' }) });
+      const res = await fetch(`${hangar.apiUrl}/v1/receivers`, { method: 'POST', headers: admin(), body: JSON.stringify({ source: 'distribution', host: HOSTS.distribution }) });
       expect(res.status).toBe(201);
       receiver = ((await res.json()) as { receiver: typeof receiver }).receiver;
+      expect(receiver).toMatchObject({ host: HOSTS.distribution });
       expect(receiver.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     });
 
@@ -175,6 +187,39 @@ describe('registry webhooks, per registry (e2e)', () => {
       expect(await counts()).toEqual(before);
     });
 
+    it('is tied to its registry host: added without one is refused naming it; a push to another host or outside its prefix is 403 naming the host, recording nothing', async () => {
+      const before = await counts();
+      const hostless = await fetch(`${hangar.apiUrl}/v1/receivers`, { method: 'POST', headers: admin(), body: JSON.stringify({ source: 'distribution' }) });
+      expect(hostless.status).toBe(400);
+      expect(await hostless.json()).toMatchObject({ error: { code: 'REQUEST.INVALID', message: expect.stringMatching(/^host is required for a distribution receiver/) } });
+      const elsewhere = signDelivery('distribution', receiver.secret, registryWebhook('distribution').push({ host: 'ghcr.io', repository: `edge-${suffix}/web`, tag: '3.0' }));
+      const refused = await fetch(receiver.url, { method: 'POST', headers: elsewhere.headers, body: elsewhere.body });
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({ error: { code: 'WEBHOOK.FORBIDDEN', message: `receiver ${receiver.id} is for registry host ${HOSTS.distribution}; the delivery names a push to host ghcr.io` } });
+      // Builder checks again: record-delivery sent past the gateway's checks (with the gateway's own NATS key) is refused the same way.
+      const push = { host: 'ghcr.io', repository: `edge-${suffix}/web`, tag: '3.0', pushedAt: new Date().toISOString(), source: 'distribution' };
+      const asGateway = await hangar.natsConnect('gateway');
+      const direct = await natsCommand<{ error?: { code: string } }>(asGateway, commandSubject(ns, 'builder', 'record-delivery'), { receiverId: receiver.id, source: 'distribution', pushes: [push], ignored: [] });
+      await asGateway.close();
+      expect(direct.error?.code).toBe('WEBHOOK.FORBIDDEN');
+      expect(await counts()).toEqual(before);
+
+      const added = await fetch(`${hangar.apiUrl}/v1/receivers`, { method: 'POST', headers: admin(), body: JSON.stringify({ source: 'distribution', host: HOSTS.distribution, repositoryPrefix: `edge-${suffix}` }) });
+      expect(added.status).toBe(201);
+      const prefixed = ((await added.json()) as { receiver: typeof receiver & { repositoryPrefix: string } }).receiver;
+      expect(prefixed.repositoryPrefix).toBe(`edge-${suffix}`);
+      const withPrefixed = await counts();
+      const outside = signDelivery('distribution', prefixed.secret, registryWebhook('distribution').push({ repository: `edge-${suffix}-evil/web`, tag: '3.0' }));
+      const outsideRes = await fetch(prefixed.url, { method: 'POST', headers: outside.headers, body: outside.body });
+      expect(outsideRes.status).toBe(403);
+      expect(((await outsideRes.json()) as { error: { message: string } }).error.message).toContain(`is for repositories under ${HOSTS.distribution}/edge-${suffix}`);
+      expect(await counts()).toEqual(withPrefixed);
+      const inside = signDelivery('distribution', prefixed.secret, registryWebhook('distribution').push({ repository: `edge-${suffix}/web`, tag: '3.0' }));
+      expect((await fetch(prefixed.url, { method: 'POST', headers: inside.headers, body: inside.body })).status).toBe(202);
+      const listed = (await (await fetch(`${hangar.apiUrl}/v1/receivers`, { headers: admin() })).json()) as { receivers: { id: string; host?: string; repositoryPrefix?: string }[] };
+      expect(listed.receivers.find((r) => r.id === prefixed.id)).toMatchObject({ host: HOSTS.distribution, repositoryPrefix: `edge-${suffix}` });
+    });
+
     it('a removed receiver answers 404, and its secret is gone', async () => {
       const removed = await fetch(`${hangar.apiUrl}/v1/receivers/${receiver.id}`, { method: 'DELETE', headers: admin() });
       expect(removed.status).toBe(200);
@@ -215,7 +260,7 @@ describe('registry webhooks, per registry (e2e)', () => {
       writeFileSync(join(dir, `${source}.toml`), flyToml(app, `${TEST_REGISTRY_HOST}/${repository}:base`));
       expect((await hangar.cli(['apps', 'create', app])).code).toBe(0);
       expect((await hangar.cli(['deploy', '-c', join(dir, `${source}.toml`)])).code).toBe(0);
-      const receiver = await hangar.cli(['receivers', 'add', '--source', source, '--secret', secret, '--json']);
+      const receiver = await hangar.cli(['receivers', 'add', '--source', source, '--host', HOSTS[source], '--secret', secret, '--json']);
       expect(receiver.code).toBe(0);
       const added = JSON.parse(receiver.stdout) as { receiver: { id: string; source: string; url: string; secret?: string } };
       expect(added.receiver).toMatchObject({ source, url: `${hangar.apiUrl}/v1/webhooks/registry/${added.receiver.id}` });
@@ -237,6 +282,17 @@ describe('registry webhooks, per registry (e2e)', () => {
       expect((await evaluated(res.body.pushes[0].pushEventId)).outcomes).toEqual([expect.objectContaining({ result: 'deployed', version: 2 })]);
       expect(await settled(app, 2)).toMatchObject({ status: 'complete', trigger: 'registry', image: expect.stringContaining(`${HOSTS[source]}/${repository}:1.1.0@${digests['1.1.0']}`) });
     });
+
+    const otherHost = OTHER_HOSTS[source];
+    if (otherHost !== undefined) {
+      it('a push naming another registry host is 403 naming it, and records nothing', async () => {
+        const before = await counts();
+        const res = await deliver(fixtures.push({ host: otherHost, repository, tag: '1.1.0', digest: digests['1.1.0'] }));
+        expect(res.status).toBe(403);
+        expect(res.body.error).toMatchObject({ code: 'WEBHOOK.FORBIDDEN', message: expect.stringContaining(`is for registry host ${HOSTS[source]}; the delivery names a push to host ${otherHost}`) });
+        expect(await counts()).toEqual(before);
+      });
+    }
 
     it('a repeated delivery records no new push and deploys nothing more', async () => {
       const fixture = fixtures.push({ repository, tag: 'repeat', digest: digests.repeat, id: `${source}-repeat-1` });

@@ -36,8 +36,8 @@ describe(formatCreatedReceiver.name, () => {
   const url = 'http://127.0.0.1:4280/v1/webhooks/registry/01JTQ3';
 
   it('shows a generated secret once, saying so, and where the registry sends it', () => {
-    expect(formatCreatedReceiver({ id: '01JTQ3', source: 'distribution', url, secret: 'hrs_abc' })).toEqual([
-      'Receiver 01JTQ3 added for distribution',
+    expect(formatCreatedReceiver({ id: '01JTQ3', source: 'distribution', host: 'registry.example.com', url, secret: 'hrs_abc' })).toEqual([
+      'Receiver 01JTQ3 added for distribution pushes to registry.example.com',
       `  URL:    ${url}`,
       '  Secret: hrs_abc',
       'The secret is shown only now: Hangar never shows it again.',
@@ -46,21 +46,30 @@ describe(formatCreatedReceiver.name, () => {
   });
 
   it('gives the ready-made URL for registries that send the secret as ?token=', () => {
-    const lines = formatCreatedReceiver({ id: '01JTQ3', source: 'dockerhub', url, secret: 'a/b+c' });
+    const lines = formatCreatedReceiver({ id: '01JTQ3', source: 'dockerhub', host: 'docker.io', url, secret: 'a/b+c' });
     expect(lines).toContain(`  URL with the secret: ${url}?token=a%2Fb%2Bc`);
   });
 
   it('never prints a secret the user gave', () => {
-    const lines = formatCreatedReceiver({ id: '01JTQ3', source: 'quay', url });
+    const lines = formatCreatedReceiver({ id: '01JTQ3', source: 'quay', host: 'quay.io', repositoryPrefix: 'acme', url });
+    expect(lines[0]).toBe('Receiver 01JTQ3 added for quay pushes to quay.io/acme/…');
     expect(lines.join('\n')).not.toMatch(/Secret:|shown only now/);
     expect(lines).toContain('Registry setup: append it to the URL as ?token=<secret>; see README "Registry push triggers".');
   });
 });
 
 describe(formatReceivers.name, () => {
-  it('lists id, source, URL, creator and time', () => {
-    const lines = formatReceivers([{ id: 'r1', source: 'ghcr', url: 'http://h/v1/webhooks/registry/r1', createdAt: '2026-05-01T12:00:00.000Z', createdBy: 'admin' }]);
-    expect(lines).toEqual(['ID  SOURCE  URL                               CREATED BY  CREATED AT', 'r1  ghcr    http://h/v1/webhooks/registry/r1  admin       2026-05-01T12:00:00.000Z']);
+  it('lists id, source, the pushes it may report, URL, creator and time', () => {
+    const lines = formatReceivers([{ id: 'r1', source: 'ghcr', host: 'ghcr.io', url: 'http://h/v1/webhooks/registry/r1', createdAt: '2026-05-01T12:00:00.000Z', createdBy: 'admin' }]);
+    expect(lines).toEqual([
+      'ID  SOURCE  PUSHES TO  URL                               CREATED BY  CREATED AT',
+      'r1  ghcr    ghcr.io    http://h/v1/webhooks/registry/r1  admin       2026-05-01T12:00:00.000Z',
+    ]);
+  });
+
+  it('says a receiver with no host recorded reports nothing', () => {
+    const lines = formatReceivers([{ id: 'r2', source: 'distribution', url: 'http://h/v1/webhooks/registry/r2', createdAt: '2026-05-01T12:00:00.000Z', createdBy: 'admin' }]);
+    expect(lines[1]).toContain('nothing (no host recorded: add a new receiver with --host)');
   });
 });
 

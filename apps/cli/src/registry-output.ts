@@ -6,6 +6,8 @@ import { table } from './cli-context';
 export interface CreatedReceiver {
   id: string;
   source: RegistrySource;
+  host: string;
+  repositoryPrefix?: string;
   url: string;
   secret?: string;
 }
@@ -71,7 +73,7 @@ export function secretHint(source: RegistrySource): string {
 
 /** The human output of `receivers add`. */
 export function formatCreatedReceiver(receiver: CreatedReceiver): string[] {
-  const lines = [`Receiver ${receiver.id} added for ${receiver.source}`, `  URL:    ${receiver.url}`];
+  const lines = [`Receiver ${receiver.id} added for ${receiver.source} pushes to ${pushesOf(receiver)}`, `  URL:    ${receiver.url}`];
   if (receiver.secret) {
     lines.push(`  Secret: ${receiver.secret}`);
     if (TOKEN_IN_QUERY.includes(receiver.source)) lines.push(`  URL with the secret: ${receiver.url}?token=${encodeURIComponent(receiver.secret)}`);
@@ -83,7 +85,13 @@ export function formatCreatedReceiver(receiver: CreatedReceiver): string[] {
 
 export function formatReceivers(receivers: readonly ListedReceiver[]): string[] {
   if (receivers.length === 0) return ['No receivers: add one with hangar receivers add --source <registry>'];
-  return table([['ID', 'SOURCE', 'URL', 'CREATED BY', 'CREATED AT'], ...receivers.map((r) => [r.id, r.source, r.url, r.createdBy, r.createdAt])]);
+  return table([['ID', 'SOURCE', 'PUSHES TO', 'URL', 'CREATED BY', 'CREATED AT'], ...receivers.map((r) => [r.id, r.source, pushesOf(r), r.url, r.createdBy, r.createdAt])]);
+}
+
+/** `host`, `host/prefix/…`, or why a receiver of a self-hosted source added before hosts were recorded refuses everything. */
+function pushesOf(r: { host?: string; repositoryPrefix?: string }): string {
+  if (r.host === undefined) return 'nothing (no host recorded: add a new receiver with --host)';
+  return r.repositoryPrefix === undefined ? r.host : `${r.host}/${r.repositoryPrefix}/…`;
 }
 
 export function formatTriggers(app: string, triggers: readonly TriggerView[]): string[] {

@@ -38,6 +38,14 @@ describe('fleetConfig', () => {
     expect(() => fleetConfig({ [name]: value })).toThrow(new RegExp(`^${name}: must be an integer`));
   });
 
+  it('reads HANGAR_FLEET_VIEWER_TOKEN, refusing a short one or the full token again without echoing it', () => {
+    expect(fleetConfig({ HANGAR_FLEET_VIEWER_TOKEN: 'viewer-0123456789' }).viewerToken).toBe('viewer-0123456789');
+    expect(fleetConfig({ HANGAR_FLEET_VIEWER_TOKEN: '' }).viewerToken).toBeUndefined();
+    expect(() => fleetConfig({ HANGAR_FLEET_VIEWER_TOKEN: 'short-viewer' })).toThrow(/^HANGAR_FLEET_VIEWER_TOKEN: must be at least 16 characters$/);
+    const same = 'the-same-token-0123456789';
+    expect(() => fleetConfig({ HANGAR_MACHINES_API_TOKEN: same, HANGAR_FLEET_VIEWER_TOKEN: same })).toThrow(/^HANGAR_FLEET_VIEWER_TOKEN: must differ from HANGAR_MACHINES_API_TOKEN/);
+  });
+
   it('rejects a HANGAR_FLEET_FAULTS that is not a flag', () => {
     expect(() => fleetConfig({ HANGAR_FLEET_FAULTS: 'yes please' })).toThrow(/^HANGAR_FLEET_FAULTS: must be 1 or 0/);
   });

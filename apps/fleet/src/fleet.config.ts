@@ -1,4 +1,4 @@
-import { readServiceEnv, type Env } from '@hangar/contracts';
+import { EnvConfigError, optionalToken, readServiceEnv, type Env } from '@hangar/contracts';
 
 /** Everything fleet needs from its environment, validated (DESIGN §7.4, §7.5). */
 export interface FleetConfig {
@@ -15,6 +15,11 @@ export interface FleetConfig {
    * when absent, `startFleet` uses the development token in `stateDir` (production requires it).
    */
   token?: string;
+  /**
+   * `HANGAR_FLEET_VIEWER_TOKEN` (optional, at least 16 characters, not the full token): a read-only
+   * token. Its holder may only GET, and sees machines with secret values redacted.
+   */
+  viewerToken?: string;
   /** Where the development token is generated; default `.hangar`. */
   stateDir?: string;
   production?: boolean;
@@ -29,16 +34,21 @@ export const FLEET_CONFIG = Symbol('FLEET_CONFIG');
 /**
  * The only reader of the environment in fleet: `DATABASE_URL`, `HANGAR_FLEET_HOST` (127.0.0.1),
  * `HANGAR_FLEET_PORT` (4281), `HANGAR_FLEET_BOOT_MS` (50), `HANGAR_MACHINES_API_TOKEN`,
- * `HANGAR_FLEET_FAULTS`, `HANGAR_STATE_DIR`, `NODE_ENV`. A bad value throws `EnvConfigError` naming the variable.
+ * `HANGAR_FLEET_VIEWER_TOKEN`, `HANGAR_FLEET_FAULTS`, `HANGAR_STATE_DIR`, `NODE_ENV`. A bad value throws `EnvConfigError` naming the variable.
  */
 export function fleetConfig(env: Env = process.env): FleetConfig {
   const e = readServiceEnv(env);
+  const viewerToken = optionalToken(env, 'HANGAR_FLEET_VIEWER_TOKEN');
+  if (viewerToken !== undefined && viewerToken === e.machinesApiToken) {
+    throw new EnvConfigError('HANGAR_FLEET_VIEWER_TOKEN', 'must differ from HANGAR_MACHINES_API_TOKEN: a viewer would get full access');
+  }
   return {
     databaseUrl: e.databaseUrl,
     host: e.fleetHost,
     port: e.fleetPort,
     bootMs: e.fleetBootMs,
     ...(e.machinesApiToken ? { token: e.machinesApiToken } : {}),
+    ...(viewerToken ? { viewerToken } : {}),
     stateDir: e.stateDir,
     production: e.production,
     faults: e.fleetFaults,

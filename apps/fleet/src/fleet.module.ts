@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AppsController } from './apps/apps.controller';
 import { AppsService } from './apps/apps.service';
 import { FleetPoolCloser, fleetPoolProvider } from './database/fleet-pool.provider';
@@ -9,6 +9,7 @@ import { FLEET_CONFIG, type FleetConfig } from './fleet.config';
 import { FLEET_CLOCK, FLEET_IDS, randomIds, systemClock, type FleetClock, type FleetIds } from './fleet.tokens';
 import { HealthController } from './health/health.controller';
 import { BearerAuthGuard } from './http/bearer-auth.guard';
+import { ViewerRedactionInterceptor } from './http/viewer-redaction.interceptor';
 import { FleetExceptionFilter } from './http/fleet-exception.filter';
 import { LeaseService } from './machines/lease.service';
 import { MachineCommandsService } from './machines/machine-commands.service';
@@ -61,6 +62,7 @@ export class FleetModule {
         FaultsService,
         { provide: APP_FILTER, useClass: FleetExceptionFilter },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: ViewerRedactionInterceptor },
       ],
     };
   }

@@ -13,7 +13,11 @@ export {
 } from './names';
 export type { ServiceName } from './names';
 export { HangarError, isErrorBody, ErrorCodes } from './errors';
-export { parseScope, grants, canReadApp, describeScope, commandScope, isReadCommand, TOKEN_NAME_PATTERN, RESERVED_PRINCIPAL_NAMES } from './scopes';
+export { parseScope, scopeProblem, grants, canReadApp, describeScope, commandScope, isReadCommand, TOKEN_NAME_PATTERN, RESERVED_PRINCIPAL_NAMES, SCOPE_SHAPES } from './scopes';
+export { canonicalImageName, parseRepositoryTarget, targetCovers, REGISTRY_HOST_PATTERN, REPOSITORY_NAME_PATTERN, DOCKER_HUB_HOST } from './repository-target';
+export type { PushedImageName, RepositoryTarget } from './repository-target';
+export { FIXED_SOURCE_HOSTS, RECEIVER_FORBIDDEN, receiverBindingOf, receiverHost, receiverPushProblem } from './receiver-binding';
+export type { ReceiverBinding } from './receiver-binding';
 export type { Scope, RequiredScope } from './scopes';
 export type { ErrorBody } from './errors';
 export { EventTypes } from './events';
@@ -28,7 +32,7 @@ export type {
   MachineUpdatedData,
   MachineUpdateFailedData,
 } from './events';
-export { readServiceEnv, EnvConfigError, parseBase64Key, readEventsStreamLimits } from './service-env';
+export { readServiceEnv, EnvConfigError, parseBase64Key, readEventsStreamLimits, optionalToken } from './service-env';
 export type { ServiceEnv, Env, NatsEndpoint, EventsStreamLimits } from './service-env';
 export { jsonBodyProblem, MAX_JSON_DEPTH } from './json-limits';
 export { resolveStateCredential, resolveStateKey, resolveMachinesApiToken } from './state-credential';

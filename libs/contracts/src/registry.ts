@@ -32,10 +32,16 @@ export interface IgnoredDeliveryItem {
   deliveryId?: string;
 }
 
-/** `receivers` (builder): a receiver for `source`; its secret is never in an event. */
+/**
+ * `receivers` (builder): a receiver for `source`; its secret is never in an event. `host` (and
+ * `repositoryPrefix`) say which pushes it may report (`receiver-binding.ts`); receivers added before
+ * they were recorded have no `host`.
+ */
 export interface ReceiverAddedData {
   receiverId: string;
   source: RegistrySource;
+  host?: string;
+  repositoryPrefix?: string;
 }
 export interface ReceiverRemovedData {
   receiverId: string;
@@ -157,10 +163,12 @@ export interface RegistryReleaseRequest {
   skip?: string;
 }
 
-/** A receiver as listed (never with its secret). */
+/** A receiver as listed (never with its secret); `host` absent for one added before hosts were recorded. */
 export interface ReceiverView {
   id: string;
   source: RegistrySource;
+  host?: string;
+  repositoryPrefix?: string;
   createdAt: string;
   createdBy: string;
 }

@@ -132,6 +132,16 @@ function rejectPlaceholderSecret(env: Env, name: string): void {
   }
 }
 
+/**
+ * An optional bearer token variable: undefined when unset or empty, else at least 16 characters (as
+ * `HANGAR_ADMIN_TOKEN` must be). The message names the variable and never echoes the value.
+ */
+export function optionalToken(env: Env, name: string): string | undefined {
+  const value = env[name] || undefined;
+  if (value !== undefined && value.length < 16) throw new EnvConfigError(name, 'must be at least 16 characters');
+  return value;
+}
+
 /** Parses and validates the shared variables; throws `EnvConfigError` naming the first bad one. */
 export function readServiceEnv(env: Env): ServiceEnv {
   const namespace = str(env, 'HANGAR_NAMESPACE', 'hangar');

@@ -27,7 +27,11 @@ export interface RegistryNotificationsOptions {
 }
 
 export interface RegistryProcessOptions {
-  readonly notifications?: RegistryNotificationsOptions;
+  /**
+   * Or a function of the registry's `host` (`127.0.0.1:<port>`), called once the port is chosen (again
+   * if it was taken): a receiver is tied to its registry's host, so it can only be added then.
+   */
+  readonly notifications?: RegistryNotificationsOptions | ((host: string) => Promise<RegistryNotificationsOptions>);
   /** The registry's `log.level`. Default `info` (one line per request, and notification failures). */
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** How long to wait for `GET /v2/` to answer, in ms. Default 15000. */
@@ -72,11 +76,15 @@ export async function startRegistryProcess(options: RegistryProcessOptions = {})
   }
 }
 
+type ResolvedOptions = RegistryProcessOptions & { readonly notifications?: RegistryNotificationsOptions };
+
 type StartResult = { ok: true; registry: RegistryProcess } | { ok: false; portTaken: boolean; error: string };
 
-async function tryStart(dir: string, port: number, options: RegistryProcessOptions): Promise<StartResult> {
+async function tryStart(dir: string, port: number, given: RegistryProcessOptions): Promise<StartResult> {
   const host = `127.0.0.1:${port}`;
   const url = `http://${host}`;
+  const notifications = typeof given.notifications === 'function' ? await given.notifications(host) : given.notifications;
+  const options: ResolvedOptions = { ...given, notifications };
   const configPath = join(dir, 'config.yml');
   await writeFile(configPath, registryConfig(join(dir, 'data'), host, options));
 
@@ -152,7 +160,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
  * The registry's YAML config. Every scalar is written as a JSON string, which is a valid YAML
  * double-quoted scalar, so URLs and header values need no further escaping.
  */
-function registryConfig(dataDir: string, addr: string, options: RegistryProcessOptions = {}): string {
+function registryConfig(dataDir: string, addr: string, options: ResolvedOptions = {}): string {
   const q = (value: string): string => JSON.stringify(value);
   const lines = [
     'version: 0.1',
@@ -193,7 +201,7 @@ function registryConfig(dataDir: string, addr: string, options: RegistryProcessO
  * The registry logs each endpoint's URL and headers at startup (`configuring endpoint … headers=map[…]`),
  * so the receiver token or `Authorization` value would reach test output through `logs()`.
  */
-function secretsOf(options: RegistryProcessOptions): string[] {
+function secretsOf(options: ResolvedOptions): string[] {
   const n = options.notifications;
   if (!n) return [];
   // The whole query as written (`token=…`): masking short values one by one would also mask their names.

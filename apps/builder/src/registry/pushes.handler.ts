@@ -1,10 +1,11 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { Pool } from 'pg';
-import { commandPattern, RegistryEventTypes, streams, type ImagePushedData, type PushEvaluatedData, type PushLogEntry, type RecordedPush } from '@hangar/contracts';
+import { commandPattern, HangarError, RECEIVER_FORBIDDEN, receiverPushProblem, RegistryEventTypes, streams, type ImagePushedData, type PushEvaluatedData, type PushLogEntry, type RecordedPush } from '@hangar/contracts';
 import { EVENT_STORE, PG_POOL, sqlFilesIn, type EventStore } from '@hangar/event-store';
 import { ListPushesDto, RecordDeliveryDto, RecordPushDto } from './dto/registry.dto';
 import { imageText, parseTriggerImage } from './domain/image-name';
+import { foldReceivers, recorded } from './domain/triggers';
 import { PushRecorder } from './push-recorder.service';
 
 const loadSql = sqlFilesIn(__dirname);
@@ -12,8 +13,9 @@ const SQL = { recentPushes: loadSql('recent-pushes'), evaluations: loadSql('push
 const DEFAULT_LIMIT = 50;
 
 /**
- * Pushes in (issue 6): `record-push` from any NATS publisher (scope `registry:push`), and
- * `record-delivery` from the gateway after it authenticated and parsed a registry's webhook.
+ * Pushes in (issue 6): `record-push` from any NATS publisher (scope `registry:push`, or a
+ * `registry:push:<target>` covering the push), and `record-delivery` from the gateway after it
+ * authenticated and parsed a registry's webhook.
  */
 @Controller()
 export class PushesHandler {
@@ -31,11 +33,25 @@ export class PushesHandler {
 
   @MessagePattern(commandPattern('builder', 'record-delivery'))
   async recordDelivery(@Payload() dto: RecordDeliveryDto): Promise<{ pushes: RecordedPush[]; ignored: number }> {
+    await this.refuseForeignPushes(dto);
     const actor = `receiver:${dto.receiverId}`;
     const pushes: RecordedPush[] = [];
     for (const push of dto.pushes) pushes.push(await this.recorder.record(push, { receiverId: dto.receiverId, actor }));
     await this.recorder.recordIgnored(dto.receiverId, dto.source, dto.ignored, actor);
     return { pushes, ignored: dto.ignored.length };
+  }
+
+  /**
+   * The gateway refuses a delivery naming a push outside its receiver's host or prefix (review H4);
+   * checked here again against the receiver as recorded, so no caller can record one. All or nothing.
+   */
+  private async refuseForeignPushes(dto: RecordDeliveryDto): Promise<void> {
+    const receiver = foldReceivers((await this.store.readStream(streams.receivers())).map(recorded)).get(dto.receiverId);
+    if (!receiver) return;
+    for (const push of dto.pushes) {
+      const problem = receiverPushProblem(receiver, push.host, push.repository);
+      if (problem) throw new HangarError(RECEIVER_FORBIDDEN, problem, { receiverId: dto.receiverId, host: push.host });
+    }
   }
 
   /** Every recorded push, newest first, with what came of it (`triggers log --all`). */

@@ -1,11 +1,11 @@
 import { Controller, Inject, Logger } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ulid } from 'ulid';
-import { commandPattern, HangarError, RegistryEventTypes, streams, type ReceiverView, type RegistrySource } from '@hangar/contracts';
+import { commandPattern, ErrorCodes, HangarError, receiverBindingOf, receiverHost, RegistryEventTypes, streams, type ReceiverAddedData, type ReceiverBinding, type ReceiverView } from '@hangar/contracts';
 import { EVENT_STORE, retryOnConflict, type EventStore } from '@hangar/event-store';
 import { CommandClient } from '@hangar/messaging';
 import { AddReceiverDto, ReceiverIdDto } from './dto/registry.dto';
-import { foldReceivers, recorded, type RecordedEvent } from './domain/triggers';
+import { foldReceivers, recorded, type ReceiverDefinition, type RecordedEvent } from './domain/triggers';
 import { RegistryErrorCodes } from './registry-errors';
 
 /**
@@ -22,20 +22,26 @@ export class ReceiversHandler {
     private readonly commands: CommandClient,
   ) {}
 
-  /** The secret first: a receiver recorded without one could never authenticate a delivery. */
+  /**
+   * The registry host (and repository prefix) it may report pushes for is checked first (review H4),
+   * then the secret is stored: a receiver recorded without one could never authenticate a delivery.
+   */
   @MessagePattern(commandPattern('builder', 'add-receiver'))
   async add(@Payload() dto: AddReceiverDto): Promise<{ receiver: ReceiverView }> {
+    const bound = receiverBindingOf(dto.source, dto.host, dto.repositoryPrefix);
+    if ('problem' in bound) throw new HangarError(ErrorCodes.VALIDATION, bound.problem, [{ path: bound.path, message: bound.problem }]);
     const receiverId = ulid();
     const actor = dto.actor ?? 'anonymous';
     await this.commands.request('secrets', 'store-receiver-secret', { receiverId, sealedSecret: dto.sealedSecret }, { timeoutMs: 15_000 });
-    await this.store.append(streams.receivers(), [{ type: RegistryEventTypes.ReceiverAdded, data: { receiverId, source: dto.source }, metadata: { actor } }], { expectedVersion: 'ANY' });
-    return { receiver: { id: receiverId, source: dto.source, createdAt: new Date().toISOString(), createdBy: actor } };
+    const data: ReceiverAddedData = { receiverId, source: dto.source, ...bound.binding };
+    await this.store.append(streams.receivers(), [{ type: RegistryEventTypes.ReceiverAdded, data: { ...data }, metadata: { actor } }], { expectedVersion: 'ANY' });
+    return { receiver: { id: receiverId, source: dto.source, ...bound.binding, createdAt: new Date().toISOString(), createdBy: actor } };
   }
 
   @MessagePattern(commandPattern('builder', 'list-receivers'))
   async list(): Promise<{ receivers: ReceiverView[] }> {
     const receivers = foldReceivers(await this.readReceivers());
-    return { receivers: [...receivers.values()].map((r) => ({ id: r.receiverId, source: r.source, createdAt: r.createdAt.toISOString(), createdBy: r.createdBy })) };
+    return { receivers: [...receivers.values()].map((r) => ({ id: r.receiverId, ...bindingOf(r), createdAt: r.createdAt.toISOString(), createdBy: r.createdBy })) };
   }
 
   /** Removed first (its URL answers 404 at once), then its secret is deleted. */
@@ -55,17 +61,23 @@ export class ReceiversHandler {
     return { receiver: { id: dto.receiverId } };
   }
 
-  /** For the gateway (admin): which dialect a live receiver speaks. */
+  /** For the gateway (admin): which dialect a live receiver speaks, and which pushes it may report. */
   @MessagePattern(commandPattern('builder', 'get-receiver'))
-  async get(@Payload() dto: ReceiverIdDto): Promise<{ receiver: { id: string; source: RegistrySource } }> {
+  async get(@Payload() dto: ReceiverIdDto): Promise<{ receiver: { id: string } & Omit<ReceiverBinding, 'receiverId'> }> {
     const receiver = foldReceivers(await this.readReceivers()).get(dto.receiverId);
     if (!receiver) throw notFound(dto.receiverId);
-    return { receiver: { id: receiver.receiverId, source: receiver.source } };
+    return { receiver: { id: receiver.receiverId, ...bindingOf(receiver) } };
   }
 
   private async readReceivers(): Promise<RecordedEvent[]> {
     return (await this.store.readStream(streams.receivers())).map(recorded);
   }
+}
+
+/** Source, host (a fixed-host source's own when none was recorded) and prefix. */
+function bindingOf(r: ReceiverDefinition): Omit<ReceiverBinding, 'receiverId'> {
+  const host = receiverHost(r);
+  return { source: r.source, ...(host !== undefined ? { host } : {}), ...(r.repositoryPrefix !== undefined ? { repositoryPrefix: r.repositoryPrefix } : {}) };
 }
 
 function notFound(receiverId: string): HangarError {

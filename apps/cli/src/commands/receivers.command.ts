@@ -10,13 +10,16 @@ export function registerReceivers(program: Command, ctx: CliContext, readStdin: 
     .command('add')
     .description('Add a receiver for one registry; prints its URL, and its secret once when generated')
     .requiredOption('--source <source>', 'distribution | dockerhub | ghcr | harbor | quay | ecr | gar | acr | jfrog')
+    .option('--host <host>', 'the registry host its webhooks report pushes for (registry.example.com:5000); required but for dockerhub and ghcr; pushes to any other host are refused')
+    .option('--prefix <repository>', 'only repositories equal to it or under it (acme covers acme/web); pushes outside it are refused')
     .option('--secret <secret>', 'the secret the registry sends (- reads it from stdin); generated when omitted')
-    .option('--json', 'print JSON ({ receiver: { id, source, url, secret? } })')
-    .action(async (opts: { source: string; secret?: string; json?: boolean }) => {
+    .option('--json', 'print JSON ({ receiver: { id, source, host, repositoryPrefix?, url, secret? } })')
+    .action(async (opts: { source: string; host?: string; prefix?: string; secret?: string; json?: boolean }) => {
       const source = parseSource(opts.source);
       const secret = opts.secret === '-' ? (await readStdin()).replace(/\r?\n$/, '') : opts.secret;
       if (secret !== undefined && secret.length === 0) throw new CliError('--secret is empty', ExitCode.USAGE);
-      const { receiver } = await ctx.api().request<{ receiver: CreatedReceiver }>('POST', '/v1/receivers', { source, ...(secret !== undefined ? { secret } : {}) });
+      const binding = { ...(opts.host !== undefined ? { host: opts.host } : {}), ...(opts.prefix !== undefined ? { repositoryPrefix: opts.prefix } : {}) };
+      const { receiver } = await ctx.api().request<{ receiver: CreatedReceiver }>('POST', '/v1/receivers', { source, ...binding, ...(secret !== undefined ? { secret } : {}) });
       if (opts.json) return ctx.json({ receiver });
       formatCreatedReceiver(receiver).forEach((l) => ctx.out(l));
     });

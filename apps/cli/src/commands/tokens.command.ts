@@ -18,7 +18,12 @@ export function registerTokens(program: Command, ctx: CliContext): void {
   tokens
     .command('create <name>')
     .description('Create a token; its secret is printed once')
-    .option('-s, --scope <scope>', 'admin | audit:read | registry:push | app:<name>:read | app:<name>:deploy (repeatable)', collect, [])
+    .option(
+      '-s, --scope <scope>',
+      'admin | audit:read | app:<name>:read | app:<name>:deploy | registry:push:<host>/<repository> (record-push for that repository; <host>/<prefix>/* for those under the prefix, <host>/* for the host) | registry:push (wide: every repository of every registry) (repeatable)',
+      collect,
+      [],
+    )
     .option('--nats-key <key>', "bind the token to an outside NATS publisher's nkey (U…, printed by hangar nats init): its NATS commands act with these scopes")
     .option('--json', 'print JSON ({ token, secret })')
     .action(async (name: string, opts: { scope: string[]; natsKey?: string; json?: boolean }) => {

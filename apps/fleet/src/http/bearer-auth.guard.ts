@@ -4,21 +4,52 @@ import type { Request } from 'express';
 import { FLEET_CONFIG, type FleetConfig } from '../fleet.config';
 import { FleetErrorCodes, fleetError } from '../machines/domain/fleet-errors';
 
-/** Every route but `/healthz` needs `Authorization: Bearer <token>` (the machines API token), always. */
+/** What the caller's token lets it do: everything, or read with secrets redacted (`HANGAR_FLEET_VIEWER_TOKEN`). */
+export type FleetAccess = 'full' | 'viewer';
+
+/** A request the guard let through, marked with its access for `ViewerRedactionInterceptor`. */
+export interface FleetRequest extends Request {
+  fleetAccess?: FleetAccess;
+}
+
+const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+
+/**
+ * Every route but `/healthz` needs `Authorization: Bearer <token>`, always: the machines API token
+ * (everything), or the viewer token, which may only read (403 otherwise, review H1).
+ */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
-  private readonly expected: Buffer;
+  private readonly full: Buffer;
+  private readonly viewer: Buffer | undefined;
 
   constructor(@Inject(FLEET_CONFIG) config: FleetConfig) {
     if (!config.token) throw new Error('fleet needs a token: createFleetApp resolves HANGAR_MACHINES_API_TOKEN or the development one');
-    this.expected = Buffer.from(`Bearer ${config.token}`);
+    // fleetConfig refuses equal tokens; the development token is only known here.
+    if (config.viewerToken === config.token) throw new Error('HANGAR_FLEET_VIEWER_TOKEN must differ from the machines API token: a viewer would get full access');
+    this.full = Buffer.from(`Bearer ${config.token}`);
+    this.viewer = config.viewerToken ? Buffer.from(`Bearer ${config.viewerToken}`) : undefined;
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FleetRequest>();
     if (request.path === '/healthz') return true;
     const given = Buffer.from(request.headers.authorization ?? '');
-    if (given.length === this.expected.length && timingSafeEqual(given, this.expected)) return true;
+    if (same(given, this.full)) {
+      request.fleetAccess = 'full';
+      return true;
+    }
+    if (this.viewer && same(given, this.viewer)) {
+      if (!READ_METHODS.has(request.method)) {
+        throw fleetError(FleetErrorCodes.FORBIDDEN, `forbidden: the fleet viewer token may only read (GET); ${request.method} needs the machines API token`);
+      }
+      request.fleetAccess = 'viewer';
+      return true;
+    }
     throw fleetError(FleetErrorCodes.UNAUTHORIZED, 'unauthorized: a valid Authorization: Bearer <token> header is required');
   }
+}
+
+function same(given: Buffer, expected: Buffer): boolean {
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }

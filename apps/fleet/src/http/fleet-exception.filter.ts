@@ -7,6 +7,7 @@ import { FleetErrorCodes } from '../machines/domain/fleet-errors';
 const STATUS: Record<string, number> = {
   [FleetErrorCodes.INVALID]: 400,
   [FleetErrorCodes.UNAUTHORIZED]: 401,
+  [FleetErrorCodes.FORBIDDEN]: 403,
   [FleetErrorCodes.NOT_FOUND]: 404,
   [FleetErrorCodes.WAIT_TIMEOUT]: 408,
   [FleetErrorCodes.LEASE_HELD]: 409,

@@ -104,6 +104,8 @@ describe('gateway scope matrix: every route × every kind of token', () => {
     'app:x:read': { scopes: ['app:x:read'] },
     'app:x:deploy': { scopes: ['app:x:deploy'] },
     'app:y:deploy': { scopes: ['app:y:deploy'] },
+    'registry:push': { scopes: ['registry:push'] },
+    'registry:push:ghcr.io/acme/*': { scopes: ['registry:push:ghcr.io/acme/*'] },
   };
 
   const call = (method: string, path: string, secret?: string) =>
@@ -127,7 +129,7 @@ describe('gateway scope matrix: every route × every kind of token', () => {
       const res = await fetch(`${url}/v1/tokens`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}` },
-        body: JSON.stringify({ name: label.replace(/:/g, '-'), scopes: t.scopes }),
+        body: JSON.stringify({ name: label.replace(/[^a-z0-9._-]/g, '-'), scopes: t.scopes }),
       });
       expect(res.status).toBe(201);
       t.secret = ((await res.json()) as { secret: string }).secret;
@@ -137,6 +139,20 @@ describe('gateway scope matrix: every route × every kind of token', () => {
   afterAll(async () => {
     await app?.close();
     await db?.drop();
+  });
+
+  it('refuses a token whose registry:push target is malformed, naming it (422)', async () => {
+    const res = await fetch(`${url}/v1/tokens`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ name: 'bad-target', scopes: ['app:x:read', 'registry:push:GHCR.io/acme/web'] }),
+    });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({
+      error: { code: 'TOKEN.INVALID_SCOPE', message: `scope "registry:push:GHCR.io/acme/web": target 'GHCR.io/acme/web' has no valid registry host: 'GHCR.io' must be a lower-case host[:port] such as ghcr.io` },
+    });
+    const listed = await fetch(`${url}/v1/tokens`, { headers: { Authorization: `Bearer ${adminToken}` } });
+    expect(JSON.stringify(await listed.json())).not.toContain('bad-target');
   });
 
   it('pins every route it lists to a route that exists', () => {

@@ -62,7 +62,7 @@ export function statusFor(code: string): number {
   if (code === ErrorCodes.UNAUTHORIZED || code === WebhookErrorCodes.UNAUTHORIZED) return 401;
   if (code === WebhookErrorCodes.TOO_LARGE) return 413;
   if (code === WebhookErrorCodes.INVALID_PAYLOAD || code === WebhookErrorCodes.INCOMPLETE_BODY) return 400;
-  if (code === ErrorCodes.FORBIDDEN) return 403;
+  if (code === ErrorCodes.FORBIDDEN || code === WebhookErrorCodes.FORBIDDEN) return 403;
   if (code === TOO_MANY_STREAMS || code === VERIFICATION_RUNNING || code === WebhookErrorCodes.TOO_MANY_FAILURES) return 429;
   if (code.endsWith('NOT_FOUND')) return 404;
   if (code === ErrorCodes.APP_EXISTS || code.endsWith('CONFLICT')) return 409;

@@ -3,7 +3,7 @@ import { HangarError, type RegistrySource } from '@hangar/contracts';
 import { WebhookErrorCodes } from '../webhooks/webhook-errors';
 
 /** What became of one registry webhook delivery. */
-export type WebhookOutcome = 'recorded' | 'duplicate' | 'ignored' | 'unauthorized' | 'invalid' | 'too_large' | 'not_found' | 'throttled';
+export type WebhookOutcome = 'recorded' | 'duplicate' | 'ignored' | 'unauthorized' | 'forbidden' | 'invalid' | 'too_large' | 'not_found' | 'throttled';
 
 /** The port webhook ingress reports each delivery's outcome through. */
 export abstract class WebhookMetrics {
@@ -35,6 +35,8 @@ export function refusalOutcome(error: unknown): WebhookOutcome | undefined {
       return 'unauthorized';
     case WebhookErrorCodes.TOO_MANY_FAILURES:
       return 'throttled';
+    case WebhookErrorCodes.FORBIDDEN:
+      return 'forbidden';
     // Both are 400s: nothing usable arrived.
     case WebhookErrorCodes.INVALID_PAYLOAD:
     case WebhookErrorCodes.INCOMPLETE_BODY:

@@ -17,7 +17,7 @@ export function scopeOf(op: OperationObject): DocumentedScope | undefined {
 export const BEARER_SCHEME = 'bearer';
 
 export type Schema = SchemaObject | ReferenceObject;
-export type ErrorStatus = 400 | 401 | 404 | 409 | 413 | 422 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
 
 /** `#/components/schemas/<name>`. */
 export const ref = (name: string): ReferenceObject => ({ $ref: `#/components/schemas/${name}` });

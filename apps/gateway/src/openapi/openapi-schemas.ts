@@ -223,16 +223,25 @@ export const SCHEMAS: Record<string, Schema> = {
     },
     ['checkpoint', 'regressions'],
   ),
-  Scope: string('`admin`, `audit:read`, `registry:push`, `app:<app>:read` or `app:<app>:deploy`.', {
-    pattern: `^(admin|audit:read|registry:push|app:${APP_SCOPE}:(read|deploy))$`,
-  }),
+  Scope: string(
+    '`admin`, `audit:read`, `app:<app>:read`, `app:<app>:deploy`, `registry:push:<host>/<repository>` (`record-push` for that repository; `<host>/<prefix>/*` every repository under the prefix, `<host>/*` every one of the host) or `registry:push` (every repository of every registry).',
+    { pattern: `^(admin|audit:read|registry:push(:[^/]+/.+)?|app:${APP_SCOPE}:(read|deploy))$` },
+  ),
   ApiToken: object(
     { name: string(undefined, { pattern: TOKEN_NAME_PATTERN.source }), scopes: arrayOf(ref('Scope')), createdBy: string(), createdAt: dateTime(), revokedAt: dateTime() },
     ['name', 'scopes', 'createdBy', 'createdAt'],
   ),
   RegistrySource: string(undefined, { enum: [...REGISTRY_SOURCES] }),
   Receiver: object(
-    { id: string(), source: ref('RegistrySource'), url: string('What to configure in the registry: `<public URL>/v1/webhooks/registry/<id>`.'), createdAt: dateTime(), createdBy: string() },
+    {
+      id: string(),
+      source: ref('RegistrySource'),
+      host: string('The registry host it reports pushes for; absent for a receiver of a self-hosted source added before hosts were recorded, which refuses every delivery (403).'),
+      repositoryPrefix: string('When set, only repositories equal to it or under it.'),
+      url: string('What to configure in the registry: `<public URL>/v1/webhooks/registry/<id>`.'),
+      createdAt: dateTime(),
+      createdBy: string(),
+    },
     ['id', 'source', 'url', 'createdAt', 'createdBy'],
   ),
   TagPolicy: string('`exact:TAG`, `semver:RANGE` or `glob:PATTERN`.', { pattern: '^(exact|semver|glob):.+$' }),

@@ -11,18 +11,27 @@ export const REGISTRY_PATHS: PathsObject = {
       operationId: 'addReceiver',
       tag: 'registry',
       summary: 'Add a receiver for one registry’s webhooks',
-      description: 'Without `secret` one is generated and returned this once; it is never shown again.',
+      description:
+        'Without `secret` one is generated and returned this once; it is never shown again. `host` says which registry the receiver reports pushes for (implied for `dockerhub` and `ghcr`, required for every other source); a delivery naming a push to another host, or outside `repositoryPrefix`, is refused 403 `WEBHOOK.FORBIDDEN` and records nothing.',
       scope: 'admin',
       requestBody: {
         schema: body(
-          { source: ref('RegistrySource'), secret: string('16–256 printable ASCII characters, no spaces.', { minLength: 16, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' }) },
+          {
+            source: ref('RegistrySource'),
+            host: string('The registry host its webhooks report pushes for, lower-case with its port, as `docker pull` uses it (`registry.example.com:5000`, `123456789012.dkr.ecr.eu-west-1.amazonaws.com`). Required but for `dockerhub` (`docker.io`) and `ghcr` (`ghcr.io`).'),
+            repositoryPrefix: string('Only repositories equal to it or under it (`acme` covers `acme/web`, not `acme-tools/web`).'),
+            secret: string('16–256 printable ASCII characters, no spaces.', { minLength: 16, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' }),
+          },
           ['source'],
         ),
       },
       success: {
         status: 201,
         description: 'The receiver and the URL to configure in the registry.',
-        schema: object({ receiver: object({ id: string(), source: ref('RegistrySource'), url: string(), secret: string('Only when generated.') }, ['id', 'source', 'url']) }, ['receiver']),
+        schema: object(
+          { receiver: object({ id: string(), source: ref('RegistrySource'), host: string(), repositoryPrefix: string(), url: string(), secret: string('Only when generated.') }, ['id', 'source', 'host', 'url']) },
+          ['receiver'],
+        ),
       },
     }),
     get: operation({
@@ -122,6 +131,7 @@ export const REGISTRY_PATHS: PathsObject = {
       errors: {
         400: 'WEBHOOK.INVALID_PAYLOAD (`details.path` names the field), WEBHOOK.INCOMPLETE_BODY.',
         401: 'WEBHOOK.UNAUTHORIZED: the receiver’s secret is missing or wrong.',
+        403: 'WEBHOOK.FORBIDDEN: a push to another registry host than the receiver’s, or outside its repository prefix (or a receiver with no host recorded); nothing is recorded.',
         404: 'REGISTRY.RECEIVER_NOT_FOUND: unknown or removed receiver.',
         413: 'WEBHOOK.TOO_LARGE: over 1 MiB (the connection is closed).',
         429: 'WEBHOOK.TOO_MANY_FAILURES: this address, or this receiver, caused 60 refused deliveries (404, 401) within a minute; `Retry-After` says when the window ends.',

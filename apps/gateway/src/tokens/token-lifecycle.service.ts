@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { streams } from '@hangar/contracts';
+import { HangarError, scopeProblem, streams } from '@hangar/contracts';
 import { EVENT_STORE, type EventStore, type SqlQueryable, type Tx } from '@hangar/event-store';
 import { ApiTokenStore, type ApiTokenRecord } from '@hangar/messaging';
 
@@ -18,6 +18,7 @@ export class TokenLifecycle {
   ) {}
 
   create(input: { name: string; scopes: string[]; natsKey?: string }, actor: string): Promise<{ token: ApiTokenRecord; secret: string }> {
+    refuseMalformedScopes(input.scopes);
     return this.store.transaction(async (tx) => {
       const created = await this.tokens.create({ ...input, createdBy: actor }, asQueryable(tx));
       const data = { name: created.token.name, scopes: created.token.scopes, ...(created.token.natsKey ? { natsKey: created.token.natsKey } : {}) };
@@ -39,5 +40,17 @@ export class TokenLifecycle {
 
   list(): Promise<ApiTokenRecord[]> {
     return this.tokens.list();
+  }
+}
+
+/**
+ * The store refuses any invalid scope too, but with the list of shapes only; this names what is wrong
+ * with the one given (a `registry:push:<target>` whose target is malformed, review H4).
+ */
+function refuseMalformedScopes(scopes: unknown): void {
+  if (!Array.isArray(scopes)) return;
+  for (const raw of scopes) {
+    const problem = typeof raw === 'string' ? scopeProblem(raw) : undefined;
+    if (problem) throw new HangarError('TOKEN.INVALID_SCOPE', problem, [{ path: 'scopes', message: problem }]);
   }
 }

@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { createSealingKeyPair, openSealed, receiverSecretContext, type RegistrySource, type SealedBox, type SealingKeyPair } from '@hangar/contracts';
 import { CommandClient } from '@hangar/messaging';
 
-/** What a delivery to a receiver is checked against. */
+/** What a delivery to a receiver is checked against: its secret, and which pushes it may report. */
 export interface ReceiverCredentials {
   readonly id: string;
   readonly source: RegistrySource;
+  /** Absent for a receiver of a self-hosted source added before hosts were recorded: it may report nothing. */
+  readonly host?: string;
+  readonly repositoryPrefix?: string;
   readonly secret: string;
 }
 
@@ -28,8 +31,9 @@ export class NatsReceiverDirectory extends ReceiverDirectory {
   }
 
   async credentials(receiverId: string): Promise<ReceiverCredentials> {
-    const { receiver } = await this.commands.request<{ receiver: { id: string; source: RegistrySource } }>('builder', 'get-receiver', { receiverId });
+    const { receiver } = await this.commands.request<{ receiver: Omit<ReceiverCredentials, 'secret'> }>('builder', 'get-receiver', { receiverId });
     const { sealed } = await this.commands.request<{ sealed: SealedBox }>('secrets', 'receiver-secret', { receiverId, recipientPublicKey: this.keys.publicKey });
-    return { id: receiver.id, source: receiver.source, secret: openSealed(sealed, this.keys, receiverSecretContext(receiverId)) };
+    const { id, source, host, repositoryPrefix } = receiver;
+    return { id, source, ...(host !== undefined ? { host } : {}), ...(repositoryPrefix !== undefined ? { repositoryPrefix } : {}), secret: openSealed(sealed, this.keys, receiverSecretContext(receiverId)) };
   }
 }

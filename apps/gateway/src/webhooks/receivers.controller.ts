@@ -24,13 +24,14 @@ export class ReceiversController {
   ) {}
 
   /**
-   * `{ source, secret? }` → the receiver and its URL; `secret` only when generated here (shown this
+   * `{ source, host?, repositoryPrefix?, secret? }` → the receiver and its URL (builder checks the
+   * host: required but for fixed-host sources, review H4); `secret` only when generated here (shown this
    * once: it is never returned again). The secret leaves the gateway only sealed to the secrets
    * service, which keeps it encrypted; builder records the receiver without ever seeing it.
    */
   @Post()
   @HttpCode(201)
-  async add(@Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<{ receiver: { id: string; source: RegistrySource; url: string; secret?: string } }> {
+  async add(@Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<{ receiver: Omit<ReceiverListing, 'createdAt' | 'createdBy'> & { secret?: string } }> {
     const { secret: given, ...rest } = objectBody(body);
     if (given !== undefined) {
       const problem = receiverSecretProblem(given);
@@ -40,15 +41,16 @@ export class ReceiversController {
     const key = await this.commands.request<TransportKeyReply>('secrets', 'transport-key', {});
     const sealedSecret = seal(secret, key.publicKey, RECEIVER_SECRET_STORE_CONTEXT, key.kid);
     const added = await this.commands.request<{ receiver: ReceiverView }>('builder', 'add-receiver', { ...rest, sealedSecret, actor: req.actor }, { timeoutMs: 20_000 });
-    const { id, source } = added.receiver;
+    const { id, source, host, repositoryPrefix } = added.receiver;
     this.cache.forget(id);
-    return { receiver: { id, source, url: this.publicUrl.receiverUrl(id), ...(given === undefined ? { secret } : {}) } };
+    const binding = { ...(host !== undefined ? { host } : {}), ...(repositoryPrefix !== undefined ? { repositoryPrefix } : {}) };
+    return { receiver: { id, source, ...binding, url: this.publicUrl.receiverUrl(id), ...(given === undefined ? { secret } : {}) } };
   }
 
   @Get()
   async list(): Promise<{ receivers: ReceiverListing[] }> {
     const { receivers } = await this.commands.request<{ receivers: ReceiverView[] }>('builder', 'list-receivers', {});
-    return { receivers: receivers.map((r) => ({ id: r.id, source: r.source, url: this.publicUrl.receiverUrl(r.id), createdAt: r.createdAt, createdBy: r.createdBy })) };
+    return { receivers: receivers.map((r) => ({ ...r, url: this.publicUrl.receiverUrl(r.id) })) };
   }
 
   /** Its URL answers 404 from then on (through another gateway: once its `ReceiverCache` entry expired, within 30 s). */

@@ -1,4 +1,4 @@
-import { HangarError } from '@hangar/contracts';
+import { HangarError, RECEIVER_FORBIDDEN } from '@hangar/contracts';
 
 /** Stable codes of the webhook endpoint's answers (HTTP statuses in `http/http-error.filter.ts`). */
 export const WebhookErrorCodes = {
@@ -12,6 +12,8 @@ export const WebhookErrorCodes = {
   INVALID_PAYLOAD: 'WEBHOOK.INVALID_PAYLOAD',
   /** 429: the client address or the receiver id caused too many refused deliveries lately; `details.retryAfterSeconds`. */
   TOO_MANY_FAILURES: 'WEBHOOK.TOO_MANY_FAILURES',
+  /** 403: authenticated, but it names a push outside its receiver's registry host or repository prefix. */
+  FORBIDDEN: RECEIVER_FORBIDDEN,
   /** 404: no such receiver (or a removed one). */
   RECEIVER_NOT_FOUND: 'REGISTRY.RECEIVER_NOT_FOUND',
 } as const;

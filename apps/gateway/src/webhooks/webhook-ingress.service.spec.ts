@@ -10,16 +10,19 @@ import { WebhookMetrics, type WebhookOutcome } from '../metrics/webhook-metrics'
 const SECRET = 'rcv-secret-0123456789abcdef';
 const DIGEST = 'sha256:' + 'ab'.repeat(32);
 
-/** builder as seen over NATS: knows one receiver per source; records what it is sent. */
+/** builder as seen over NATS: knows one receiver, for `registry.test:5000` unless told; records what it is sent. */
 class FakeBuilder {
   readonly sent: { command: string; payload: Record<string, unknown> }[] = [];
-  constructor(private readonly source: RegistrySource) {}
+  constructor(
+    private readonly source: RegistrySource,
+    private readonly binding: { host?: string; repositoryPrefix?: string } = { host: 'registry.test:5000' },
+  ) {}
 
   async request<T>(_service: string, command: string, payload: Record<string, unknown>): Promise<T> {
     this.sent.push({ command, payload });
     if (command === 'receiver-credentials') {
       if (payload.receiverId !== '01JTQ3W5K8M2N4P6R8T0V2X4Y6') throw new HangarError('REGISTRY.RECEIVER_NOT_FOUND', `no receiver ${String(payload.receiverId)}`);
-      return { receiver: { id: '01JTQ3W5K8M2N4P6R8T0V2X4Y6', source: this.source, secret: SECRET } } as T;
+      return { receiver: { id: '01JTQ3W5K8M2N4P6R8T0V2X4Y6', source: this.source, ...this.binding, secret: SECRET } } as T;
     }
     if (command === 'record-delivery') {
       const pushes = payload.pushes as { host: string; repository: string; tag: string }[];
@@ -152,7 +155,7 @@ describe(WebhookIngress.name, () => {
   });
 
   it('takes the secret from ?token= for registries that cannot send a header (Docker Hub)', async () => {
-    const builder = new FakeBuilder('dockerhub');
+    const builder = new FakeBuilder('dockerhub', {});
     const sut = ingress(builder);
     const body = JSON.stringify({ push_data: { pushed_at: 1777636800, pusher: 'acme', tag: 'latest' }, repository: { repo_name: 'acme/web', name: 'web', namespace: 'acme' } });
     const answer = await sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(body, { 'content-type': 'application/json' }, `/v1/webhooks/registry/01JTQ3W5K8M2N4P6R8T0V2X4Y6?token=${encodeURIComponent(SECRET)}&token=other`));
@@ -181,6 +184,54 @@ describe(WebhookIngress.name, () => {
       'unknown too_large',
       'unknown not_found',
     ]);
+  });
+
+  it('answers 403 naming the host to a push for another registry host, recording nothing', async () => {
+    const builder = new FakeBuilder('distribution', { host: 'registry.example.com' });
+    const metrics = new RecordedMetrics();
+    const sut = ingress(builder, metrics);
+    const body = JSON.stringify({ events: [distributionEvent('e-push', 'push', '1.0')] });
+    const error = await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(body, bearer)));
+    expect(error.toBody()).toEqual({
+      error: { code: 'WEBHOOK.FORBIDDEN', message: 'receiver 01JTQ3W5K8M2N4P6R8T0V2X4Y6 is for registry host registry.example.com; the delivery names a push to host registry.test:5000', details: { receiverId: '01JTQ3W5K8M2N4P6R8T0V2X4Y6' } },
+    });
+    expect(builder.commands()).toEqual(['receiver-credentials']);
+    expect(metrics.deliveries).toEqual(['distribution forbidden']);
+  });
+
+  it('answers 403 to a batch with one push outside the prefix, recording none of it', async () => {
+    const builder = new FakeBuilder('distribution', { host: 'registry.test:5000', repositoryPrefix: 'acme' });
+    const sut = ingress(builder);
+    const inside = distributionEvent('e-1', 'push', '1.0');
+    const outside = { ...distributionEvent('e-2', 'push', '1.0'), target: { ...inside.target, repository: 'acme-evil/web' } };
+    const error = await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(JSON.stringify({ events: [inside, outside] }), bearer)));
+    expect(error.code).toBe('WEBHOOK.FORBIDDEN');
+    expect(error.message).toBe('receiver 01JTQ3W5K8M2N4P6R8T0V2X4Y6 is for repositories under registry.test:5000/acme; the delivery names a push to registry.test:5000/acme-evil/web');
+    expect(builder.commands()).toEqual(['receiver-credentials']);
+    expect(await sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(JSON.stringify({ events: [inside] }), bearer))).toMatchObject({ pushes: [expect.objectContaining({ repository: 'acme/web' })] });
+  });
+
+  it('a fixed-host source needs no host recorded (Docker Hub is docker.io), and its prefix still holds', async () => {
+    const builder = new FakeBuilder('dockerhub', {});
+    const sut = ingress(builder);
+    const body = JSON.stringify({ push_data: { pushed_at: 1777636800, pusher: 'acme', tag: 'latest' }, repository: { repo_name: 'acme/web', name: 'web', namespace: 'acme' } });
+    const forDocker = await sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(body, {}, `/v1/webhooks/registry/01JTQ3W5K8M2N4P6R8T0V2X4Y6?token=${SECRET}`));
+    expect(forDocker.pushes).toHaveLength(1);
+    const pinned = new FakeBuilder('dockerhub', { host: 'docker.io', repositoryPrefix: 'other' });
+    const refused = await failure(ingress(pinned).receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(body, {}, `/v1/webhooks/registry/01JTQ3W5K8M2N4P6R8T0V2X4Y6?token=${SECRET}`)));
+    expect(refused.message).toContain('is for repositories under docker.io/other');
+  });
+
+  it('a self-hosted receiver with no host recorded (added before hosts were) refuses every delivery, even an empty one, once authenticated', async () => {
+    const builder = new FakeBuilder('distribution', {});
+    const sut = ingress(builder);
+    for (const body of [JSON.stringify({ events: [distributionEvent('e-push', 'push', '1.0')] }), '{"events":[]}']) {
+      const error = await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming(body, bearer)));
+      expect(error.code).toBe('WEBHOOK.FORBIDDEN');
+      expect(error.message).toMatch(/has no registry host recorded, so it reports no pushes: add a receiver with its host \(receivers add --source distribution --host <host>\)/);
+    }
+    expect((await failure(sut.receive('01JTQ3W5K8M2N4P6R8T0V2X4Y6', incoming('{"events":[]}', { authorization: 'Bearer nope' })))).code).toBe('WEBHOOK.UNAUTHORIZED');
+    expect(builder.commands()).toEqual(['receiver-credentials', 'receiver-credentials', 'receiver-credentials']);
   });
 
   it('sends nothing for a delivery that holds nothing at all', async () => {

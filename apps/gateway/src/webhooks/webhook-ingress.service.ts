@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
-import { HangarError, type IgnoredDeliveryItem, type NormalizedPush, type RecordedPush, type RegistrySource } from '@hangar/contracts';
+import { HangarError, receiverHost, receiverPushProblem, type ReceiverBinding, type IgnoredDeliveryItem, type NormalizedPush, type RecordedPush, type RegistrySource } from '@hangar/contracts';
 import { CommandClient } from '@hangar/messaging';
 import { answerOutcome, refusalOutcome, WebhookMetrics } from '../metrics/webhook-metrics';
 import { decideDelivery } from './domain/delivery-decision';
@@ -33,9 +33,10 @@ export interface DeliveryAnswer {
 
 /**
  * Webhook ingress: failure rate limit, size cap, receiver, authentication on the raw bytes, parsing,
- * then one `record-delivery` to builder. Every refusal (429, 413, 404, 401, 400) happens before that
- * command, so a refused delivery changes nothing; each 404 and 401 counts against the client's
- * address and the receiver id (`DeliveryThrottle`). The receiver's secret stays in these two methods' scope: it is in
+ * the receiver's registry host and repository prefix, then one `record-delivery` to builder. Every
+ * refusal (429, 413, 404, 401, 400, 403) happens before that command, so a refused delivery changes
+ * nothing; each 404 and 401 counts against the client's address and the receiver id
+ * (`DeliveryThrottle`). The receiver's secret stays in these two methods' scope: it is in
  * no error, log, metric or answer.
  */
 @Injectable()
@@ -78,6 +79,7 @@ export class WebhookIngress {
       case 'invalid':
         throw new HangarError(WebhookErrorCodes.INVALID_PAYLOAD, decision.message, { path: decision.path });
       case 'record':
+        refuseForeignPushes(receiver, decision.pushes);
         if (decision.pushes.length === 0 && decision.ignored.length === 0) return { pushes: [], ignored: 0 };
         return this.commands.request<DeliveryAnswer>(
           'builder',
@@ -91,6 +93,19 @@ export class WebhookIngress {
       }
     }
   }
+}
+
+/**
+ * A receiver's secret vouches for its own registry only (review H4): a delivery naming a push to
+ * another host, or outside the receiver's prefix, is refused whole, naming the host. A receiver whose
+ * host is unknown (a self-hosted source's, added before hosts were recorded) refuses every delivery.
+ */
+function refuseForeignPushes(receiver: ReceiverCredentials, pushes: readonly NormalizedPush[]): void {
+  const { id: receiverId, source, host, repositoryPrefix } = receiver;
+  const binding: ReceiverBinding = { receiverId, source, ...(host !== undefined ? { host } : {}), ...(repositoryPrefix !== undefined ? { repositoryPrefix } : {}) };
+  const problems = receiverHost(binding) === undefined ? [receiverPushProblem(binding, '', '')] : pushes.map((p) => receiverPushProblem(binding, p.host, p.repository));
+  const problem = problems.find((p) => p !== undefined);
+  if (problem) throw new HangarError(WebhookErrorCodes.FORBIDDEN, problem, { receiverId });
 }
 
 /** Builder keeps delivery ids up to this long; a longer one is recorded as its hash (still a stable dedupe key). */

@@ -105,11 +105,11 @@ function validateToken(name: string, scopes: readonly string[]): Scope[] {
     ]);
   }
   if (!Array.isArray(scopes) || scopes.length === 0) {
-    throw new HangarError('TOKEN.INVALID_SCOPE', 'a token needs at least one scope: admin, audit:read, registry:push, app:<name>:read or app:<name>:deploy', [{ path: 'scopes', message: 'required' }]);
+    throw new HangarError('TOKEN.INVALID_SCOPE', 'a token needs at least one scope: admin, audit:read, registry:push, registry:push:<host>/<repository>, app:<name>:read or app:<name>:deploy', [{ path: 'scopes', message: 'required' }]);
   }
   return [...new Set(scopes)].map((raw) => {
     const scope = typeof raw === 'string' ? parseScope(raw) : undefined;
-    if (!scope) throw new HangarError('TOKEN.INVALID_SCOPE', `scope must be admin, audit:read, registry:push, app:<name>:read or app:<name>:deploy; got "${String(raw)}"`, [{ path: 'scopes', message: 'invalid scope' }]);
+    if (!scope) throw new HangarError('TOKEN.INVALID_SCOPE', `scope must be admin, audit:read, registry:push, registry:push:<host>/<repository>, app:<name>:read or app:<name>:deploy; got "${String(raw)}"`, [{ path: 'scopes', message: 'invalid scope' }]);
     return scope;
   });
 }

@@ -1,5 +1,5 @@
-import { ErrorCodes, HangarError } from '@hangar/contracts';
-import { DOCKER_HUB_REGISTRY, LEGACY_DOCKER_HUB_NAMES, parseImageReference, REPOSITORY_PATTERN } from '../../image/domain/image-reference';
+import { canonicalImageName, ErrorCodes, HangarError } from '@hangar/contracts';
+import { parseImageReference, REPOSITORY_PATTERN } from '../../image/domain/image-reference';
 
 /** `host/repository` as a push or trigger names it, normalised as `docker pull` would. */
 export interface ImageName {
@@ -27,16 +27,14 @@ export function normalizePushImage(host: string, repository: string): ImageName 
   const invalid = (path: string, message: string) => new HangarError(ErrorCodes.VALIDATION, `${path}: ${message}`, [{ path, message }]);
   const h = host.toLowerCase();
   if (!HOST_PATTERN.test(h)) throw invalid('host', `'${host}' must be a registry host[:port] such as ghcr.io`);
-  const registry = LEGACY_DOCKER_HUB_NAMES.has(h) || h === WEB_DOCKER_HUB ? DOCKER_HUB_REGISTRY : h;
   const repo = repository.toLowerCase();
   if (!REPOSITORY_PATTERN.test(repo) || repo.length > 255) {
     throw invalid('repository', `'${repository}' must be path components of [a-z0-9] joined by '.', '_', '__' or '-', separated by '/'`);
   }
-  return { host: registry, repository: registry === DOCKER_HUB_REGISTRY && !repo.includes('/') ? `library/${repo}` : repo };
+  // The one normalisation the `registry:push:<target>` check also applies (review H4).
+  return canonicalImageName(h, repo);
 }
 
-/** Docker Hub's web host, which some webhook payloads name; also `docker.io`. */
-const WEB_DOCKER_HUB = 'registry.hub.docker.com';
 const HOST_PATTERN = /^(?:[a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])(?:\.(?:[a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9]))*(?::[0-9]{1,5})?$/;
 
 /** `host/repository`. */

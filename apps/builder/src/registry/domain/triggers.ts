@@ -30,6 +30,9 @@ export interface TriggerDefinition {
 export interface ReceiverDefinition {
   readonly receiverId: string;
   readonly source: RegistrySource;
+  /** Absent for receivers added before hosts were recorded. */
+  readonly host?: string;
+  readonly repositoryPrefix?: string;
   readonly createdAt: Date;
   readonly createdBy: string;
 }
@@ -63,7 +66,14 @@ export function foldReceivers(events: readonly RecordedEvent[]): Map<string, Rec
   for (const e of events) {
     if (e.type === RegistryEventTypes.ReceiverAdded) {
       const d = e.data as ReceiverAddedData;
-      receivers.set(d.receiverId, { receiverId: d.receiverId, source: d.source, createdAt: e.recordedAt, createdBy: e.actor ?? 'anonymous' });
+      receivers.set(d.receiverId, {
+        receiverId: d.receiverId,
+        source: d.source,
+        ...(d.host !== undefined ? { host: d.host } : {}),
+        ...(d.repositoryPrefix !== undefined ? { repositoryPrefix: d.repositoryPrefix } : {}),
+        createdAt: e.recordedAt,
+        createdBy: e.actor ?? 'anonymous',
+      });
     } else if (e.type === RegistryEventTypes.ReceiverRemoved) {
       receivers.delete((e.data as { receiverId: string }).receiverId);
     }

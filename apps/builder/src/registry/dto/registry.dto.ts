@@ -12,6 +12,15 @@ export class AddReceiverDto {
   @IsObject({ message: 'sealedSecret must be a sealed box { v, kid, epk, iv, ct }' })
   sealedSecret!: Record<string, unknown>;
 
+  /** Checked with the source by `receiverBindingOf`: required unless the source's host is fixed. */
+  @IsOptional()
+  @IsString({ message: 'host must be a registry host such as registry.example.com' })
+  host?: string;
+
+  @IsOptional()
+  @IsString({ message: 'repositoryPrefix must be a repository path such as acme' })
+  repositoryPrefix?: string;
+
   @IsOptional()
   @IsString()
   actor?: string;

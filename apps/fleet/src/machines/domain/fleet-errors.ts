@@ -7,6 +7,7 @@ import { HangarError } from '@hangar/contracts';
 export const FleetErrorCodes = {
   INVALID: 'FLEET.INVALID',
   UNAUTHORIZED: 'FLEET.UNAUTHORIZED',
+  FORBIDDEN: 'FLEET.FORBIDDEN',
   NOT_FOUND: 'FLEET.NOT_FOUND',
   WAIT_TIMEOUT: 'FLEET.WAIT_TIMEOUT',
   LEASE_HELD: 'FLEET.LEASE_HELD',
