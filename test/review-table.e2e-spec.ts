@@ -96,7 +96,7 @@ describe('the security review bad-input table (e2e)', () => {
   const appExists = async (name: string) => (await call('GET', `/v1/apps/${name}`)).status === 200;
   const nc = (who: keyof typeof nats) => nats[who]!;
 
-  /** `it` for `row`: runs `check` and asserts that it changed none of `unchanged`'s values. */
+  /** Runs `check`, then asserts that `unchanged` reads the same as before it. */
   function same(unchanged: () => Promise<unknown>, check: () => Promise<void>): () => Promise<void> {
     return async () => {
       const before = await unchanged();
@@ -299,7 +299,7 @@ describe('the security review bad-input table (e2e)', () => {
     const rows: Row[] = [
       [38, 'name "bad name" is 422 SECRETS.INVALID_NAME naming the name only', refusedQuietly({ set: { 'bad name': 'value-38-abcdef' } }, 422, 'SECRETS.INVALID_NAME', 'value-38-abcdef', /bad name/)],
       [39, 'name FLY_X is 422 SECRETS.RESERVED_NAME', refusedQuietly({ set: { FLY_X: 'value-39-abcdef' } }, 422, 'SECRETS.RESERVED_NAME', 'value-39-abcdef')],
-      [40, 'a value with NUL is refused', refusedQuietly({ set: { A: 'value-40\u0000abcdef' } }, 400, 'REQUEST.INVALID', 'value-40')],
+      [40, 'a value with NUL is refused at the edge: 400 REQUEST.INVALID', refusedQuietly({ set: { A: 'value-40\u0000abcdef' } }, 400, 'REQUEST.INVALID', 'value-40')],
       [41, 'a value 12345 (a number) is 422 SECRETS.INVALID_VALUE', refusedQuietly({ set: { A: 12345 } }, 422, 'SECRETS.INVALID_VALUE', '12345')],
       [42, 'a value of 72,000 bytes is 422 SECRETS.VALUE_TOO_LARGE giving the size only', refusedQuietly({ set: { A: 'v'.repeat(72_000) } }, 422, 'SECRETS.VALUE_TOO_LARGE', 'v'.repeat(100), /72000 bytes/)],
       [43, 'set: "DB_PASS=x" is 400', refusedQuietly({ set: 'DB_PASS=x-43-abcdef' }, 400, 'REQUEST.INVALID', 'x-43-abcdef')],
