@@ -61,7 +61,7 @@ describe('webhook receiver lookups', () => {
   });
 
   it('looks up an unknown id and a known receiver once for repeated refused deliveries, and forgets a receiver removed here', async () => {
-    const added = await admin('POST', '/v1/receivers', { source: 'distribution' });
+    const added = await admin('POST', '/v1/receivers', { source: 'distribution', host: 'registry.example.com' });
     expect(added.status).toBe(201);
     const { receiver } = (await added.json()) as { receiver: { id: string; secret: string } };
 
