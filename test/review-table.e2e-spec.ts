@@ -128,7 +128,7 @@ describe('the security review bad-input table (e2e)', () => {
     await boundToken('ops', 'ops', ['admin']);
     nats.stranger = await hangar.natsConnect('stranger');
     tokens.pusher = (await call('POST', '/v1/tokens', { json: { name: 'pusher', scopes: ['registry:push'] } })).body.secret;
-    receiver = (await call('POST', '/v1/receivers', { json: { source: 'distribution' } })).body.receiver;
+    receiver = (await call('POST', '/v1/receivers', { json: { source: 'distribution', host: 'registry.example.com' } })).body.receiver;
     // victim runs with a secret, so that reading its machines without a token would show it.
     expect((await call('POST', '/v1/apps/victim/secrets', { json: { set: { DB_PASS: 'hunter2' }, stage: true } })).status).toBe(201);
     expect((await call('POST', '/v1/apps/victim/deploys', { json: { configToml: flyToml('victim', image) } })).status).toBe(202);
@@ -606,7 +606,7 @@ describe('the security review bad-input table (e2e)', () => {
       [108, 'DELETE …/machines/zzz', same(machines, async () => expectError(await call('DELETE', '/v1/apps/mine/machines/zzz', { token: tokens.deployer }), 400, 'REQUEST.INVALID'))],
       [109, 'a trigger image with a tag', same(triggers, async () => expectError(await call('POST', '/v1/apps/mine/triggers', { token: tokens.deployer, json: { image: 'ghcr.io/acme/web:1.0', tagPolicy: 'exact:1.0' } }), 400))],
       [110, 'a trigger tagPolicy "regex:.*"', same(triggers, async () => expectError(await call('POST', '/v1/apps/mine/triggers', { token: tokens.deployer, json: { image: 'ghcr.io/acme/web', tagPolicy: 'regex:.*' } }), 400))],
-      [111, 'a receiver secret "short"', same(receivers, async () => expectError(await call('POST', '/v1/receivers', { json: { source: 'distribution', secret: 'short' } }), 400, 'REQUEST.INVALID', /at least 16/))],
+      [111, 'a receiver secret "short"', same(receivers, async () => expectError(await call('POST', '/v1/receivers', { json: { source: 'distribution', host: 'registry.example.com', secret: 'short' } }), 400, 'REQUEST.INVALID', /at least 16/))],
       [112, 'a receiver source "nope"', same(receivers, async () => expectError(await call('POST', '/v1/receivers', { json: { source: 'nope' } }), 400))],
     ];
     it.each(rows)('row %s: %s', async (_row, _what, check) => check());
