@@ -27,14 +27,28 @@ export interface FleetConfig {
   faults?: boolean;
   /** Connections in fleet's pool; default 10. */
   poolSize?: number;
+  /**
+   * `HANGAR_FLEET_RUNTIME`: `sim` (default) simulates machines on a clock; `podman` runs each machine
+   * as a real container.
+   */
+  runtime?: FleetRuntimeKind;
+  /** `HANGAR_PODMAN_CONF`: the containers.conf podman runs with; default the project's `deploy/podman/containers.conf`. */
+  podmanConf?: string;
+  /** `HANGAR_INSECURE_REGISTRIES` and loopback registries: pulled over plain HTTP. */
+  insecureRegistries?: string[];
+  /** Labels fleet's containers (`hangar.fleet=<id>`): the database name, so two fleets on one host never touch each other's. */
+  fleetId?: string;
 }
+
+export type FleetRuntimeKind = 'sim' | 'podman';
 
 export const FLEET_CONFIG = Symbol('FLEET_CONFIG');
 
 /**
  * The only reader of the environment in fleet: `DATABASE_URL`, `HANGAR_FLEET_HOST` (127.0.0.1),
  * `HANGAR_FLEET_PORT` (4281), `HANGAR_FLEET_BOOT_MS` (50), `HANGAR_MACHINES_API_TOKEN`,
- * `HANGAR_FLEET_VIEWER_TOKEN`, `HANGAR_FLEET_FAULTS`, `HANGAR_STATE_DIR`, `NODE_ENV`. A bad value throws `EnvConfigError` naming the variable.
+ * `HANGAR_FLEET_VIEWER_TOKEN`, `HANGAR_FLEET_FAULTS`, `HANGAR_FLEET_RUNTIME`, `HANGAR_PODMAN_CONF`,
+ * `HANGAR_INSECURE_REGISTRIES`, `HANGAR_STATE_DIR`, `NODE_ENV`. A bad value throws `EnvConfigError` naming the variable.
  */
 export function fleetConfig(env: Env = process.env): FleetConfig {
   const e = readServiceEnv(env);
@@ -52,5 +66,21 @@ export function fleetConfig(env: Env = process.env): FleetConfig {
     stateDir: e.stateDir,
     production: e.production,
     faults: e.fleetFaults,
+    runtime: runtimeKind(env),
+    ...(env.HANGAR_PODMAN_CONF ? { podmanConf: env.HANGAR_PODMAN_CONF } : {}),
+    insecureRegistries: (env.HANGAR_INSECURE_REGISTRIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    fleetId: fleetIdOf(e.databaseUrl),
   };
+}
+
+function runtimeKind(env: Env): FleetRuntimeKind {
+  const raw = (env.HANGAR_FLEET_RUNTIME ?? '').trim() || 'sim';
+  if (raw !== 'sim' && raw !== 'podman') throw new EnvConfigError('HANGAR_FLEET_RUNTIME', `must be sim or podman; got "${raw}"`);
+  return raw;
+}
+
+/** The database's name, made safe for a container name (`[a-z0-9_-]`). */
+export function fleetIdOf(databaseUrl: string): string {
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, '')) || 'hangar';
+  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 40);
 }

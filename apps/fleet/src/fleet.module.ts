@@ -20,6 +20,8 @@ import { MachineQueriesService } from './machines/machine-queries.service';
 import { MachineStore } from './machines/machine-store';
 import { MachineWaiter } from './machines/machine-waiter';
 import { MachinesController } from './machines/machines.controller';
+import { MachineObservations } from './runtime/machine-observations';
+import { PodmanRuntimeLifecycle, podmanRuntimeProvider } from './runtime/runtime.module-parts';
 import { VolumesController } from './volumes/volumes.controller';
 import { VolumesService } from './volumes/volumes.service';
 
@@ -53,7 +55,10 @@ export class FleetModule {
         fleetPoolProvider,
         FleetPoolCloser,
         MachineWaiter,
+        MachineObservations,
         MachineStore,
+        podmanRuntimeProvider,
+        PodmanRuntimeLifecycle,
         MachineCommandsService,
         MachineQueriesService,
         LeaseService,

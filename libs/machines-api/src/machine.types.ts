@@ -100,6 +100,8 @@ export interface Machine {
   cordoned?: boolean;
   host_status?: 'ok' | 'unknown' | 'unreachable';
   nonce?: string;
+  /** fleet's podman runtime only (not Fly): internal port → the host port it is published on, at `private_ip`. */
+  host_ports?: Record<string, number>;
 }
 
 /** Body of `POST /v1/apps/:app/machines` and `POST /v1/apps/:app/machines/:id`. */

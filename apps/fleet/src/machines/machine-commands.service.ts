@@ -121,8 +121,9 @@ export class MachineCommandsService {
     return this.config.faults ? listLiveFaults(tx) : Promise.resolve([]);
   }
 
-  /** Chooses how this boot goes, taking one use of each fault that hits it. */
+  /** Chooses how this boot goes, taking one use of each fault that hits it; a real container's boot is whatever it does. */
   private async bootProfile(tx: PoolClient, ctx: FaultContext, live?: Fault[]): Promise<RunProfile> {
+    if (this.config.runtime === 'podman') return { bootMs: 0, outcome: 'serve', exitCode: 0, runMs: 0, logs: [], unhealthy: false, external: true, restarts: 0 };
     const applied = [];
     for (const fault of selectBootFaults(live ?? (await this.liveFaults(tx)), ctx)) {
       if (await consumeFault(tx, fault)) applied.push(fault);

@@ -8,6 +8,7 @@ import { FleetErrorCodes, fleetError } from './domain/fleet-errors';
 import { assertMayMutate } from './domain/lease';
 import { advance } from './domain/machine-sim';
 import { MACHINE_EVENTS_LIMIT, toWireMachine } from './domain/machine-view';
+import { MachineObservations } from '../runtime/machine-observations';
 import type { SimMachine, SimResult } from './domain/sim.types';
 import { deleteLease, findLease, findMachine, insertEvents, recentEvents, saveMachine } from './machine.repository';
 import { MachineWaiter } from './machine-waiter';
@@ -36,6 +37,7 @@ export class MachineStore {
     @Inject(FLEET_POOL) private readonly pool: Pool,
     @Inject(FLEET_CLOCK) private readonly clock: FleetClock,
     private readonly waiter: MachineWaiter,
+    private readonly observations: MachineObservations,
   ) {}
 
   now(): number {
@@ -80,7 +82,24 @@ export class MachineStore {
    */
   async views(results: readonly SimResult[], nonce?: string): Promise<Machine[]> {
     const stored = await recentEvents(this.pool, results.map((r) => r.machine.id), MACHINE_EVENTS_LIMIT);
-    return results.map((r) => toWireMachine(r.machine, [...[...r.events].reverse(), ...(stored.get(r.machine.id) ?? [])], nonce));
+    return results.map((r) => {
+      const wire = toWireMachine(r.machine, [...[...r.events].reverse(), ...(stored.get(r.machine.id) ?? [])], nonce);
+      return r.machine.run?.external || this.observations.get(r.machine.id, r.machine.instanceId) ? this.observed(r.machine, wire) : wire;
+    });
+  }
+
+  /**
+   * A real container's machine (podman runtime): its checks as last run (critical unless started),
+   * and its address on this host: `private_ip` 127.0.0.1 and `host_ports` (internal → host port).
+   */
+  private observed(machine: SimMachine, wire: Machine): Machine {
+    const seen = this.observations.get(machine.id, machine.instanceId);
+    const checks = (wire.checks ?? []).map((c) => {
+      const real = seen?.checks.get(c.name);
+      if (machine.state !== 'started') return { ...c, status: 'critical' as const, output: `machine is ${machine.state}` };
+      return real ?? { ...c, status: 'critical' as const, output: 'waiting for the first check' };
+    });
+    return { ...wire, checks, private_ip: '127.0.0.1', ...(seen ? { host_ports: Object.fromEntries(Object.entries(seen.ports).map(([k, v]) => [k, v])) } : {}) };
   }
 
   async view(result: SimResult, nonce?: string): Promise<Machine> {

@@ -10,10 +10,18 @@ export type WakeReason = 'changed' | 'timeout' | 'closed';
 @Injectable()
 export class MachineWaiter implements OnModuleDestroy {
   private readonly waiters = new Map<string, Set<(reason: WakeReason) => void>>();
+  private readonly listeners = new Set<(machineId: string) => void>();
   private closed = false;
 
   notify(machineId: string): void {
     for (const wake of this.waiters.get(machineId) ?? []) wake('changed');
+    for (const listener of this.listeners) listener(machineId);
+  }
+
+  /** Calls `listener` after every write to any machine (the podman runtime converges right away). */
+  onChange(listener: (machineId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Resolves on the next write to the machine, after `ms`, or at shutdown. */

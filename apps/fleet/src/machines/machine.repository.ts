@@ -86,6 +86,12 @@ export async function listActiveMachines(db: Queryable, app: string): Promise<Si
   return rows.map(toMachine);
 }
 
+/** Every machine of every app not (yet) recorded as destroyed: what the podman runtime converges. */
+export async function listAllActiveMachines(db: Queryable): Promise<SimMachine[]> {
+  const { rows } = await db.query<MachineRow>(`SELECT ${COLUMNS} FROM fleet.machines WHERE state <> 'destroyed' ORDER BY id`);
+  return rows.map(toMachine);
+}
+
 export async function findMachinesByIds(db: Queryable, ids: readonly string[]): Promise<SimMachine[]> {
   if (ids.length === 0) return [];
   const { rows } = await db.query<MachineRow>(`SELECT ${COLUMNS} FROM fleet.machines WHERE id = ANY($1::text[])`, [ids]);

@@ -87,7 +87,8 @@ export function startBoots(machine: SimMachine): boolean {
 export function stopMachine(machine: SimMachine, now: number): SimResult {
   assertExists(machine);
   if (!isRunning(machine.state)) return { machine, events: [] };
-  const stopping = { ...enter(machine, 'stopping', now), run: null };
+  // A real container keeps its run until the runtime sees it exit; a simulated one stops at once.
+  const stopping = { ...enter(machine, 'stopping', now), run: machine.run?.external ? machine.run : null };
   return { machine: stopping, events: [event(stopping, 'stop', 'stopping', 'user', now)] };
 }
 

@@ -47,6 +47,8 @@ export function pendingState(machine: SimMachine): MachineState | null {
 }
 
 function nextStep(m: SimMachine): Step | null {
+  // A real container's run is reported by the runtime, not timed (only `replacing` moves on at once).
+  if (m.run?.external && m.state !== 'replacing') return null;
   switch (m.state) {
     case 'replacing':
       return { at: m.stateEnteredAt, apply: (at) => ({ machine: enter(m, 'starting', at), events: [] }) };
@@ -71,6 +73,10 @@ function nextStep(m: SimMachine): Step | null {
 }
 
 /** The run ends: an `exit` event, then `stopped`, or `destroyed` for an `auto_destroy` machine. */
+export function exitMachine(m: SimMachine, at: number, exitCode: number, requestedStop: boolean, logs: string[]): SimResult {
+  return exit(m, at, exitCode, requestedStop, logs);
+}
+
 function exit(m: SimMachine, at: number, exitCode: number, requestedStop: boolean, logs: string[]): SimResult {
   const exitEvent = event(m, 'exit', 'stopped', 'flyd', at, {
     exit_event: { exit_code: exitCode, requested_stop: requestedStop, restarting: false, exited_at: new Date(at).toISOString() },

@@ -15,6 +15,13 @@ export interface RunProfile {
   logs: string[];
   /** Checks stay critical while started. */
   unhealthy: boolean;
+  /**
+   * A real container runs this machine (`HANGAR_FLEET_RUNTIME=podman`): nothing happens on a clock;
+   * the runtime reports when it started, exited and stopped.
+   */
+  external?: boolean;
+  /** Restarts done under the machine's restart policy during this run (external runs). */
+  restarts?: number;
 }
 
 /** A machine as the simulator sees it; times are ms since the epoch. */

@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+
+export interface PodmanResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A podman command that failed: its arguments (never its environment) and what it printed. */
+export class PodmanError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly result: PodmanResult,
+  ) {
+    super(`podman ${args[0]} failed (exit ${result.code}): ${lastLine(result.stderr) || lastLine(result.stdout) || 'no output'}`);
+    this.name = 'PodmanError';
+  }
+}
+
+/** A container as `podman ps -a --format json` lists it (the fields fleet reads). */
+export interface PodmanContainer {
+  Id: string;
+  Names: string[];
+  State: string;
+  ExitCode: number;
+  Labels: Record<string, string> | null;
+  Ports: { host_ip: string; container_port: number; host_port: number; protocol: string }[] | null;
+  StartedAt: number;
+  ExitedAt: number;
+}
+
+/**
+ * The podman CLI with the project's containers.conf (`CONTAINERS_CONF`): runc, cgroupfs, no default
+ * ulimits (crun and rlimits do not work on this kind of VM). Every call has a timeout.
+ */
+export class PodmanCli {
+  constructor(
+    private readonly containersConf: string,
+    private readonly bin = 'podman',
+  ) {}
+
+  run(args: readonly string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<PodmanResult> {
+    const env = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: process.env.HOME ?? '/root', CONTAINERS_CONF: this.containersConf, ...(opts.env ?? {}) };
+    return new Promise((resolve) => {
+      execFile(this.bin, [...args], { env, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+        const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) || (error && code !== 0 && !stderr ? error.message : '') });
+      });
+    });
+  }
+
+  /** Runs and throws `PodmanError` unless it exits 0. */
+  async ok(args: readonly string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<string> {
+    const result = await this.run(args, opts);
+    if (result.code !== 0) throw new PodmanError(args, result);
+    return result.stdout;
+  }
+
+  /** Every container carrying `label=value`, running or not. */
+  async containers(label: string, value: string): Promise<PodmanContainer[]> {
+    const out = await this.ok(['ps', '-a', '--filter', `label=${label}=${value}`, '--format', 'json'], { timeoutMs: 30_000 });
+    return out.trim() ? (JSON.parse(out) as PodmanContainer[]) : [];
+  }
+
+  async available(): Promise<boolean> {
+    return (await this.run(['info', '--format', '{{.Host.OCIRuntime.Name}}'], { timeoutMs: 30_000 })).code === 0;
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').filter(Boolean).pop()?.replace(/^(Error|time="[^"]*" level=\w+ msg=)\s*:?\s*/, '').slice(0, 500) ?? '';
+}
