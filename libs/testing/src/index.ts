@@ -4,6 +4,8 @@ export { buildMinimalImage, writeTar, writeTarEntries, OCI_MANIFEST_MEDIA_TYPE, 
 export type { OciBlob, OciImage, MinimalImageOptions, TarEntry } from './oci-image';
 export { buildDemoImage, pushDemoImages, BUSYBOX_STATIC_BIN, DEMO_IMAGE_PORT } from './demo-image';
 export type { DemoImageVariant, DemoImageOptions, DemoImageSpec, PushedDemoImage } from './demo-image';
+export { PODMAN_ENV, podmanAvailable, runPodman } from './podman';
+export type { PodmanResult } from './podman';
 export { pushImage, deleteImage, TEST_REGISTRY_URL, TEST_REGISTRY_HOST } from './oci-push';
 export { HangarProcesses, ALL_SERVICES, freePort, runCli } from './hangar-processes';
 export { TestNatsServer, NATS_SERVER_BIN } from './test-nats-server';
