@@ -1,7 +1,11 @@
 export { TEST_PG_ADMIN_URL, TEST_NATS_URL, TEST_NATS_ENV, TEST_NATS_ENDPOINT, TEST_AUDIT_KEY, uniqueSuffix, testNamespace, createTestDatabase } from './test-database';
 export type { TestDatabase } from './test-database';
-export { buildMinimalImage, writeTar, OCI_MANIFEST_MEDIA_TYPE, OCI_CONFIG_MEDIA_TYPE, OCI_LAYER_MEDIA_TYPE } from './oci-image';
-export type { OciBlob, OciImage, MinimalImageOptions } from './oci-image';
+export { buildMinimalImage, writeTar, writeTarEntries, OCI_MANIFEST_MEDIA_TYPE, OCI_CONFIG_MEDIA_TYPE, OCI_LAYER_MEDIA_TYPE } from './oci-image';
+export type { OciBlob, OciImage, MinimalImageOptions, TarEntry } from './oci-image';
+export { buildDemoImage, pushDemoImages, BUSYBOX_STATIC_BIN, DEMO_IMAGE_PORT } from './demo-image';
+export type { DemoImageVariant, DemoImageOptions, DemoImageSpec, PushedDemoImage } from './demo-image';
+export { PODMAN_ENV, podmanAvailable, runPodman } from './podman';
+export type { PodmanResult } from './podman';
 export { pushImage, deleteImage, TEST_REGISTRY_URL, TEST_REGISTRY_HOST } from './oci-push';
 export { HangarProcesses, ALL_SERVICES, freePort, runCli } from './hangar-processes';
 export { TestNatsServer, NATS_SERVER_BIN } from './test-nats-server';

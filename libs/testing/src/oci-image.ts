@@ -38,27 +38,31 @@ export interface MinimalImageOptions {
  */
 export function buildMinimalImage(options: MinimalImageOptions = {}): OciImage {
   const files = { 'hello.txt': 'hello from hangar\n', ...options.files, '.hangar-seed': options.tagSeed ?? randomUUID() };
-  const tar = writeTar(files);
-  const layer = blob(OCI_LAYER_MEDIA_TYPE, gzipSync(tar));
+  return assembleImage([tarLayer(writeTar(files))], { Cmd: options.cmd ?? ['/bin/sh'], ...(options.labels ? { Labels: options.labels } : {}) });
+}
+
+/** A gzip'd layer blob and its `diff_id` (the digest of the uncompressed tar). */
+export interface OciLayer {
+  readonly blob: OciBlob;
+  readonly diffId: string;
+}
+
+/** Compresses an uncompressed tar into a layer. */
+export function tarLayer(tar: Buffer): OciLayer {
+  return { blob: blob(OCI_LAYER_MEDIA_TYPE, gzipSync(tar)), diffId: sha256(tar) };
+}
+
+/** A linux/amd64 image of `layers` (bottom first) whose config's `config` object is `containerConfig`. */
+export function assembleImage(layers: readonly OciLayer[], containerConfig: Readonly<Record<string, unknown>>): OciImage {
   const config = blob(
     OCI_CONFIG_MEDIA_TYPE,
-    json({
-      architecture: 'amd64',
-      os: 'linux',
-      config: { Cmd: options.cmd ?? ['/bin/sh'], ...(options.labels ? { Labels: options.labels } : {}) },
-      rootfs: { type: 'layers', diff_ids: [sha256(tar)] },
-    }),
+    json({ architecture: 'amd64', os: 'linux', config: containerConfig, rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } }),
   );
   const manifest = blob(
     OCI_MANIFEST_MEDIA_TYPE,
-    json({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST_MEDIA_TYPE,
-      config: descriptor(config),
-      layers: [descriptor(layer)],
-    }),
+    json({ schemaVersion: 2, mediaType: OCI_MANIFEST_MEDIA_TYPE, config: descriptor(config), layers: layers.map((l) => descriptor(l.blob)) }),
   );
-  return { manifest, config, layers: [layer] };
+  return { manifest, config, layers: layers.map((l) => l.blob) };
 }
 
 function blob(mediaType: string, bytes: Buffer): OciBlob {
@@ -79,31 +83,56 @@ function json(value: unknown): Buffer {
 
 const BLOCK = 512;
 
+/** One entry of a tar layer; `mode` is the permission bits (default 0644 for files, 0755 for directories). */
+export type TarEntry =
+  | { readonly type: 'file'; readonly path: string; readonly content: string | Buffer; readonly mode?: number }
+  | { readonly type: 'dir'; readonly path: string; readonly mode?: number }
+  | { readonly type: 'symlink'; readonly path: string; readonly target: string };
+
 /** A ustar archive of regular files (mode 0644, uid/gid 0, mtime 0 so the bytes are reproducible). */
 export function writeTar(files: Readonly<Record<string, string>>): Buffer {
+  return writeTarEntries(Object.entries(files).map(([path, content]) => ({ type: 'file', path, content })));
+}
+
+/** A ustar archive of `entries` in order (uid/gid 0, mtime 0 so the bytes are reproducible). */
+export function writeTarEntries(entries: readonly TarEntry[]): Buffer {
   const parts: Buffer[] = [];
-  for (const [path, content] of Object.entries(files)) {
-    const data = Buffer.from(content, 'utf8');
-    parts.push(tarHeader(path, data.length), data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK));
+  for (const entry of entries) {
+    if (entry.type === 'file') {
+      const data = typeof entry.content === 'string' ? Buffer.from(entry.content, 'utf8') : entry.content;
+      parts.push(tarHeader(entry.path, { typeflag: '0', mode: entry.mode ?? 0o644, size: data.length }), data);
+      parts.push(Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK));
+    } else if (entry.type === 'dir') {
+      parts.push(tarHeader(entry.path.endsWith('/') ? entry.path : `${entry.path}/`, { typeflag: '5', mode: entry.mode ?? 0o755, size: 0 }));
+    } else {
+      parts.push(tarHeader(entry.path, { typeflag: '2', mode: 0o777, size: 0, linkname: entry.target }));
+    }
   }
   parts.push(Buffer.alloc(BLOCK * 2));
   return Buffer.concat(parts);
 }
 
-function tarHeader(path: string, size: number): Buffer {
-  if (Buffer.byteLength(path) > 100 || path.startsWith('/') || path.length === 0) {
-    throw new Error(`tar path '${path}' must be relative, non-empty and at most 100 bytes`);
-  }
+interface HeaderFields {
+  readonly typeflag: '0' | '2' | '5';
+  readonly mode: number;
+  readonly size: number;
+  readonly linkname?: string;
+}
+
+function tarHeader(path: string, fields: HeaderFields): Buffer {
+  checkTarName(path, 'path');
+  if (fields.linkname !== undefined) checkTarName(fields.linkname, 'link target', true);
   const header = Buffer.alloc(BLOCK);
   const octal = (value: number, width: number): string => `${value.toString(8).padStart(width - 1, '0')}\0`;
   header.write(path, 0, 100, 'utf8');
-  header.write(octal(0o644, 8), 100, 'ascii');
+  header.write(octal(fields.mode, 8), 100, 'ascii');
   header.write(octal(0, 8), 108, 'ascii');
   header.write(octal(0, 8), 116, 'ascii');
-  header.write(octal(size, 12), 124, 'ascii');
+  header.write(octal(fields.size, 12), 124, 'ascii');
   header.write(octal(0, 12), 136, 'ascii');
   header.write(' '.repeat(8), 148, 'ascii');
-  header.write('0', 156, 'ascii');
+  header.write(fields.typeflag, 156, 'ascii');
+  if (fields.linkname !== undefined) header.write(fields.linkname, 157, 100, 'utf8');
   header.write('ustar\0', 257, 'ascii');
   header.write('00', 263, 'ascii');
   header.write('root', 265, 'ascii');
@@ -113,4 +142,10 @@ function tarHeader(path: string, size: number): Buffer {
   for (const byte of header) sum += byte;
   header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
   return header;
+}
+
+function checkTarName(name: string, what: string, absoluteAllowed = false): void {
+  if (Buffer.byteLength(name) > 100 || (!absoluteAllowed && name.startsWith('/')) || name.length === 0) {
+    throw new Error(`tar ${what} '${name}' must be ${absoluteAllowed ? '' : 'relative, '}non-empty and at most 100 bytes`);
+  }
 }

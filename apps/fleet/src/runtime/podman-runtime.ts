@@ -226,6 +226,8 @@ export class PodmanRuntime {
    */
   private async observeExit(m: SimMachine, exitCode: number, requestedStop: boolean, logs: string[] = [], failedToLaunch = false): Promise<void> {
     const restart = !requestedStop && !failedToLaunch && mayRestart(m, exitCode);
+    // What the run printed last (a release command's output): kept with the machine, as the sim keeps its logs.
+    if (!failedToLaunch && logs.length === 0) logs = await this.tail(containerName(this.options.fleetId, m.id, m.instanceId));
     await this.store.mutate(m.app, m.id, { checkLease: false }, async (cur, _tx, now) => {
       if (cur.instanceId !== m.instanceId || !['starting', 'started', 'stopping'].includes(cur.state)) return { value: undefined };
       if (restart && cur.run) {
@@ -238,6 +240,13 @@ export class PodmanRuntime {
     this.checks.stop(m.id);
     if (restart) await this.podman.run(['start', containerName(this.options.fleetId, m.id, m.instanceId)]);
     this.kick();
+  }
+
+  /** The last 100 lines a container printed (stdout and stderr), or none when it is gone. */
+  private async tail(name: string): Promise<string[]> {
+    const out = await this.podman.run(['logs', '--tail', '100', name], { timeoutMs: 30_000 });
+    if (out.code !== 0) return [];
+    return `${out.stdout}${out.stderr}`.split('\n').filter((l) => l.length > 0).slice(-100);
   }
 
   private async drainFirst(machineId: string): Promise<void> {
