@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   }
   const { app, url } = await startFleet(config, { logger: ['log', 'error', 'warn'] });
   app.enableShutdownHooks();
-  new Logger('Fleet').log(`fleet (sim runtime, boot ${config.bootMs} ms) listening on ${url}`);
+  new Logger('Fleet').log(`fleet (${config.runtime === 'podman' ? 'podman runtime: machines are containers' : `sim runtime, boot ${config.bootMs} ms`}) listening on ${url}`);
 }
 
 main().catch((error: unknown) => {

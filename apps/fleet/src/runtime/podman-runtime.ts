@@ -139,8 +139,10 @@ export class PodmanRuntime {
     const mine = containers.find((c) => c.Labels?.[LABELS.instance] === m.instanceId);
     // Instances this machine has moved on from: stopped gracefully, then removed, before the new one starts.
     for (const old of containers.filter((c) => c !== mine)) {
+      const began = Date.now();
       if (RUNNING_CONTAINER.has(old.State)) await this.drainFirst(m.id);
       await this.remove(old, stopTimeoutSeconds(m.config));
+      this.logger.log(`machine ${m.id}: replaced container ${old.Names[0]} removed in ${Date.now() - began} ms`);
     }
     const state = m.state;
     if (state === 'starting') {
@@ -173,6 +175,7 @@ export class PodmanRuntime {
 
   /** Pulls the image, makes the volumes and the container, and starts it; a failure ends the run with its reason. */
   private async launch(m: SimMachine): Promise<void> {
+    const began = Date.now();
     let step = 'pull the image';
     try {
       const image = await this.pull(m.config.image);
@@ -190,6 +193,7 @@ export class PodmanRuntime {
       if ((await this.podman.run(['container', 'exists', name])).code !== 0) await this.podman.ok(createArgs(input), { env: envOf(input) });
       step = 'start the container';
       await this.podman.ok(['start', name]);
+      this.logger.log(`machine ${m.id}: container ${name} started in ${Date.now() - began} ms`);
     } catch (err) {
       const reason = err instanceof PodmanError ? err.message : (err as Error).message;
       this.logger.warn(`machine ${m.id}: could not ${step}: ${reason}`);

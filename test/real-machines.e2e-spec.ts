@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  HangarProcesses,
+  cliOk,
+  fleetMachines,
+  flyToml,
+  pushDemoImages,
+  releasesOf,
+  runPodman,
+  startHangarE2e,
+  statusOf,
+  testNamespace,
+  uniqueSuffix,
+  waitFor,
+  type HangarE2e,
+  type PushedDemoImage,
+} from '@hangar/testing';
+
+jest.setTimeout(300_000);
+
+/**
+ * Issue 13: `hangar deploy` runs the image for real. fleet runs with HANGAR_FLEET_RUNTIME=podman,
+ * every machine is a container of the demo image (busybox httpd), and what the app serves is read
+ * from the containers themselves on the host ports fleet reports.
+ */
+describe('real machines (podman runtime, e2e)', () => {
+  let e2e: HangarE2e;
+  let hangar: HangarProcesses;
+  let dir: string;
+  const app = `real-${uniqueSuffix()}`;
+  let images: Record<string, PushedDemoImage>;
+
+  const toml = (image: string, extra = '') =>
+    flyToml(
+      app,
+      image,
+      `\n[env]\nGREETING = "hello"\n\n[http_service]\ninternal_port = 8080\n\n[[http_service.checks]]\ngrace_period = "0s"\ninterval = "500ms"\ntimeout = "1s"\nmethod = "GET"\npath = "/health"\n${extra}`,
+    );
+  const deploy = (image: string, extra = '', args: string[] = []) => {
+    writeFileSync(join(dir, 'fly.toml'), toml(image, extra));
+    return hangar.cli(['deploy', ...args], { cwd: dir, timeoutMs: 240_000 });
+  };
+  /** What each running managed machine serves on `/`, by machine id. */
+  async function pages(): Promise<Record<string, string>> {
+    const machines = (await fleetMachines(hangar, app)).filter((m) => m.state === 'started' && m.config.metadata?.fly_platform_version === 'v2');
+    const out: Record<string, string> = {};
+    for (const m of machines) {
+      const port = (m as { host_ports?: Record<string, number> }).host_ports?.['8080'];
+      out[m.id] = port ? (await (await fetch(`http://127.0.0.1:${port}/`)).text()).trim() : 'no port';
+    }
+    return out;
+  }
+  const containersOf = async () => {
+    const { stdout } = await runPodman(['ps', '-a', '--filter', `label=hangar.app=${app}`, '--format', '{{.Names}} {{.State}}']);
+    return stdout.trim().split('\n').filter(Boolean);
+  };
+
+  beforeAll(async () => {
+    e2e = await startHangarE2e({ databasePrefix: 'hangar_real', namespace: testNamespace('r'), tmpPrefix: 'hangar-real-', extraEnv: { HANGAR_FLEET_RUNTIME: 'podman' } });
+    ({ hangar, dir } = e2e);
+    images = await pushDemoImages(`real-${uniqueSuffix()}`, { v1: { variant: 'ok', label: 'v1' }, v2: { variant: 'ok', label: 'v2' }, bad: { variant: 'unhealthy', label: 'bad' } });
+    await cliOk(hangar, ['apps', 'create', app]);
+  });
+
+  afterAll(async () => {
+    await e2e?.stop();
+    const left = await containersOf().catch(() => []);
+    for (const line of left) await runPodman(['rm', '-f', '-t', '0', line.split(' ')[0]!]);
+  });
+
+  it('deploys v1 as running containers serving the release, then rolls to v2: every machine serves v2', async () => {
+    const first = await deploy(images.v1!.reference);
+    expect(first.code).toBe(0);
+    await cliOk(hangar, ['scale', 'count', '2', '-a', app], { timeoutMs: 240_000 });
+    const v1 = await pages();
+    expect(Object.keys(v1)).toHaveLength(2);
+    for (const [id, page] of Object.entries(v1)) expect(page).toMatch(new RegExp(`^version=\\S+ release=\\d+ machine=${id} greeting=hello label=v1$`));
+
+    const second = await deploy(images.v2!.reference, '\n[deploy]\nstrategy = "rolling"\n');
+    expect(second.code).toBe(0);
+    const v2 = await pages();
+    expect(Object.keys(v2).sort()).toEqual(Object.keys(v1).sort());
+    for (const page of Object.values(v2)) expect(page).toMatch(/ label=v2$/);
+    expect(await containersOf()).toHaveLength(2);
+  });
+
+  it('an image whose health path fails never becomes the release: the deploy fails and the v2 machines keep serving', async () => {
+    const before = await pages();
+    const bad = await deploy(images.bad!.reference, '\n[deploy]\nstrategy = "rolling"\nwait_timeout = "15s"\n');
+    expect(bad.code).not.toBe(0);
+    const releases = await releasesOf(hangar, app);
+    const badVersion = releases.find((r) => r.image.includes(images.bad!.digest))?.version ?? -1;
+    await waitFor(hangar, 'the bad release to be rolled back', async () => (await releasesOf(hangar, app)).find((r) => r.version === badVersion)?.status === 'rolled_back' || undefined, { timeoutMs: 120_000 }).catch(async (err: Error) => {
+      throw new Error(`${err.message}\n${JSON.stringify(await releasesOf(hangar, app))}\n${bad.stdout}\n${bad.stderr}`);
+    });
+    expect(badVersion).toBeGreaterThan(2);
+    await waitFor(hangar, 'every machine back on v2', async () => {
+      const now = await pages();
+      return Object.keys(now).length === 2 && Object.values(now).every((p) => p.endsWith('label=v2'));
+    }, { timeoutMs: 120_000 });
+    expect(Object.keys(await pages()).sort()).toEqual(Object.keys(before).sort());
+  });
+
+  it('a failing release command prints its real output and changes no machine', async () => {
+    const before = await pages();
+    const marker = `migrating-${randomUUID()}`;
+    const failed = await deploy(images.v1!.reference, `\n[deploy]\nrelease_command = "/bin/busybox sh -c 'echo ${marker} RELEASE_COMMAND=$RELEASE_COMMAND; exit 4'"\n`);
+    expect(failed.code).not.toBe(0);
+    expect(`${failed.stdout}${failed.stderr}`).toContain(`${marker} RELEASE_COMMAND=1`);
+    expect(`${failed.stdout}${failed.stderr}`).toMatch(/exit(ed)? (code )?4|code 4/);
+    expect(await pages()).toEqual(before);
+  });
+
+  it('puts secrets in the containers environment, and no log holds them', async () => {
+    const secret = `s3cret-${randomUUID()}`;
+    await cliOk(hangar, ['secrets', 'set', `GREETING=${secret}`], { cwd: dir, timeoutMs: 240_000 });
+    await waitFor(hangar, 'the secret served by every machine', async () => {
+      const now = await pages();
+      return Object.keys(now).length === 2 && Object.values(now).every((p) => p.includes(`greeting=${secret}`));
+    }, { timeoutMs: 120_000 });
+    expect(hangar.output()).not.toContain(secret);
+  });
+
+  it('shows a container killed outside Hangar as stopped with its exit code', async () => {
+    const [victim] = (await fleetMachines(hangar, app)).filter((m) => m.state === 'started');
+    const { stdout } = await runPodman(['ps', '--filter', `label=hangar.machine=${victim!.id}`, '--format', '{{.Names}}']);
+    expect((await runPodman(['kill', '--signal', 'KILL', stdout.trim()])).code).toBe(0);
+    await waitFor(hangar, 'fleet to see the container gone', async () => (await fleetMachines(hangar, app)).find((m) => m.id === victim!.id)?.state === 'stopped');
+    const status = await statusOf(hangar, app);
+    expect(status.machines.find((m) => m.id === victim!.id)?.state).toBe('stopped');
+    const events = ((await fleetMachines(hangar, app)).find((m) => m.id === victim!.id) as { events?: { type: string; request?: { exit_event?: { exit_code: number } } }[] }).events ?? [];
+    expect(events[0]).toMatchObject({ type: 'exit', request: { exit_event: { exit_code: 137 } } });
+  });
+
+  it('leaves no release running', async () => {
+    await waitFor(hangar, 'every release settled', async () => (await releasesOf(hangar, app)).every((r) => ['complete', 'failed', 'cancelled', 'rolled_back'].includes(r.status)), { timeoutMs: 120_000 });
+  });
+});
