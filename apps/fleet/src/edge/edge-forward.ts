@@ -18,7 +18,7 @@ export type ForwardOutcome =
   | { kind: 'unreachable'; code: string; reusedSocket: boolean }
   /** No response head within the timeout: the caller answers 504. */
   | { kind: 'timeout' }
-  /** The upstream failed after its response began, or otherwise than by not connecting: the client's response was cut or is still to write. */
+  /** The machine failed otherwise: mid-response (the client's response was cut) or with an error other than not connecting. */
   | { kind: 'failed'; reason: string; responseStarted: boolean };
 
 export interface ForwardAttempt {
@@ -98,6 +98,8 @@ export function forwardOnce(attempt: ForwardAttempt): Promise<ForwardOutcome> {
     });
     // The answer is awaited from the moment the whole request was sent: a slow upload is not the machine's delay.
     upstream.on('finish', () => {
+      // A machine may answer before the upload ends (a 413, say): then there is nothing left to wait for.
+      if (responseStarted || settled) return;
       responseTimer = setTimeout(() => {
         settle({ kind: 'timeout' });
         upstream.destroy();

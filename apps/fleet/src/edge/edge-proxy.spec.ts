@@ -224,6 +224,27 @@ describe(EdgeProxy.name, () => {
     });
   });
 
+  it('streams a body larger than the replay limit both ways, chunked upload included', async () => {
+    const echo = await upstream('echo', { handler: (req, res) => res.end(`${req.headers['transfer-encoding'] ?? 'length'} ${'y'.repeat(512 * 1024)}`) });
+    source.set('shop', [echo.target()]);
+    const { hostname, port } = new URL(url);
+    const upload = Buffer.alloc(256 * 1024, 'z');
+
+    const answer = await new Promise<{ status: number; length: number }>((resolve, reject) => {
+      const req = request({ host: hostname, port, method: 'POST', headers: { host: 'shop.localhost', 'transfer-encoding': 'chunked' }, agent: false }, (res) => {
+        let length = 0;
+        res.on('data', (chunk: Buffer) => (length += chunk.length));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, length }));
+      });
+      req.on('error', reject);
+      for (let at = 0; at < upload.length; at += 16 * 1024) req.write(upload.subarray(at, at + 16 * 1024));
+      req.end();
+    });
+
+    expect(answer).toEqual({ status: 200, length: 'chunked '.length + 512 * 1024 });
+    expect(echo.seen[0]?.body).toBe(upload.toString('utf8'));
+  });
+
   it('keeps client connections alive across requests', async () => {
     source.set('shop', [(await upstream('m')).target()]);
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
