@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { resolveMachinesApiToken } from '@hangar/contracts';
 import type { FleetConfig } from './fleet.config';
 import { FleetModule, type FleetModuleOverrides } from './fleet.module';
+import { PodmanRuntimeLifecycle } from './runtime/runtime.module-parts';
 
 export interface FleetAppOptions extends FleetModuleOverrides {
   /** Nest logger; default errors and warnings only. */
@@ -26,7 +27,7 @@ export async function createFleetApp(config: FleetConfig, options: FleetAppOptio
 }
 
 /** Starts fleet on `config.port` (0 = any free port); returns the app and the URL it is bound to. */
-export async function startFleet(config: FleetConfig, options: FleetAppOptions = {}): Promise<{ app: INestApplication; url: string }> {
+export async function startFleet(config: FleetConfig, options: FleetAppOptions = {}): Promise<{ app: INestApplication; url: string; edgeUrl?: string }> {
   const app = await createFleetApp(config, options);
   try {
     await app.listen(config.port, config.host);
@@ -36,5 +37,6 @@ export async function startFleet(config: FleetConfig, options: FleetAppOptions =
   }
   const { port } = app.getHttpServer().address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  return { app, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+  const edgeUrl = app.get(PodmanRuntimeLifecycle).edgeUrl;
+  return { app, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, ...(edgeUrl ? { edgeUrl } : {}) };
 }

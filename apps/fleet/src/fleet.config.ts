@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { EnvConfigError, optionalToken, readServiceEnv, type Env } from '@hangar/contracts';
 
 /** Everything fleet needs from its environment, validated (DESIGN §7.4, §7.5). */
@@ -38,6 +39,14 @@ export interface FleetConfig {
   insecureRegistries?: string[];
   /** Labels fleet's containers (`hangar.fleet=<id>`): the database name, so two fleets on one host never touch each other's. */
   fleetId?: string;
+  /** Where the edge proxy listens (`<app>.localhost` → the app's machines); absent in tests that build fleet alone. */
+  edge?: EdgeListenConfig;
+}
+
+/** `HANGAR_EDGE_HOST` (default 127.0.0.1) and `HANGAR_EDGE_PORT` (default 4290; 0 picks a free port). */
+export interface EdgeListenConfig {
+  host: string;
+  port: number;
 }
 
 export type FleetRuntimeKind = 'sim' | 'podman';
@@ -48,7 +57,8 @@ export const FLEET_CONFIG = Symbol('FLEET_CONFIG');
  * The only reader of the environment in fleet: `DATABASE_URL`, `HANGAR_FLEET_HOST` (127.0.0.1),
  * `HANGAR_FLEET_PORT` (4281), `HANGAR_FLEET_BOOT_MS` (50), `HANGAR_MACHINES_API_TOKEN`,
  * `HANGAR_FLEET_VIEWER_TOKEN`, `HANGAR_FLEET_FAULTS`, `HANGAR_FLEET_RUNTIME`, `HANGAR_PODMAN_CONF`,
- * `HANGAR_INSECURE_REGISTRIES`, `HANGAR_STATE_DIR`, `NODE_ENV`. A bad value throws `EnvConfigError` naming the variable.
+ * `HANGAR_INSECURE_REGISTRIES`, `HANGAR_STATE_DIR`, `HANGAR_EDGE_HOST` (127.0.0.1), `HANGAR_EDGE_PORT` (4290),
+ * `NODE_ENV`. A bad value throws `EnvConfigError` naming the variable.
  */
 export function fleetConfig(env: Env = process.env): FleetConfig {
   const e = readServiceEnv(env);
@@ -70,6 +80,7 @@ export function fleetConfig(env: Env = process.env): FleetConfig {
     ...(env.HANGAR_PODMAN_CONF ? { podmanConf: env.HANGAR_PODMAN_CONF } : {}),
     insecureRegistries: (env.HANGAR_INSECURE_REGISTRIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     fleetId: fleetIdOf(e.databaseUrl),
+    edge: edgeListenConfig(env),
   };
 }
 
@@ -83,4 +94,17 @@ function runtimeKind(env: Env): FleetRuntimeKind {
 export function fleetIdOf(databaseUrl: string): string {
   const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, '')) || 'hangar';
   return name.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 40);
+}
+
+function edgeListenConfig(env: Env): EdgeListenConfig {
+  const host = env.HANGAR_EDGE_HOST?.trim() || '127.0.0.1';
+  if (isIP(host) === 0 && !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(host)) {
+    throw new EnvConfigError('HANGAR_EDGE_HOST', `must be an IP address or a host name; got "${host}"`);
+  }
+  const raw = env.HANGAR_EDGE_PORT?.trim() || '4290';
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) {
+    throw new EnvConfigError('HANGAR_EDGE_PORT', `must be an integer from 0 to 65535; got "${env.HANGAR_EDGE_PORT}"`);
+  }
+  return { host, port };
 }

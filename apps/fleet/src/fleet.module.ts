@@ -21,7 +21,7 @@ import { MachineStore } from './machines/machine-store';
 import { MachineWaiter } from './machines/machine-waiter';
 import { MachinesController } from './machines/machines.controller';
 import { MachineObservations } from './runtime/machine-observations';
-import { PodmanRuntimeLifecycle, podmanRuntimeProvider } from './runtime/runtime.module-parts';
+import { edgeProxyProvider, PodmanRuntimeLifecycle, podmanRuntimeProvider } from './runtime/runtime.module-parts';
 import { VolumesController } from './volumes/volumes.controller';
 import { VolumesService } from './volumes/volumes.service';
 
@@ -58,6 +58,7 @@ export class FleetModule {
         MachineObservations,
         MachineStore,
         podmanRuntimeProvider,
+        edgeProxyProvider,
         PodmanRuntimeLifecycle,
         MachineCommandsService,
         MachineQueriesService,

@@ -11,9 +11,9 @@ async function main(): Promise<void> {
     process.stderr.write(`fleet: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
-  const { app, url } = await startFleet(config, { logger: ['log', 'error', 'warn'] });
+  const { app, url, edgeUrl } = await startFleet(config, { logger: ['log', 'error', 'warn'] });
   app.enableShutdownHooks();
-  new Logger('Fleet').log(`fleet (${config.runtime === 'podman' ? 'podman runtime: machines are containers' : `sim runtime, boot ${config.bootMs} ms`}) listening on ${url}`);
+  new Logger('Fleet').log(`fleet (${config.runtime === 'podman' ? 'podman runtime: machines are containers' : `sim runtime, boot ${config.bootMs} ms`}) listening on ${url}${edgeUrl ? `; edge proxy on ${edgeUrl}` : ''}`);
 }
 
 main().catch((error: unknown) => {

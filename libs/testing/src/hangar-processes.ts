@@ -39,6 +39,8 @@ export class HangarProcesses {
   private env: Record<string, string> = {};
   apiUrl = '';
   fleetUrl = '';
+  /** fleet's edge proxy (podman runtime only): requests with `Host: <app>.localhost` reach the app. */
+  edgeUrl = '';
   /** This instance's own authenticated NATS server (unless started with `nats: { url, insecure }`). */
   natsServer?: TestNatsServer;
   /** The `HANGAR_AUDIT_KEY` every service of this instance is started with (tests that forge hashes need it). */
@@ -50,7 +52,8 @@ export class HangarProcesses {
   }
 
   async start(services: readonly HangarService[] = ALL_SERVICES): Promise<void> {
-    const [httpPort, fleetPort] = await Promise.all([freePort(), freePort()]);
+    const [httpPort, fleetPort, edgePort] = await Promise.all([freePort(), freePort(), freePort()]);
+    this.edgeUrl = `http://127.0.0.1:${edgePort}`;
     const nats = this.opts.nats;
     if (!nats || !('url' in nats)) this.natsServer ??= await TestNatsServer.start({ namespace: this.opts.namespace, ...(nats ?? {}) });
     const natsEnv: Record<string, string> = this.natsServer
@@ -66,6 +69,7 @@ export class HangarProcesses {
       HANGAR_NAMESPACE: this.opts.namespace,
       HANGAR_HTTP_PORT: String(httpPort),
       HANGAR_FLEET_PORT: String(fleetPort),
+      HANGAR_EDGE_PORT: String(edgePort),
       HANGAR_MACHINES_API_URL: this.fleetUrl,
       HANGAR_FLEET_BOOT_MS: String(this.opts.fleetBootMs ?? 50),
       HANGAR_ADMIN_TOKEN: this.adminToken,

@@ -12,6 +12,8 @@ export { TestNatsServer, NATS_SERVER_BIN } from './test-nats-server';
 export type { TestNatsServerOptions } from './test-nats-server';
 export type { HangarService, HangarProcessesOptions, CliResult } from './hangar-processes';
 export { startRegistryProcess, DOCKER_REGISTRY_BIN } from './registry-process';
+export { steadyLoad } from './steady-load';
+export type { SteadyLoadOptions, SteadyLoadResult } from './steady-load';
 export type { RegistryProcess, RegistryProcessOptions, RegistryNotificationsOptions } from './registry-process';
 export { registryWebhook, signDelivery, fixtureDigest, fixtureDelivery } from './registry-webhooks';
 export type {

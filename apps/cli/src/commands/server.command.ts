@@ -10,7 +10,8 @@ export function registerServer(program: Command, ctx: CliContext): void {
     .action(async () => {
       const server = await startServer();
       ctx.out(`Hangar API listening on ${server.url}`);
-      ctx.out(`fleet (local machines host) on ${server.fleetUrl}`);
+      ctx.out(`fleet (local machines host) on ${server.fleetUrl}: ${server.edgeUrl ? 'machines are podman containers' : 'simulated machines (HANGAR_FLEET_RUNTIME=sim)'}`);
+      if (server.edgeUrl) ctx.out(`edge proxy on ${server.edgeUrl}: an app answers at http://<app>.localhost:${new URL(server.edgeUrl).port}/`);
       ctx.out(`NATS: ${server.nats}`);
       if (server.tokenFile) ctx.out(`development admin token in ${server.tokenFile} (the CLI reads it from there; or export HANGAR_API_TOKEN)`);
       const stop = () => {

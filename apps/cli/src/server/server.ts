@@ -16,6 +16,8 @@ import { startSecretsService } from '../../../secrets/src/secrets.bootstrap';
 export interface RunningServer {
   url: string;
   fleetUrl: string;
+  /** The edge proxy (`http://<app>.localhost:<port>/`), when machines are real containers. */
+  edgeUrl?: string;
   /** Where the services reach NATS, and as whom. */
   nats: string;
   tokenFile?: string;
@@ -44,6 +46,7 @@ export async function startServer(): Promise<RunningServer> {
   return {
     url: http.url,
     fleetUrl: fleet.url,
+    ...(fleet.edgeUrl ? { edgeUrl: fleet.edgeUrl } : {}),
     nats: gateway.nats.credentialsDir
       ? `${gateway.nats.url}, each service with its own nkey from ${gateway.nats.credentialsDir}`
       : `${gateway.nats.url} without authentication (HANGAR_NATS_INSECURE=1): whoever reaches it can send commands`,

@@ -1,6 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
+import { Logger } from '@nestjs/common';
+import { EdgeProxy } from '../edge/edge-proxy';
+import { FleetEdgeTargets } from '../edge/fleet-edge-targets';
 import { FLEET_CONFIG, type FleetConfig } from '../fleet.config';
 import { FLEET_POOL } from '../fleet.tokens';
 import { MachineStore } from '../machines/machine-store';
@@ -32,16 +35,41 @@ export const podmanRuntimeProvider: Provider = {
   },
 };
 
-/** Starts the runtime's loop once fleet is up, and stops it (letting running steps finish) at shutdown. */
+/** Injection token of the edge proxy (null under the sim, whose machines serve nothing). */
+export const EDGE_PROXY = Symbol('EDGE_PROXY');
+
+export const edgeProxyProvider: Provider = {
+  provide: EDGE_PROXY,
+  inject: [FLEET_CONFIG, FLEET_POOL, MachineObservations],
+  useFactory: (config: FleetConfig, pool: Pool, observations: MachineObservations): EdgeProxy | null =>
+    config.runtime === 'podman' && config.edge ? new EdgeProxy(new FleetEdgeTargets(pool, observations), { host: config.edge.host, port: config.edge.port }) : null,
+};
+
+/**
+ * Starts the edge proxy and the runtime's loop once fleet is up (the runtime drains a machine's
+ * traffic at the edge before it stops its container), and stops both at shutdown.
+ */
 @Injectable()
 export class PodmanRuntimeLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(PODMAN_RUNTIME) private readonly runtime: PodmanRuntime | null) {}
+  /** Where the edge listens once started (`http://<app>.localhost:<port>/` reaches an app). */
+  edgeUrl?: string;
 
-  onApplicationBootstrap(): void {
+  constructor(
+    @Inject(PODMAN_RUNTIME) private readonly runtime: PodmanRuntime | null,
+    @Inject(EDGE_PROXY) private readonly edge: EdgeProxy | null,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.edge) {
+      this.edgeUrl = (await this.edge.start()).url;
+      new Logger('EdgeProxy').log(`edge proxy listening on ${this.edgeUrl} (Host: <app>.localhost)`);
+      if (this.runtime) this.runtime.drain = this.edge;
+    }
     this.runtime?.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.runtime?.close();
+    await this.edge?.close();
   }
 }
