@@ -40,7 +40,7 @@ describe('hangar audit, tokens and status --at (e2e)', () => {
       secrets[name!] = (JSON.parse(r.stdout) as { secret: string }).secret;
     }
     const listed = await hangar.cli(['tokens', 'list']);
-    expect(listed.stdout).toMatch(new RegExp(`ci\\s+app:${app}:deploy\\s+admin`));
+    expect(listed.stdout).toMatch(new RegExp(`ci\\s+app:${app}:deploy\\s+-\\s+admin`));
     expect(listed.stdout).not.toContain(secrets.ci);
 
     const deploy = await hangar.cli(['deploy'], { cwd: dir, ...as('ci') });

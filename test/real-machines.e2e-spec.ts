@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import {
   HangarProcesses,
@@ -10,6 +11,7 @@ import {
   releasesOf,
   runPodman,
   startHangarE2e,
+  steadyLoad,
   statusOf,
   testNamespace,
   uniqueSuffix,
@@ -52,6 +54,17 @@ describe('real machines (podman runtime, e2e)', () => {
     }
     return out;
   }
+  /** GET / through the edge proxy as a browser would ask for http://<app>.localhost/ (fetch may not set Host). */
+  const viaEdge = (): Promise<{ status: number; body: string }> =>
+    new Promise((resolve, reject) => {
+      const req = request(`${hangar.edgeUrl}/`, { headers: { host: `${app}.localhost` } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body.trim() }));
+      });
+      req.once('error', reject);
+      req.end();
+    });
   const containersOf = async () => {
     const { stdout } = await runPodman(['ps', '-a', '--filter', `label=hangar.app=${app}`, '--format', '{{.Names}} {{.State}}']);
     return stdout.trim().split('\n').filter(Boolean);
@@ -78,18 +91,36 @@ describe('real machines (podman runtime, e2e)', () => {
     expect(Object.keys(v1)).toHaveLength(2);
     for (const [id, page] of Object.entries(v1)) expect(page).toMatch(new RegExp(`^version=\\S+ release=\\d+ machine=${id} greeting=hello label=v1$`));
 
-    const second = await deploy(images.v2!.reference, '\n[deploy]\nstrategy = "rolling"\n');
+    // The edge serves the app before, during and after the rolling deploy: not one request fails.
+    expect(await viaEdge()).toEqual({ status: 200, body: expect.stringMatching(/ label=v1$/) });
+    const rolling = deploy(images.v2!.reference, '\n[deploy]\nstrategy = "rolling"\nmax_unavailable = 1\n');
+    const load = await steadyLoad({ url: `${hangar.edgeUrl}/`, host: `${app}.localhost`, rps: 50, keepAliveShare: 0.5, until: rolling });
+    const second = await rolling;
     expect(second.code).toBe(0);
+    expect({ failed: load.failed, failures: load.failures }).toEqual({ failed: 0, failures: [] });
+    expect(load.requests).toBeGreaterThan(100);
     const v2 = await pages();
     expect(Object.keys(v2).sort()).toEqual(Object.keys(v1).sort());
     for (const page of Object.values(v2)) expect(page).toMatch(/ label=v2$/);
+    expect(await viaEdge()).toEqual({ status: 200, body: expect.stringMatching(/ label=v2$/) });
     expect(await containersOf()).toHaveLength(2);
   });
 
   it('an image whose health path fails never becomes the release: the deploy fails and the v2 machines keep serving', async () => {
     const before = await pages();
-    const bad = await deploy(images.bad!.reference, '\n[deploy]\nstrategy = "rolling"\nwait_timeout = "15s"\n');
+    const failing = deploy(images.bad!.reference, '\n[deploy]\nstrategy = "rolling"\nwait_timeout = "15s"\n');
+    // The unhealthy machine never takes traffic: through the whole failed release and its rollback, every answer is v2's.
+    const answers = new Map<string, number>();
+    let settled = false;
+    void failing.finally(() => (settled = true));
+    while (!settled) {
+      const res = await viaEdge().then((r) => `${r.status} ${r.body.replace(/^.* label=/, 'label=')}`, (e: Error) => `error ${e.message}`);
+      answers.set(res, (answers.get(res) ?? 0) + 1);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const bad = await failing;
     expect(bad.code).not.toBe(0);
+    expect([...answers.keys()]).toEqual(['200 label=v2']);
     const releases = await releasesOf(hangar, app);
     const badVersion = releases.find((r) => r.image.includes(images.bad!.digest))?.version ?? -1;
     await waitFor(hangar, 'the bad release to be rolled back', async () => (await releasesOf(hangar, app)).find((r) => r.version === badVersion)?.status === 'rolled_back' || undefined, { timeoutMs: 120_000 }).catch(async (err: Error) => {

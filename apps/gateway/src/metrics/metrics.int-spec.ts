@@ -145,9 +145,13 @@ describe('GET /metrics', () => {
     await scrapeUntil(`${expected} events`, (t) => sample(t, 'hangar_events_total') === expected);
     const query = jest.spyOn(pool, 'query');
     try {
+      const began = Date.now();
       const scrapes = await Promise.all(Array.from({ length: 30 }, () => scrape()));
+      const elapsed = Date.now() - began;
       const statusQueries = query.mock.calls.filter(([sql]) => String(sql).includes('DISTINCT ON')).length;
-      expect(statusQueries).toBeLessThanOrEqual(1);
+      // At most one computation per CACHE_MS however slow a loaded machine makes the 30 scrapes (without the cache: 30).
+      expect(statusQueries).toBeLessThanOrEqual(1 + Math.floor(elapsed / CACHE_MS));
+      expect(statusQueries).toBeLessThan(30);
       for (const { status, text } of scrapes) {
         expect(status).toBe(200);
         expect(sample(text, 'hangar_events_total')).toBe(expected);
