@@ -3,6 +3,7 @@
 # authentication (DESIGN §4 "Trust"): `hangar nats init` writes the configuration and one nkey per
 # service into .hangar/nats (HANGAR_NATS_DIR), and nats-server runs it on 127.0.0.1:4223
 # (HANGAR_NATS_PORT). The machine's shared NATS on 4222 has no authentication and is left to tests.
+# Machines are podman containers when podman works here, simulated otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +28,17 @@ if ! port_open "$port"; then
 elif [ "$changed" = "true" ] && [ -f "$pidfile" ]; then
   log "reloading Hangar's nats-server: its configuration changed"
   /usr/sbin/nats-server --signal "reload=$(cat "$pidfile")"
+fi
+
+# Real machines where podman works (issue 13), the simulator elsewhere; HANGAR_FLEET_RUNTIME overrides.
+if [ -z "${HANGAR_FLEET_RUNTIME:-}" ]; then
+  if command -v podman >/dev/null 2>&1 && CONTAINERS_CONF="$PWD/deploy/podman/containers.conf" podman info >/dev/null 2>&1; then
+    export HANGAR_FLEET_RUNTIME=podman
+    log "podman works here: every machine is a real container (HANGAR_FLEET_RUNTIME=podman)"
+  else
+    export HANGAR_FLEET_RUNTIME=sim
+    log "podman is not available: machines are simulated (HANGAR_FLEET_RUNTIME=sim)"
+  fi
 fi
 
 export NATS_URL="nats://127.0.0.1:$port" HANGAR_NATS_CREDENTIALS="$dir"
