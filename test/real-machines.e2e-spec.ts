@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   HangarProcesses,
   cliOk,
+  fleetFetch,
   fleetMachines,
   flyToml,
   pushDemoImages,
@@ -152,6 +153,70 @@ describe('real machines (podman runtime, e2e)', () => {
       return Object.keys(now).length === 2 && Object.values(now).every((p) => p.includes(`greeting=${secret}`));
     }, { timeoutMs: 120_000 });
     expect(hangar.output()).not.toContain(secret);
+  });
+
+  /** Runs `cmd` in the running container of machine `id`; returns its stdout. */
+  const exec = async (id: string, ...cmd: string[]) => {
+    const { stdout: name } = await runPodman(['ps', '--filter', `label=hangar.machine=${id}`, '--format', '{{.Names}}']);
+    const out = await runPodman(['exec', name.trim(), ...cmd]);
+    if (out.code !== 0) throw new Error(`podman exec on ${id} failed: ${out.stderr}`);
+    return out.stdout.trim();
+  };
+  /** Machine `update` events in fleet's timeline after `since` (ms), by machine id, and the newest event's time. */
+  const updatesSince = async (since: number) => {
+    const timeline = (await (await fleetFetch(hangar, `/fleet/v1/apps/${app}/timeline`)).json()) as { events: { timestamp: number; machine_id: string; type: string }[] };
+    const counts: Record<string, number> = {};
+    for (const e of timeline.events) if (e.timestamp > since && e.type === 'update') counts[e.machine_id] = (counts[e.machine_id] ?? 0) + 1;
+    return { counts, lastSeq: Math.max(0, ...timeline.events.map((e) => e.timestamp)) };
+  };
+
+  it("keeps a volume's files across two deploys and a new mount path", async () => {
+    expect((await hangar.cli(['volumes', 'create', 'data', '-r', 'local', '-n', '2', '-a', app])).code).toBe(0);
+    expect((await deploy(images.v1!.reference, '\n[mounts]\nsource = "data"\ndestination = "/data"\n')).code).toBe(0);
+    const ids = Object.keys(await pages());
+    expect(ids).toHaveLength(2);
+    for (const id of ids) await exec(id, '/bin/busybox', 'sh', '-c', `echo written-under-v1-by-${id} > /data/proof`);
+    expect((await deploy(images.v2!.reference, '\n[mounts]\nsource = "data"\ndestination = "/data"\n')).code).toBe(0);
+    for (const id of ids) expect(await exec(id, '/bin/busybox', 'cat', '/data/proof')).toBe(`written-under-v1-by-${id}`);
+    expect((await deploy(images.v2!.reference, '\n[mounts]\nsource = "data"\ndestination = "/srv/data"\n')).code).toBe(0);
+    for (const id of ids) expect(await exec(id, '/bin/busybox', 'cat', '/srv/data/proof')).toBe(`written-under-v1-by-${id}`);
+    expect(Object.keys(await pages()).sort()).toEqual([...ids].sort());
+  });
+
+  const volumeToml = '\n[mounts]\nsource = "data"\ndestination = "/srv/data"\n';
+
+  it('leaves a machine started with machine run alone, and adopts running containers when fleet restarts mid-rollout', async () => {
+    const run = await hangar.cli(['machine', 'run', images.v1!.reference, '-a', app, '--json'], { timeoutMs: 120_000 });
+    expect(run.code).toBe(0);
+    const unmanaged = (JSON.parse(run.stdout) as { machine: { id: string } }).machine.id;
+    await waitFor(hangar, 'the unmanaged machine started', async () => (await fleetMachines(hangar, app)).find((m) => m.id === unmanaged)?.state === 'started');
+    const unmanagedContainer = (await runPodman(['ps', '--filter', `label=hangar.machine=${unmanaged}`, '--format', '{{.ID}}'])).stdout.trim();
+    const { lastSeq } = await updatesSince(0);
+
+    const rolling = deploy(images.v1!.reference, `${volumeToml}\n[deploy]\nstrategy = "rolling"\nmax_unavailable = 1\n`);
+    await waitFor(hangar, 'the first machine update', async () => Object.keys((await updatesSince(lastSeq)).counts).length >= 1, { intervalMs: 50 });
+    await hangar.stopOne('fleet', 'SIGKILL');
+    await hangar.startOne('fleet');
+    expect((await rolling).code).toBe(0);
+
+    const { counts } = await updatesSince(lastSeq);
+    expect(Object.values(counts)).toEqual([1, 1]);
+    expect(counts[unmanaged]).toBeUndefined();
+    for (const page of Object.values(await pages())) expect(page).toMatch(/ label=v1$/);
+    expect((await runPodman(['ps', '--filter', `label=hangar.machine=${unmanaged}`, '--format', '{{.ID}}'])).stdout.trim()).toBe(unmanagedContainer);
+    expect((await fleetMachines(hangar, app)).find((m) => m.id === unmanaged)?.config.image).toBe(images.v1!.reference);
+  });
+
+  it('resumes a rollout whose machine-updater was SIGKILLed: every machine ends on the new release, none updated twice', async () => {
+    const { lastSeq } = await updatesSince(0);
+    const rolling = deploy(images.v2!.reference, `${volumeToml}\n[deploy]\nstrategy = "rolling"\nmax_unavailable = 1\n`);
+    await waitFor(hangar, 'the first machine update', async () => Object.keys((await updatesSince(lastSeq)).counts).length >= 1, { intervalMs: 50 });
+    await hangar.stopOne('machine-updater', 'SIGKILL');
+    await hangar.startOne('machine-updater');
+    expect((await rolling).code).toBe(0);
+    const { counts } = await updatesSince(lastSeq);
+    expect(Object.values(counts)).toEqual([1, 1]);
+    for (const page of Object.values(await pages())) expect(page).toMatch(/ label=v2$/);
   });
 
   it('shows a container killed outside Hangar as stopped with its exit code', async () => {
