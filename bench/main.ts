@@ -4,12 +4,14 @@ import { createTestDatabase, testNamespace } from '@hangar/testing';
 import { benchAppends } from './append.bench';
 import { benchAuditQueries, seedAuditEvents } from './audit.bench';
 import { benchDeploys } from './deploy.bench';
+import { benchZeroDowntime } from './zero-downtime.bench';
 
 /**
  * `npm run bench`: every figure is a ratio against a baseline measured in the same run.
  * `--machines N` (default 1000) and `--appends N` (per writer, default 2000) size it;
  * `--audit-events N` (default 1 000 000; 0 skips) sizes the audit query section, and
- * `--only audit` runs that section alone (`npm run bench -- --only audit`).
+ * `--only audit` runs that section alone (`npm run bench -- --only audit`), `--only zero-downtime` the
+ * zero-downtime section (real machines through the edge proxy; skipped, saying so, without podman).
  */
 async function main(): Promise<void> {
   const arg = (name: string, fallback: number) => {
@@ -22,6 +24,8 @@ async function main(): Promise<void> {
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   if (auditEvents > 0 && (only === undefined || only === 'audit')) await auditSection(auditEvents);
   if (only === 'audit') return;
+  if (only === undefined || only === 'zero-downtime') await zeroDowntimeSection();
+  if (only === 'zero-downtime') return;
   const db = await createTestDatabase('hangar_bench');
   try {
     await ensureDatabase(db.url);
@@ -38,6 +42,26 @@ async function main(): Promise<void> {
       process.stdout.write(
         `deploy strategy=${f.strategy} machines=${f.machines} concurrency=${f.concurrency} hangar=${f.hangarSeconds.toFixed(2)}s direct=${f.directSeconds.toFixed(2)}s ` +
           `machines_per_sec=${f.machinesPerSec.toFixed(1)} overhead_ms_per_machine=${f.overheadMsPerMachine.toFixed(2)} ratio=${f.ratio.toFixed(2)}\n`,
+      );
+    }
+  } finally {
+    await db.drop();
+  }
+}
+
+/** Requests through the edge during a deploy of each strategy, against the same load with no deploy. */
+async function zeroDowntimeSection(): Promise<void> {
+  const db = await createTestDatabase('hangar_bench_zd');
+  try {
+    const figures = await benchZeroDowntime(db.url, testNamespace('z'));
+    if (!figures) {
+      process.stdout.write('zero-downtime skipped: podman does not work here (it needs podman and runc; see scripts/services.sh)\n');
+      return;
+    }
+    for (const f of figures) {
+      process.stdout.write(
+        `zero-downtime strategy=${f.strategy} machines=${f.machines} requests=${f.requests} failed=${f.failed} p99_ms=${f.p99Ms.toFixed(1)} p99_ratio=${f.p99Ratio.toFixed(2)} seconds=${f.seconds.toFixed(1)}` +
+          `${f.failures.length > 0 ? ` first_failures=${JSON.stringify(f.failures.slice(0, 3))}` : ''}\n`,
       );
     }
   } finally {
