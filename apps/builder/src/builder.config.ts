@@ -53,7 +53,8 @@ export function builderConfig(env: Env = process.env): BuilderConfig {
   };
 }
 
-function parseCredentials(raw: string | undefined): Record<string, RegistryCredentials> {
+/** `HANGAR_REGISTRY_CREDENTIALS`: also read by fleet's podman runtime to pull. */
+export function parseCredentials(raw: string | undefined): Record<string, RegistryCredentials> {
   if (!raw) return {};
   let parsed: unknown;
   try {
@@ -73,7 +74,8 @@ function parseCredentials(raw: string | undefined): Record<string, RegistryCrede
 
 const HOST_PORT = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$/;
 
-function parseMirrors(raw: string | undefined): Record<string, string> {
+/** `HANGAR_REGISTRY_MIRRORS`: also read by fleet's podman runtime to pull. */
+export function parseMirrors(raw: string | undefined): Record<string, string> {
   if (!raw) return {};
   let parsed: unknown;
   try {

@@ -13,6 +13,8 @@ describe('fleetConfig', () => {
       edge: { host: '127.0.0.1', port: 4290 },
       runtime: 'sim',
       insecureRegistries: [],
+      registryCredentials: {},
+      registryMirrors: {},
       fleetId: 'hangar',
     });
   });
@@ -48,6 +50,8 @@ describe('fleetConfig', () => {
       runtime: 'podman',
       podmanConf: '/etc/hangar/containers.conf',
       insecureRegistries: ['registry.internal:5000', 'mirror.internal'],
+      registryCredentials: {},
+      registryMirrors: {},
       fleetId: 'db',
     });
   });

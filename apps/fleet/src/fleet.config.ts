@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseCredentials, parseMirrors } from '../../builder/src/builder.config';
 import { EnvConfigError, optionalToken, readServiceEnv, type Env } from '@hangar/contracts';
 
 /** Everything fleet needs from its environment, validated (DESIGN §7.4, §7.5). */
@@ -37,6 +38,10 @@ export interface FleetConfig {
   podmanConf?: string;
   /** `HANGAR_INSECURE_REGISTRIES` and loopback registries: pulled over plain HTTP. */
   insecureRegistries?: string[];
+  /** `HANGAR_REGISTRY_CREDENTIALS` (the builder's): credentials by registry host, for pulls. */
+  registryCredentials?: Record<string, { username: string; password: string }>;
+  /** `HANGAR_REGISTRY_MIRRORS` (the builder's): registry → mirror host[:port] to pull from instead. */
+  registryMirrors?: Record<string, string>;
   /** Labels fleet's containers (`hangar.fleet=<id>`): the database name, so two fleets on one host never touch each other's. */
   fleetId?: string;
   /** Where the edge proxy listens (`<app>.localhost` → the app's machines); absent in tests that build fleet alone. */
@@ -79,6 +84,8 @@ export function fleetConfig(env: Env = process.env): FleetConfig {
     runtime: runtimeKind(env),
     ...(env.HANGAR_PODMAN_CONF ? { podmanConf: env.HANGAR_PODMAN_CONF } : {}),
     insecureRegistries: (env.HANGAR_INSECURE_REGISTRIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    registryCredentials: parseCredentials(env.HANGAR_REGISTRY_CREDENTIALS),
+    registryMirrors: parseMirrors(env.HANGAR_REGISTRY_MIRRORS),
     fleetId: fleetIdOf(e.databaseUrl),
     edge: edgeListenConfig(env),
   };

@@ -1,6 +1,6 @@
 import type { MachineConfig } from '@hangar/machines-api';
 import { createArgs, envOf, internalPorts, machineEnv, stopTimeoutSeconds, type ContainerInput } from './container-spec';
-import { isLoopbackHost, mayRestart, pullReference } from './podman-runtime';
+import { isLoopbackHost, mayRestart, mirroredReference, pullReference } from './podman-runtime';
 
 const config: MachineConfig = {
   image: '127.0.0.1:5000/demo:v1@sha256:' + 'a'.repeat(64),
@@ -55,6 +55,14 @@ describe('podman runtime rules', () => {
     expect(pullReference('127.0.0.1:5000/demo:v1@sha256:abc')).toBe('127.0.0.1:5000/demo@sha256:abc');
     expect(pullReference('127.0.0.1:5000/demo@sha256:abc')).toBe('127.0.0.1:5000/demo@sha256:abc');
     expect(pullReference('127.0.0.1:5000/demo:v1')).toBe('127.0.0.1:5000/demo:v1');
+  });
+
+  it('pulls from the mirror of the image registry when one is configured', () => {
+    const mirrors = { 'docker.io': 'mirror.internal:5000', 'ghcr.io': '127.0.0.1:5000' };
+    expect(mirroredReference('ghcr.io/acme/web@sha256:abc', mirrors)).toBe('127.0.0.1:5000/acme/web@sha256:abc');
+    expect(mirroredReference('nginx@sha256:abc', mirrors)).toBe('mirror.internal:5000/library/nginx@sha256:abc');
+    expect(mirroredReference('acme/web@sha256:abc', mirrors)).toBe('mirror.internal:5000/acme/web@sha256:abc');
+    expect(mirroredReference('quay.io/acme/web@sha256:abc', mirrors)).toBe('quay.io/acme/web@sha256:abc');
   });
 
   it('treats loopback registries as plain HTTP', () => {

@@ -18,9 +18,9 @@ describe('PodmanRuntime', () => {
   let api: HttpMachinesApi;
   let images: Record<string, PushedDemoImage>;
 
-  const start = async () => {
+  const start = async (env: Record<string, string> = {}) => {
     await running?.app.close();
-    running = await startFleet(fleetConfig({ DATABASE_URL: db.url, HANGAR_FLEET_PORT: '0', HANGAR_EDGE_PORT: '0', HANGAR_MACHINES_API_TOKEN: TOKEN, HANGAR_FLEET_RUNTIME: 'podman' }));
+    running = await startFleet(fleetConfig({ DATABASE_URL: db.url, HANGAR_FLEET_PORT: '0', HANGAR_EDGE_PORT: '0', HANGAR_MACHINES_API_TOKEN: TOKEN, HANGAR_FLEET_RUNTIME: 'podman', ...env }));
     api = new HttpMachinesApi({ baseUrl: running.url, retry: { attempts: 1 }, token: TOKEN });
   };
   const containers = async (machineId: string) => {
@@ -99,6 +99,15 @@ describe('PodmanRuntime', () => {
       [3, true],
     ]);
     expect((await api.logs(app, created.id)).join('\n')).toContain('exiting with code 3');
+  });
+
+  it("pulls an image of a mirrored registry from the builder's mirror (HANGAR_REGISTRY_MIRRORS)", async () => {
+    await start({ HANGAR_REGISTRY_MIRRORS: JSON.stringify({ 'ghcr.io': '127.0.0.1:5000' }) });
+    const [, path] = /^127\.0\.0\.1:5000\/(.+)$/.exec(images.ok!.pinned)!;
+    const created = await api.create(app, { config: web(`ghcr.io/${path}`) });
+    await until(created.id, 'started from the mirror', (m) => m.state === 'started');
+    await api.stop(app, created.id);
+    await until(created.id, 'stopped', (m) => m.state === 'stopped');
   });
 
   it('adopts its running containers when restarted, and sees one killed behind its back as stopped with exit 137', async () => {

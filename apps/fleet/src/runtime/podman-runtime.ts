@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { enter, event, exitMachine } from '../machines/domain/machine-sim';
@@ -20,6 +23,10 @@ export interface PodmanRuntimeOptions {
   fleetId: string;
   /** Registries pulled over plain HTTP besides loopback ones. */
   insecureRegistries: readonly string[];
+  /** Credentials by registry host (the builder's `HANGAR_REGISTRY_CREDENTIALS`); a mirror gets only its own host's. */
+  credentials?: Readonly<Record<string, { username: string; password: string }>>;
+  /** Registry → mirror host[:port] (the builder's `HANGAR_REGISTRY_MIRRORS`). */
+  mirrors?: Readonly<Record<string, string>>;
   /** How often podman's view is reconciled even when nothing was asked (containers dying on their own). */
   intervalMs?: number;
 }
@@ -204,13 +211,30 @@ export class PodmanRuntime {
     this.kick();
   }
 
-  /** `podman pull` of the machine's image (plain HTTP for loopback and listed registries); returns the reference podman knows. */
+  /**
+   * `podman pull` of the machine's image by digest, from its registry's mirror when one is configured
+   * (plain HTTP for loopback and listed registries; credentials, when the pulled host has some, in a
+   * 0600 auth file that is removed at once, never on the command line). Returns the reference podman knows.
+   */
   private async pull(image: string): Promise<string> {
-    const ref = pullReference(image);
+    const ref = mirroredReference(pullReference(image), this.options.mirrors ?? {});
     if ((await this.podman.run(['image', 'exists', ref])).code === 0) return ref;
     const host = ref.split('/')[0]!;
     const insecure = isLoopbackHost(host) || this.options.insecureRegistries.includes(host);
-    await this.podman.ok(['pull', '--quiet', `--tls-verify=${insecure ? 'false' : 'true'}`, ref], { timeoutMs: 600_000 });
+    const creds = this.options.credentials?.[host];
+    const args = ['pull', '--quiet', `--tls-verify=${insecure ? 'false' : 'true'}`];
+    let authDir: string | undefined;
+    try {
+      if (creds) {
+        authDir = mkdtempSync(join(tmpdir(), 'hangar-pull-'));
+        const authFile = join(authDir, 'auth.json');
+        writeFileSync(authFile, JSON.stringify({ auths: { [host]: { auth: Buffer.from(`${creds.username}:${creds.password}`).toString('base64') } } }), { mode: 0o600 });
+        args.push('--authfile', authFile);
+      }
+      await this.podman.ok([...args, ref], { timeoutMs: 600_000 });
+    } finally {
+      if (authDir) rmSync(authDir, { recursive: true, force: true });
+    }
     return ref;
   }
 
@@ -283,6 +307,17 @@ export function pullReference(image: string): string {
   const slash = name.lastIndexOf('/');
   const colon = name.lastIndexOf(':');
   return `${colon > slash ? name.slice(0, colon) : name}${image.slice(at)}`;
+}
+
+/** `host/repo@digest` pulled from the mirror configured for `host` (Docker Hub as `docker.io`), else as it is. */
+export function mirroredReference(ref: string, mirrors: Readonly<Record<string, string>>): string {
+  const slash = ref.indexOf('/');
+  const first = slash === -1 ? '' : ref.slice(0, slash);
+  const hasHost = first.includes('.') || first.includes(':') || first === 'localhost';
+  const host = hasHost ? first : 'docker.io';
+  const path = hasHost ? ref.slice(slash + 1) : ref.includes('/') ? ref : `library/${ref}`;
+  const mirror = mirrors[host];
+  return mirror ? `${mirror}/${path}` : ref;
 }
 
 export function isLoopbackHost(host: string): boolean {

@@ -31,7 +31,12 @@ export const podmanRuntimeProvider: Provider = {
     if (info.code !== 0) {
       throw new Error(`HANGAR_FLEET_RUNTIME=podman, but podman does not work here: ${(info.stderr || info.stdout).trim().split('\n').pop() ?? `exit ${info.code}`} (install podman and runc, or run HANGAR_FLEET_RUNTIME=sim)`);
     }
-    return new PodmanRuntime(pool, store, waiter, observations, cli, { fleetId: config.fleetId ?? 'hangar', insecureRegistries: config.insecureRegistries ?? [] });
+    return new PodmanRuntime(pool, store, waiter, observations, cli, {
+      fleetId: config.fleetId ?? 'hangar',
+      insecureRegistries: config.insecureRegistries ?? [],
+      credentials: config.registryCredentials ?? {},
+      mirrors: config.registryMirrors ?? {},
+    });
   },
 };
 
