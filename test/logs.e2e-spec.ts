@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -45,6 +46,12 @@ function follow(hangar: HangarProcesses, args: string[]): Follower {
       await exited;
     },
   };
+}
+
+/** Running `podman logs --follow` processes for containers of these machines. */
+async function podmanFollowers(machineIds: string[]): Promise<string[]> {
+  const { stdout } = await promisify(execFile)('ps', ['-eo', 'args']);
+  return stdout.split('\n').filter((l) => l.includes('podman logs') && l.includes('--follow') && machineIds.some((id) => l.includes(id)));
 }
 
 describe('hangar logs on the sim runtime (e2e)', () => {
@@ -157,10 +164,14 @@ describe('hangar logs on real machines (podman runtime, e2e)', () => {
       await cliOk(hangar, ['scale', 'count', '2', '-a', app], { timeoutMs: 180_000 });
       const added = (await statusOf(hangar, app)).machines.find((m) => m.managed && m.id !== first!.id)!;
       await waitFor({ output: () => `${hangar.output()}\n--- follow ---\n${follower.stdout()}` }, 'the new machine in the follow', async () => line(added.id, 'info', serving).test(follower.stdout()), { timeoutMs: 30_000 });
+      expect(await podmanFollowers([first!.id, added.id])).not.toEqual([]);
       // The backlog is not printed again when the follow picks up the new container.
       expect(follower.stdout().match(new RegExp(`app\\[${first!.id}\\] local \\[info\\] ${serving}`, 'g'))).toHaveLength(1);
     } finally {
       await follower.stop();
     }
+    // The client went: the gateway's request to fleet ends, and so does every `podman logs --follow` fleet ran for it.
+    const ids = (await statusOf(hangar, app)).machines.map((m) => m.id);
+    await waitFor(hangar, "fleet's podman log followers to end", async () => (await podmanFollowers(ids)).length === 0, { timeoutMs: 10_000 });
   });
 });
