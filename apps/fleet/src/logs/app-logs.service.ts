@@ -49,19 +49,19 @@ export class AppLogsService {
 
   /**
    * Checks the request (unknown app or machine: `FLEET.NOT_FOUND`; a bad `since`: `FLEET.INVALID`)
-   * before the first line, so the caller can still answer with an error status; then the lines,
+   * and reads the backlog before the first line, so the caller can still answer with an error status; then the lines,
    * until the backlog ends or, following, until `signal` aborts.
    */
   async open(app: string, query: LogsQuery, signal: AbortSignal): Promise<AsyncIterable<AppLogLine>> {
     if (query.since !== undefined && Number.isNaN(Date.parse(query.since))) throw fleetError(FleetErrorCodes.INVALID, `since must be an RFC 3339 time; got "${query.since}"`);
     if (!(await findApp(this.pool, app))) throw fleetError(FleetErrorCodes.NOT_FOUND, `app ${app} not found`);
-    const first = await this.machines(app, query.machineId);
-    return this.lines(app, query, first, signal);
+    const tracker: LogTracker = this.containers ? new PodmanLogTracker(this.containers, this.fleetId) : new SimLogTracker();
+    const backlog = linesSince(await tracker.backlog(await this.machines(app, query.machineId)), query.since);
+    return this.lines(app, query, tracker, backlog, signal);
   }
 
-  private async *lines(app: string, query: LogsQuery, first: SimMachine[], outer: AbortSignal): AsyncGenerator<AppLogLine> {
-    const tracker: LogTracker = this.containers ? new PodmanLogTracker(this.containers, this.fleetId) : new SimLogTracker();
-    yield* linesSince(await tracker.backlog(first), query.since);
+  private async *lines(app: string, query: LogsQuery, tracker: LogTracker, backlog: AppLogLine[], outer: AbortSignal): AsyncGenerator<AppLogLine> {
+    yield* backlog;
     if (!query.follow || outer.aborted) return;
     const stop = new AbortController();
     const abort = () => stop.abort();

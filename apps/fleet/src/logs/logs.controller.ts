@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { AppLogsService } from './app-logs.service';
 
@@ -9,6 +9,8 @@ import { AppLogsService } from './app-logs.service';
  */
 @Controller('fleet/v1/apps/:app/logs')
 export class LogsController {
+  private readonly logger = new Logger('Logs');
+
   constructor(private readonly logs: AppLogsService) {}
 
   @Get()
@@ -29,6 +31,9 @@ export class LogsController {
         if (!res.write(`${JSON.stringify(line)}\n`)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
         if (closed.signal.aborted) break;
       }
+    } catch (err) {
+      // The status is sent: ending the body early is all that is left (the client sees a cut stream).
+      this.logger.warn(`logs of ${app} ended early: ${(err as Error).message}`);
     } finally {
       res.end();
     }

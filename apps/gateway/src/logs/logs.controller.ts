@@ -22,7 +22,7 @@ export class LogsController {
   /**
    * The lines the app's machines printed: `{ app, lines }`, or `text/event-stream` (`event: log`, one
    * `AppLogLine` each, then `event: end`) when asked for or with `?follow=true`, which keeps it open
-   * with new lines. Streams count against the same limits as release event streams.
+   * with new lines (and never sends `end`: a follow that ends without the client going was lost). Streams count against the same limits as release event streams.
    */
   @Get()
   @RequiresScope('app:read')
@@ -41,13 +41,13 @@ export class LogsController {
         res.json({ app, lines: all });
         return;
       }
-      await this.stream(res, lines, abort.signal);
+      await this.stream(res, lines, query.follow, abort.signal);
     } finally {
       leave?.();
     }
   }
 
-  private async stream(res: Response, lines: AsyncIterable<AppLogLine>, signal: AbortSignal): Promise<void> {
+  private async stream(res: Response, lines: AsyncIterable<AppLogLine>, following: boolean, signal: AbortSignal): Promise<void> {
     res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.flushHeaders();
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
@@ -56,7 +56,8 @@ export class LogsController {
         if (!res.write(`event: log\ndata: ${JSON.stringify(line)}\n\n`)) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
         if (signal.aborted) return;
       }
-      res.write('event: end\ndata: {}\n\n');
+      // A follow ends only when the client goes: fleet ending it (a restart) is a lost stream, told by no `end`.
+      if (!following) res.write('event: end\ndata: {}\n\n');
     } finally {
       clearInterval(heartbeat);
       res.end();
