@@ -7,6 +7,7 @@ import { registerAudit } from './commands/audit.command';
 import { registerTokens } from './commands/tokens.command';
 import { registerConfig } from './commands/config.command';
 import { registerDeploy } from './commands/deploy.command';
+import { registerLogs } from './commands/logs.command';
 import { registerMachine } from './commands/machine.command';
 import { registerReleases } from './commands/releases.command';
 import { registerScale } from './commands/scale.command';
@@ -25,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     .description('Hangar: event-sourced releases for apps on machines')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const register of [registerApps, registerDeploy, registerReleases, registerStatus, registerMachine, registerVolumes, registerIps, registerSecrets, registerScale, registerConfig, registerAudit, registerTokens, registerReceivers, registerTriggers, registerNats, registerServer]) {
+  for (const register of [registerApps, registerDeploy, registerReleases, registerStatus, registerLogs, registerMachine, registerVolumes, registerIps, registerSecrets, registerScale, registerConfig, registerAudit, registerTokens, registerReceivers, registerTriggers, registerNats, registerServer]) {
     register(program, ctx);
   }
   try {

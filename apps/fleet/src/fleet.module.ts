@@ -11,6 +11,8 @@ import { HealthController } from './health/health.controller';
 import { BearerAuthGuard } from './http/bearer-auth.guard';
 import { ViewerRedactionInterceptor } from './http/viewer-redaction.interceptor';
 import { FleetExceptionFilter } from './http/fleet-exception.filter';
+import { AppLogsService } from './logs/app-logs.service';
+import { LogsController } from './logs/logs.controller';
 import { LeaseService } from './machines/lease.service';
 import { MachineCommandsService } from './machines/machine-commands.service';
 import { MachineInspectionController } from './machines/machine-inspection.controller';
@@ -45,6 +47,7 @@ export class FleetModule {
         MachineMetadataController,
         VolumesController,
         MachineInspectionController,
+        LogsController,
         // Fault injection exists only where it was asked for (HANGAR_FLEET_FAULTS=1): tests, chaos, benchmarks.
         ...(config.faults ? [FaultsController] : []),
       ],
@@ -62,6 +65,7 @@ export class FleetModule {
         PodmanRuntimeLifecycle,
         MachineCommandsService,
         MachineQueriesService,
+        AppLogsService,
         LeaseService,
         AppsService,
         VolumesService,

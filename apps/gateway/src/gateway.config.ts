@@ -1,4 +1,4 @@
-import { EnvConfigError, readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
+import { EnvConfigError, optionalToken, readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 
 export interface GatewayConfig {
@@ -21,6 +21,12 @@ export interface GatewayConfig {
   audit: AuditKeySource;
   /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: retention of the event feed `<NS>_EVENTS`. */
   eventsStream: EventsStreamLimits;
+  /**
+   * Where the gateway reads machines' log lines (`GET /v1/apps/:app/logs`): fleet's
+   * `HANGAR_MACHINES_API_URL`, with `HANGAR_FLEET_VIEWER_TOKEN` (read-only, enough) when set, else
+   * `HANGAR_MACHINES_API_TOKEN`, else in development the generated token machine-updater also uses.
+   */
+  machinesApi: { url: string; token?: string };
   /** How long `/metrics` reuses the gauges it read from the store, ms (default 5000). Not read from the environment: tests shorten it. */
   storeMetricsCacheMs?: number;
 }
@@ -41,7 +47,12 @@ export function gatewayConfig(env: Env = process.env): GatewayConfig {
     ...(publicUrl ? { publicUrl } : {}),
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
     eventsStream: e.eventsStream,
+    machinesApi: { url: e.machinesApiUrl, ...withToken(optionalToken(env, 'HANGAR_FLEET_VIEWER_TOKEN') ?? e.machinesApiToken) },
   };
+}
+
+function withToken(token: string | undefined): { token?: string } {
+  return token ? { token } : {};
 }
 
 /** An http(s) base URL, perhaps with a path (behind a reverse proxy), never with a query or fragment. */

@@ -18,6 +18,8 @@ import { MachineActionsController } from './machines/machine-actions.controller'
 import { IpsController } from './ips/ips.controller';
 import { VolumesController } from './volumes/volumes.controller';
 import { ReleasesController } from './releases/releases.controller';
+import { APP_LOG_SOURCE, appLogSourceFor } from './logs/app-log-source';
+import { LogsController } from './logs/logs.controller';
 import { StreamLimits } from './releases/stream-limits';
 import { SecretsController } from './secrets/secrets.controller';
 import { ReceiversController } from './webhooks/receivers.controller';
@@ -47,6 +49,7 @@ export class GatewayModule {
         AppsController,
         ReleasesController,
         MachinesController,
+        LogsController,
         MachineActionsController,
         VolumesController,
         IpsController,
@@ -63,6 +66,7 @@ export class GatewayModule {
         { provide: CredentialVerifier, inject: [ApiTokenStore], useFactory: (tokens: ApiTokenStore) => new CredentialVerifier(adminToken, tokens) },
         TokenLifecycle,
         FleetHistory,
+        { provide: APP_LOG_SOURCE, useFactory: () => appLogSourceFor(config) },
         { provide: StreamLimits, useValue: new StreamLimits() },
         { provide: PublicUrl, useValue: new PublicUrl(config.publicUrl) },
         WebhookIngress,

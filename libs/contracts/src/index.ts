@@ -38,6 +38,8 @@ export { jsonBodyProblem, MAX_JSON_DEPTH } from './json-limits';
 export { resolveStateCredential, resolveStateKey, resolveMachinesApiToken } from './state-credential';
 export type { StateCredentialSource } from './state-credential';
 export type { MachineView } from './machine-view';
+export type { AppLogLine } from './app-log';
+export { MACHINE_ID_PATTERN } from './app-log';
 export type { ReleaseSummary } from './release-view';
 export type { AppSummary } from './app-view';
 export {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
 export interface PodmanResult {
   code: number;
@@ -40,13 +40,22 @@ export class PodmanCli {
   ) {}
 
   run(args: readonly string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<PodmanResult> {
-    const env = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: process.env.HOME ?? '/root', CONTAINERS_CONF: this.containersConf, ...(opts.env ?? {}) };
+    const env = this.env(opts.env);
     return new Promise((resolve) => {
       execFile(this.bin, [...args], { env, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
         const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? ((error as { code: number }).code) : 1) : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) || (error && code !== 0 && !stderr ? error.message : '') });
       });
     });
+  }
+
+  /** A long-running podman command (`logs --follow`) whose output the caller reads as it comes; the caller kills it. */
+  spawn(args: readonly string[]): ChildProcessWithoutNullStreams {
+    return spawn(this.bin, [...args], { env: this.env(), stdio: ['pipe', 'pipe', 'pipe'] });
+  }
+
+  private env(extra: Record<string, string> = {}): Record<string, string> {
+    return { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: process.env.HOME ?? '/root', CONTAINERS_CONF: this.containersConf, ...extra };
   }
 
   /** Runs and throws `PodmanError` unless it exits 0. */

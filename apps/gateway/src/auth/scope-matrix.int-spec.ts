@@ -28,6 +28,7 @@ const PINNED: Record<string, RouteScope | 'public'> = {
   'GET /v1/apps/:app/releases/:version': 'app:read',
   'GET /v1/apps/:app/releases/:version/events': 'app:read',
   'GET /v1/apps/:app/machines': 'app:read',
+  'GET /v1/apps/:app/logs': 'app:read',
   'POST /v1/apps/:app/machines': 'app:deploy',
   'POST /v1/apps/:app/releases/:version/rollback': 'app:deploy',
   'POST /v1/apps/:app/releases/:version/cancel': 'app:deploy',
