@@ -61,6 +61,7 @@ describe('deploy/compose.yaml', () => {
     expect(holders('HANGAR_SECRETS_KEY')).toEqual(['secrets']);
     expect(holders('HANGAR_MACHINES_API_TOKEN')).toEqual(['fleet', 'machine-updater']);
     expect(holders('HANGAR_ADMIN_TOKEN')).toEqual(['gateway']);
+    expect(holders('HANGAR_FLEET_VIEWER_TOKEN')).toEqual(['fleet', 'gateway']);
     expect(holders('HANGAR_AUDIT_KEY')).toEqual([...NATS_CLIENTS].sort());
   });
 

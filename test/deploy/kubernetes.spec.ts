@@ -168,7 +168,8 @@ describe('deploy/kubernetes/hangar.yaml', () => {
 
   it('admits into fleet, Postgres and NATS only the pods that use them', () => {
     expect(admittedInto('hangar-fleet')).toEqual(clientsOf('HANGAR_MACHINES_API_URL', 'hangar-fleet'));
-    expect(admittedInto('hangar-fleet')).toEqual(['hangar-machine-updater']);
+    // machine-updater drives fleet; the gateway reads logs with the read-only viewer token.
+    expect(admittedInto('hangar-fleet')).toEqual(['hangar-gateway', 'hangar-machine-updater']);
     expect(admittedInto('hangar-postgres')).toEqual(clientsOf('DATABASE_URL', 'hangar-postgres'));
     expect(admittedInto('hangar-nats')).toEqual(clientsOf('NATS_URL', 'hangar-nats'));
     const denyAll = objects.find((o) => o.kind === 'NetworkPolicy' && !o.spec.ingress && o.spec.podSelector?.matchLabels);
