@@ -110,6 +110,11 @@ describe('PodmanRuntime', () => {
     await until(created.id, 'stopped', (m) => m.state === 'stopped');
   });
 
+  it('refuses to start on a podman that does not work, naming why and the sim as the way out', async () => {
+    const broken = fleetConfig({ DATABASE_URL: db.url, HANGAR_FLEET_PORT: '0', HANGAR_EDGE_PORT: '0', HANGAR_MACHINES_API_TOKEN: TOKEN, HANGAR_FLEET_RUNTIME: 'podman', HANGAR_PODMAN_CONF: '/nonexistent/containers.conf' });
+    await expect(startFleet(broken)).rejects.toThrow(/HANGAR_FLEET_RUNTIME=podman, but podman does not work here: .*\/nonexistent\/containers\.conf.*HANGAR_FLEET_RUNTIME=sim/);
+  });
+
   it('adopts its running containers when restarted, and sees one killed behind its back as stopped with exit 137', async () => {
     const created = await api.create(app, { config: web(images.ok!.pinned) });
     await until(created.id, 'started', (m) => m.state === 'started' && m.checks?.[0]?.status === 'passing');
