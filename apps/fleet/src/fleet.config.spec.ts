@@ -34,6 +34,8 @@ describe('fleetConfig', () => {
       HANGAR_EDGE_PORT: '8080',
       HANGAR_FLEET_RUNTIME: 'podman',
       HANGAR_PODMAN_CONF: '/etc/hangar/containers.conf',
+      PATH: '/usr/bin:/bin',
+      HOME: '/home/fleet',
       HANGAR_INSECURE_REGISTRIES: 'registry.internal:5000, mirror.internal',
       NODE_ENV: 'production',
     });
@@ -49,6 +51,7 @@ describe('fleetConfig', () => {
       edge: { host: '0.0.0.0', port: 8080 },
       runtime: 'podman',
       podmanConf: '/etc/hangar/containers.conf',
+      podmanEnv: { PATH: '/usr/bin:/bin', HOME: '/home/fleet' },
       insecureRegistries: ['registry.internal:5000', 'mirror.internal'],
       registryCredentials: {},
       registryMirrors: {},

@@ -36,6 +36,8 @@ export interface FleetConfig {
   runtime?: FleetRuntimeKind;
   /** `HANGAR_PODMAN_CONF`: the containers.conf podman runs with; default the project's `deploy/podman/containers.conf`. */
   podmanConf?: string;
+  /** `PATH` and `HOME` of fleet's own environment, which podman runs with (podman runtime). */
+  podmanEnv?: { PATH: string; HOME: string };
   /** `HANGAR_INSECURE_REGISTRIES` and loopback registries: pulled over plain HTTP. */
   insecureRegistries?: string[];
   /** `HANGAR_REGISTRY_CREDENTIALS` (the builder's): credentials by registry host, for pulls. */
@@ -83,6 +85,7 @@ export function fleetConfig(env: Env = process.env): FleetConfig {
     faults: e.fleetFaults,
     runtime: runtimeKind(env),
     ...(env.HANGAR_PODMAN_CONF ? { podmanConf: env.HANGAR_PODMAN_CONF } : {}),
+    ...(runtimeKind(env) === 'podman' ? { podmanEnv: { PATH: env.PATH || '/usr/sbin:/usr/bin:/sbin:/bin', HOME: env.HOME || '/root' } } : {}),
     insecureRegistries: (env.HANGAR_INSECURE_REGISTRIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     registryCredentials: parseCredentials(env.HANGAR_REGISTRY_CREDENTIALS),
     registryMirrors: parseMirrors(env.HANGAR_REGISTRY_MIRRORS),

@@ -12,7 +12,7 @@ const TOUR: Readonly<Record<string, DemoImageSpec>> = {
 async function main(): Promise<void> {
   const pushed = await pushDemoImages('demo', TOUR, { url: TEST_REGISTRY_URL, host: TEST_REGISTRY_HOST });
   for (const [tag, image] of Object.entries(pushed)) {
-    console.log(`${image.reference}  ${TOUR[tag]!.variant}  ${image.digest}`);
+    process.stdout.write(`${image.reference}  ${TOUR[tag]!.variant}  ${image.digest}\n`);
   }
 }
 

@@ -43,7 +43,7 @@ export class AppLogsService {
     private readonly store: MachineStore,
     @Inject(FLEET_CONFIG) config: FleetConfig,
   ) {
-    this.containers = config.runtime === 'podman' ? new ContainerLogs(new PodmanCli(config.podmanConf ?? DEFAULT_PODMAN_CONF)) : null;
+    this.containers = config.runtime === 'podman' ? new ContainerLogs(new PodmanCli(config.podmanConf ?? DEFAULT_PODMAN_CONF, config.podmanEnv)) : null;
     this.fleetId = config.fleetId ?? 'hangar';
   }
 

@@ -36,6 +36,8 @@ export interface PodmanContainer {
 export class PodmanCli {
   constructor(
     private readonly containersConf: string,
+    /** PATH and HOME podman runs with (fleet's own, from fleet.config.ts). */
+    private readonly baseEnv: { PATH: string; HOME: string } = { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/root' },
     private readonly bin = 'podman',
   ) {}
 
@@ -55,7 +57,7 @@ export class PodmanCli {
   }
 
   private env(extra: Record<string, string> = {}): Record<string, string> {
-    return { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: process.env.HOME ?? '/root', CONTAINERS_CONF: this.containersConf, ...extra };
+    return { ...this.baseEnv, CONTAINERS_CONF: this.containersConf, ...extra };
   }
 
   /** Runs and throws `PodmanError` unless it exits 0. */

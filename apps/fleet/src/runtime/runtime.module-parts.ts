@@ -26,7 +26,7 @@ export const podmanRuntimeProvider: Provider = {
   inject: [FLEET_CONFIG, FLEET_POOL, MachineStore, MachineWaiter, MachineObservations],
   useFactory: async (config: FleetConfig, pool: Pool, store: MachineStore, waiter: MachineWaiter, observations: MachineObservations): Promise<PodmanRuntime | null> => {
     if (config.runtime !== 'podman') return null;
-    const cli = new PodmanCli(config.podmanConf ?? DEFAULT_PODMAN_CONF);
+    const cli = new PodmanCli(config.podmanConf ?? DEFAULT_PODMAN_CONF, config.podmanEnv);
     const info = await cli.run(['info', '--format', '{{.Host.OCIRuntime.Name}}'], { timeoutMs: 30_000 });
     if (info.code !== 0) {
       throw new Error(`HANGAR_FLEET_RUNTIME=podman, but podman does not work here: ${(info.stderr || info.stdout).trim().split('\n').pop() ?? `exit ${info.code}`} (install podman and runc, or run HANGAR_FLEET_RUNTIME=sim)`);
