@@ -240,6 +240,8 @@ export class PodmanRuntime {
 
   private async observeStarted(m: SimMachine, container: PodmanContainer): Promise<void> {
     this.observations.setPorts(m.id, m.instanceId, portsOf(container));
+    // Checks start (critical until they pass) before the machine is recorded started.
+    this.checks.ensure(m.id, m.instanceId, m.config, portsOf(container));
     await this.store.mutate(m.app, m.id, { checkLease: false }, async (cur, _tx, now) => {
       if (cur.state !== 'starting' || cur.instanceId !== m.instanceId) return { value: undefined };
       const started = enter(cur, 'started', now);
