@@ -45,8 +45,11 @@ export class EdgeBalancer {
   ) {}
 
   /**
-   * The app's targets, from the cache while it is fresh. When the source fails, the last list known
-   * is used (a database hiccup should not take every app down); with none known, the error is thrown.
+   * The app's targets, from the cache while it is fresh. Once it is older than `refreshMs` the next list
+   * is fetched while requests keep using the last one (a request never waits on the database for a list
+   * it already has; drained machines are left out at pick time anyway); a list marked stale (`undrain`)
+   * or none at all is waited for. When the source fails, the last list known is used (a database hiccup
+   * should not take every app down); with none known, the error is thrown.
    */
   async targets(app: string): Promise<readonly EdgeTarget[]> {
     let entry = this.apps.get(app);
@@ -55,10 +58,17 @@ export class EdgeBalancer {
       this.cache(app, entry);
     }
     if (!entry.stale && this.options.now() - entry.fetchedAt < this.options.refreshMs) return entry.targets;
-    entry.refreshing ??= this.refresh(app, entry).finally(() => {
-      entry.refreshing = undefined;
-    });
-    await entry.refreshing;
+    const start = () =>
+      (entry.refreshing ??= this.refresh(app, entry).finally(() => {
+        entry.refreshing = undefined;
+      }));
+    if (!entry.stale && entry.fetchedAt !== Number.NEGATIVE_INFINITY) {
+      start().catch(() => undefined);
+      return entry.targets;
+    }
+    // Stale (or never fetched): a fetch that began before the list went stale does not count.
+    if (entry.refreshing) await entry.refreshing.catch(() => undefined);
+    if (entry.stale || entry.fetchedAt === Number.NEGATIVE_INFINITY) await start();
     return entry.targets;
   }
 
