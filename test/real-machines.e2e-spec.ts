@@ -220,7 +220,8 @@ describe('real machines (podman runtime, e2e)', () => {
   });
 
   it('shows a container killed outside Hangar as stopped with its exit code', async () => {
-    const [victim] = (await fleetMachines(hangar, app)).filter((m) => m.state === 'started');
+    // A managed machine: deploys set no restart policy, while `machine run`'s restart: always would bring it back.
+    const [victim] = (await fleetMachines(hangar, app)).filter((m) => m.state === 'started' && m.config.metadata?.fly_platform_version === 'v2' && !(m.config as { restart?: unknown }).restart);
     const { stdout } = await runPodman(['ps', '--filter', `label=hangar.machine=${victim!.id}`, '--format', '{{.Names}}']);
     expect((await runPodman(['kill', '--signal', 'KILL', stdout.trim()])).code).toBe(0);
     await waitFor(hangar, 'fleet to see the container gone', async () => (await fleetMachines(hangar, app)).find((m) => m.id === victim!.id)?.state === 'stopped');
