@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { parseCredentials, parseMirrors } from '../../builder/src/builder.config';
-import { EnvConfigError, optionalToken, readServiceEnv, type Env } from '@hangar/contracts';
+import { EnvConfigError, fleetIdOf, optionalToken, readServiceEnv, type Env } from '@hangar/contracts';
 
 /** Everything fleet needs from its environment, validated (DESIGN §7.4, §7.5). */
 export interface FleetConfig {
@@ -100,11 +100,7 @@ function runtimeKind(env: Env): FleetRuntimeKind {
   return raw;
 }
 
-/** The database's name, made safe for a container name (`[a-z0-9_-]`). */
-export function fleetIdOf(databaseUrl: string): string {
-  const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, '')) || 'hangar';
-  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 40);
-}
+export { fleetIdOf };
 
 function edgeListenConfig(env: Env): EdgeListenConfig {
   const host = env.HANGAR_EDGE_HOST?.trim() || '127.0.0.1';

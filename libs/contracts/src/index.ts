@@ -8,6 +8,7 @@ export {
   eventSubject,
   eventTypeSubject,
   durableName,
+  fleetIdOf,
   streams,
   streamCategory,
 } from './names';

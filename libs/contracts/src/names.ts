@@ -77,3 +77,12 @@ export function streamCategory(streamId: string): string {
   const dash = streamId.indexOf('-');
   return dash < 0 ? streamId : streamId.slice(0, dash);
 }
+
+/**
+ * fleet's id on a host (its podman runtime labels every container `hangar.fleet=<id>`): the name of its
+ * database, made safe for a container name, so two fleets sharing a host never touch each other's.
+ */
+export function fleetIdOf(databaseUrl: string): string {
+  const name = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, '')) || 'hangar';
+  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 40);
+}

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { fleetIdOf } from '@hangar/contracts';
 import { freePort } from './free-port';
+import { runPodman } from './podman';
 import { TestNatsServer } from './test-nats-server';
 
 export { freePort };
@@ -122,6 +124,16 @@ export class HangarProcesses {
     for (const s of [...this.procs.keys()].reverse()) await this.stopOne(s);
     await this.natsServer?.stop();
     this.natsServer = undefined;
+    if (this.env.HANGAR_FLEET_RUNTIME === 'podman') await this.removeContainers();
+  }
+
+  /** Real machines outlive fleet (a restarted one adopts them): an instance that is done removes its containers and volumes. */
+  private async removeContainers(): Promise<void> {
+    const label = `label=hangar.fleet=${fleetIdOf(this.opts.databaseUrl)}`;
+    const containers = await runPodman(['ps', '-a', '--filter', label, '--format', '{{.ID}}']);
+    for (const id of containers.stdout.trim().split('\n').filter(Boolean)) await runPodman(['rm', '-f', '-t', '0', id]);
+    const volumes = await runPodman(['volume', 'ls', '--filter', label, '--format', '{{.Name}}']);
+    for (const name of volumes.stdout.trim().split('\n').filter(Boolean)) await runPodman(['volume', 'rm', '-f', name]);
   }
 
   /** Connects to this instance's NATS as `identity` (a service, publisher or feed reader), or anonymously with `undefined`. */
