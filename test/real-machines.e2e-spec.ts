@@ -219,16 +219,25 @@ describe('real machines (podman runtime, e2e)', () => {
     for (const page of Object.values(await pages())) expect(page).toMatch(/ label=v2$/);
   });
 
-  it('shows a container killed outside Hangar as stopped with its exit code', async () => {
-    // A managed machine: deploys set no restart policy, while `machine run`'s restart: always would bring it back.
+  it('records a container killed outside Hangar with its exit code, and starts it again as Fly does for a deploy machine (on-failure)', async () => {
+    // A managed machine: deploys set no restart policy, which is on-failure on Fly (machine run's is always).
     const [victim] = (await fleetMachines(hangar, app)).filter((m) => m.state === 'started' && m.config.metadata?.fly_platform_version === 'v2' && !(m.config as { restart?: unknown }).restart);
     const { stdout } = await runPodman(['ps', '--filter', `label=hangar.machine=${victim!.id}`, '--format', '{{.Names}}']);
     expect((await runPodman(['kill', '--signal', 'KILL', stdout.trim()])).code).toBe(0);
-    await waitFor(hangar, 'fleet to see the container gone', async () => (await fleetMachines(hangar, app)).find((m) => m.id === victim!.id)?.state === 'stopped');
-    const status = await statusOf(hangar, app);
-    expect(status.machines.find((m) => m.id === victim!.id)?.state).toBe('stopped');
-    const events = ((await fleetMachines(hangar, app)).find((m) => m.id === victim!.id) as { events?: { type: string; request?: { exit_event?: { exit_code: number } } }[] }).events ?? [];
-    expect(events[0]).toMatchObject({ type: 'exit', request: { exit_event: { exit_code: 137 } } });
+    type Seen = { state: string; events?: { type: string; request?: { exit_event?: { exit_code: number; restarting?: boolean } } }[] };
+    const seen = async () => (await fleetMachines(hangar, app)).find((m) => m.id === victim!.id) as unknown as Seen;
+    await waitFor(hangar, 'fleet to record the kill and start the machine again', async () => {
+      const m = await seen();
+      return m.state === 'started' && (m.events ?? []).some((e) => e.type === 'exit' && e.request?.exit_event?.exit_code === 137);
+    });
+    const exit = ((await seen()).events ?? []).find((e) => e.type === 'exit');
+    expect(exit).toMatchObject({ request: { exit_event: { exit_code: 137, restarting: true } } });
+    await waitFor(hangar, 'the restarted machine to pass its check again', async () => {
+      const m = (await fleetMachines(hangar, app)).find((x) => x.id === victim!.id) as unknown as { checks?: { status: string }[] };
+      return (m.checks ?? []).length > 0 && m.checks!.every((c) => c.status === 'passing');
+    });
+    expect((await statusOf(hangar, app)).machines.find((m) => m.id === victim!.id)?.state).toBe('started');
+    for (const page of Object.values(await pages())) expect(page).toMatch(/ label=v2$/);
   });
 
   it('leaves no release running', async () => {

@@ -33,6 +33,23 @@ describe(EdgeBalancer.name, () => {
     expect(sut.pick(targets, new Set(['m3']))?.machineId).toBe('m1');
   });
 
+  it('forgets a destroyed machine: no drain mark, no counters kept (the sets do not grow with every machine ever destroyed)', () => {
+    const sut = balancer();
+    for (const id of ['m1', 'm2']) {
+      sut.acquire(id);
+      sut.release(id, false);
+      sut.drain(id);
+    }
+    sut.acquire('m2');
+    sut.forget('m1');
+    sut.forget('m2');
+    expect(sut.drainedMachines()).toEqual([]);
+    expect(Object.keys(sut.machineLoads())).toEqual(['m2']);
+    sut.release('m2', false);
+    sut.forget('m2');
+    expect(sut.machineLoads()).toEqual({});
+  });
+
   it('resolves whenIdle once the last request is released, or false at the timeout', async () => {
     const sut = balancer();
     sut.acquire('m1');

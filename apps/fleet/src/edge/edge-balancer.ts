@@ -128,6 +128,16 @@ export class EdgeBalancer {
     for (const entry of this.apps.values()) entry.stale = true;
   }
 
+  /**
+   * The machine is gone (destroyed): its drain mark and counters are dropped, so a fleet that has
+   * destroyed thousands of machines keeps no trace of them. A request still in flight to it keeps its
+   * counter until it ends (then `release` makes a fresh one, dropped at the next `forget`).
+   */
+  forget(machineId: string): void {
+    this.drained.delete(machineId);
+    if (this.inFlight(machineId) === 0) this.machines.delete(machineId);
+  }
+
   /** Resolves true once the machine has nothing in flight, false after `timeoutMs`. */
   whenIdle(machineId: string, timeoutMs: number): Promise<boolean> {
     if (this.inFlight(machineId) === 0) return Promise.resolve(true);

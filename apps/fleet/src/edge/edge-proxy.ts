@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { EdgeBalancer, type MachineLoad } from './edge-balancer';
 import { forwardOnce, upstreamHeaders, type ForwardOutcome } from './edge-forward';
 import { appFromHost } from './edge-host';
 import { readRequestBody, type EdgeRequestBody } from './edge-request-body';
 import type { EdgeTarget, EdgeTargetSource } from './edge-target';
+import { forwardUpgrade, rawReply } from './edge-upgrade';
 import { UpstreamAgents } from './edge-upstreams';
 
 export interface EdgeProxyOptions {
@@ -55,9 +57,13 @@ export interface EdgeStats {
   drained: string[];
   /** Sockets to each machine held by the edge's keep-alive agents. */
   upstreamSockets: Record<string, number>;
+  /** Upgraded connections (WebSockets) joined to each machine now. */
+  tunnels: Record<string, number>;
+  /** Requests the machine switched protocols for (counted in `requests`, not in `completed`). */
+  upgraded: number;
 }
 
-type Counter = Exclude<keyof EdgeStats, 'machines' | 'drained' | 'upstreamSockets'>;
+type Counter = Exclude<keyof EdgeStats, 'machines' | 'drained' | 'upstreamSockets' | 'tunnels'>;
 
 /**
  * The edge (issue 13 §5): HTTP for `<app>.localhost` goes to the least-loaded of the app's machines,
@@ -67,7 +73,9 @@ type Counter = Exclude<keyof EdgeStats, 'machines' | 'drained' | 'upstreamSocket
 export class EdgeProxy {
   private readonly balancer: EdgeBalancer;
   private readonly agents: UpstreamAgents;
-  private readonly counters: Record<Counter, number> = { requests: 0, completed: 0, failed: 0, retries: 0, notFound: 0, unavailable: 0, aborted: 0 };
+  private readonly counters: Record<Counter, number> = { requests: 0, completed: 0, failed: 0, retries: 0, notFound: 0, unavailable: 0, aborted: 0, upgraded: 0 };
+  /** Upgraded connections by machine: closed once the machine has drained (just before it stops). */
+  private readonly tunnels = new Map<string, Set<Duplex>>();
   private readonly config: Required<Omit<EdgeProxyOptions, 'host' | 'port'>>;
   private server?: Server;
 
@@ -97,6 +105,9 @@ export class EdgeProxy {
     const server = createServer((req, res) => {
       this.handle(req, res).catch(() => this.fail(res, 502, 'edge: internal error\n'));
     });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.upgrade(req, socket, head).catch(() => socket.destroy());
+    });
     server.keepAliveTimeout = this.config.clientKeepAliveMs;
     server.headersTimeout = this.config.clientKeepAliveMs + 5000;
     await new Promise<void>((resolve, reject) => {
@@ -119,6 +130,8 @@ export class EdgeProxy {
     if (server) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      // Upgraded sockets are no longer the HTTP server's to close, but it waits for them.
+      for (const machineId of [...this.tunnels.keys()]) this.closeTunnels(machineId);
       await closed;
     }
     this.agents.destroyAll();
@@ -128,12 +141,15 @@ export class EdgeProxy {
   /**
    * Stops sending new requests to the machine now, then resolves once its in-flight requests finished
    * (or after `timeoutMs`, default 30 s). Called before a machine is stopped, updated, destroyed or cordoned.
-   * Its keep-alive sockets are closed as they become idle.
+   * Its keep-alive sockets are closed as they become idle; its upgraded connections (WebSockets, which
+   * live as long as their client wants) are closed once its requests are done, as Fly's proxy closes
+   * them when a machine stops, so clients reconnect to a machine that stays.
    */
   async drain(machineId: string, timeoutMs = this.config.drainTimeoutMs): Promise<void> {
     this.balancer.drain(machineId);
     this.agents.closeWhenIdle(machineId);
     await this.balancer.whenIdle(machineId, timeoutMs);
+    if (this.balancer.isDrained(machineId)) this.closeTunnels(machineId);
   }
 
   /** Lets a drained machine take requests again (after its update, when its checks pass). */
@@ -142,9 +158,95 @@ export class EdgeProxy {
     this.agents.reopen(machineId);
   }
 
+  /** The machine was destroyed: nothing about it is kept (drain mark, counters, keep-alive agent). */
+  forget(machineId: string): void {
+    this.balancer.forget(machineId);
+    this.agents.forget(machineId);
+    this.closeTunnels(machineId);
+  }
+
   /** Counters for tests and `/metrics`. */
   stats(): EdgeStats {
-    return { ...this.counters, machines: this.balancer.machineLoads(), drained: this.balancer.drainedMachines(), upstreamSockets: this.agents.openSockets() };
+    const tunnels = Object.fromEntries([...this.tunnels].map(([id, set]) => [id, set.size]));
+    return { ...this.counters, machines: this.balancer.machineLoads(), drained: this.balancer.drainedMachines(), upstreamSockets: this.agents.openSockets(), tunnels };
+  }
+
+  /**
+   * `Connection: Upgrade` (WebSockets): the same choice of machine as a request (started, passing,
+   * not drained; least loaded), retried once elsewhere when one cannot be reached; once the machine
+   * switches protocols the connection is a tunnel to it until either side closes or the machine drains.
+   */
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    this.counters.requests += 1;
+    socket.on('error', () => socket.destroy());
+    const requestId = this.config.requestId();
+    const app = appFromHost(req.headers.host);
+    if (!app) {
+      this.counters.notFound += 1;
+      return rawReply(socket, 404, `edge: no app for host "${(req.headers.host ?? '').slice(0, 100)}"; expected <app>.localhost\n`, { 'x-request-id': requestId });
+    }
+    let targets: readonly EdgeTarget[];
+    try {
+      targets = await this.balancer.targets(app);
+    } catch {
+      return this.rawUnavailable(socket, `edge: the machines of app ${app} cannot be listed right now\n`);
+    }
+    const tried = new Set<string>();
+    for (let attempt = 0; ; attempt += 1) {
+      const target = this.balancer.pick(targets, tried);
+      if (!target) {
+        if (attempt === 0) return this.rawUnavailable(socket, `edge: app ${app} has no machine ready for requests\n`);
+        this.counters.failed += 1;
+        return rawReply(socket, 502, `edge: no machine of app ${app} could be reached\n`);
+      }
+      this.balancer.acquire(target.machineId);
+      const outcome = await forwardUpgrade({ req, socket, head, address: target.address, requestId, timeoutMs: this.config.connectTimeoutMs });
+      this.balancer.release(target.machineId, outcome.kind === 'unreachable');
+      switch (outcome.kind) {
+        case 'upgraded':
+          this.counters.upgraded += 1;
+          return this.track(target.machineId, outcome.tunnel, socket);
+        case 'answered':
+          this.counters.completed += 1;
+          return;
+        case 'aborted':
+          this.counters.aborted += 1;
+          return;
+        case 'unreachable':
+          tried.add(target.machineId);
+          if (attempt >= this.config.retries) {
+            this.counters.failed += 1;
+            return rawReply(socket, 502, `edge: app ${app}: machine ${target.machineId} could not be reached (${outcome.code})\n`);
+          }
+          this.counters.retries += 1;
+      }
+    }
+  }
+
+  private track(machineId: string, tunnel: Duplex, client: Duplex): void {
+    const set = this.tunnels.get(machineId) ?? new Set<Duplex>();
+    this.tunnels.set(machineId, set);
+    set.add(client);
+    const untrack = (): void => {
+      set.delete(client);
+      if (set.size === 0 && this.tunnels.get(machineId) === set) this.tunnels.delete(machineId);
+    };
+    client.once('close', untrack);
+    tunnel.once('close', untrack);
+    // Drained while the handshake was in flight: it does not outlive the drain.
+    if (this.balancer.isDrained(machineId)) client.destroy();
+  }
+
+  private closeTunnels(machineId: string): void {
+    const set = this.tunnels.get(machineId);
+    if (!set) return;
+    this.tunnels.delete(machineId);
+    for (const client of set) client.destroy();
+  }
+
+  private rawUnavailable(socket: Duplex, text: string): void {
+    this.counters.unavailable += 1;
+    rawReply(socket, 503, text, { 'retry-after': String(this.config.retryAfterSeconds) });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,5 +1,6 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { EdgeTarget, EdgeTargetSource } from './edge-target';
 
 /** What a test upstream saw of one request. */
@@ -32,6 +33,7 @@ export class TestUpstream {
   static async start(name: string, options: { port?: number; handler?: (req: IncomingMessage, res: ServerResponse, upstream: TestUpstream) => void } = {}): Promise<TestUpstream> {
     const upstream = new TestUpstream(name, options.handler);
     upstream.server = createServer((req, res) => upstream.handle(req, res));
+    upstream.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => upstream.upgrade(req, socket, head));
     await new Promise<void>((resolve, reject) => {
       upstream.server.once('error', reject);
       upstream.server.listen(options.port ?? 0, '127.0.0.1', resolve);
@@ -66,7 +68,36 @@ export class TestUpstream {
     this.releaseHeld();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
+    for (const socket of this.upgraded) socket.destroy();
     await closed;
+  }
+
+  /** Upgraded connections open now. */
+  tunnels = 0;
+  private readonly upgraded = new Set<Duplex>();
+
+  /**
+   * `Upgrade: echo` on `/ws`: switches protocols and answers each chunk with `<name>: <chunk>` (what
+   * the client sent with its head first); on any other path refuses with 403 and a body.
+   */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: '' });
+    if (req.url !== '/ws') {
+      socket.end('HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\ncontent-length: 9\r\n\r\nforbidden');
+      return;
+    }
+    this.tunnels += 1;
+    this.upgraded.add(socket);
+    socket.once('close', () => {
+      this.tunnels -= 1;
+      this.upgraded.delete(socket);
+    });
+    socket.on('error', () => socket.destroy());
+    socket.once('end', () => socket.end()); // the HTTP server's sockets allow half-open ones
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: ${req.headers.upgrade}\r\nx-machine: ${this.name}\r\n\r\n`);
+    const echo = (chunk: Buffer): void => void socket.write(`${this.name}: ${chunk.toString()}`);
+    if (head.length > 0) echo(head);
+    socket.on('data', echo);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {

@@ -70,6 +70,12 @@ export class UpstreamAgents {
     this.machines.get(machineId)?.reopen();
   }
 
+  /** The machine is gone: its agent closes its sockets as they free up and is no longer kept. */
+  forget(machineId: string): void {
+    this.machines.get(machineId)?.closeWhenIdle();
+    this.machines.delete(machineId);
+  }
+
   /** Sockets (busy and idle) the agents hold, per machine: for tests and metrics. */
   openSockets(): Record<string, number> {
     const counts: Record<string, number> = {};

@@ -70,13 +70,15 @@ describe('podman runtime rules', () => {
     expect(isLoopbackHost('registry.example.com')).toBe(false);
   });
 
-  it('restarts under always, on-failure with retries left, never under no', () => {
+  it('restarts under always, on-failure with retries left, never under no; no policy is on-failure, as on Fly', () => {
     const m = (policy: 'no' | 'always' | 'on-failure', restarts = 0, max_retries?: number) => ({ config: { image: 'x', restart: { policy, ...(max_retries !== undefined ? { max_retries } : {}) } }, run: { bootMs: 0, outcome: 'serve' as const, exitCode: 0, runMs: 0, logs: [], unhealthy: false, restarts } });
     expect(mayRestart(m('always'), 0)).toBe(true);
     expect(mayRestart(m('no'), 1)).toBe(false);
     expect(mayRestart(m('on-failure'), 0)).toBe(false);
     expect(mayRestart(m('on-failure', 1, 2), 3)).toBe(true);
     expect(mayRestart(m('on-failure', 2, 2), 3)).toBe(false);
-    expect(mayRestart({ config: { image: 'x' }, run: null }, 1)).toBe(false);
+    expect(mayRestart({ config: { image: 'x' }, run: null }, 1)).toBe(true);
+    expect(mayRestart({ config: { image: 'x' }, run: null }, 0)).toBe(false);
+    expect(mayRestart({ config: { image: 'x', restart: { policy: 'on-failure' } }, run: { ...m('no').run, restarts: 10 } }, 1)).toBe(false);
   });
 });

@@ -116,7 +116,8 @@ describe('PodmanRuntime', () => {
   });
 
   it('adopts its running containers when restarted, and sees one killed behind its back as stopped with exit 137', async () => {
-    const created = await api.create(app, { config: web(images.ok!.pinned) });
+    // restart `no`: the default, on-failure, would rightly start it again after the kill.
+    const created = await api.create(app, { config: web(images.ok!.pinned, { restart: { policy: 'no' } }) });
     await until(created.id, 'started', (m) => m.state === 'started' && m.checks?.[0]?.status === 'passing');
     const [before] = await containers(created.id);
     await start();

@@ -17,6 +17,8 @@ import { PodmanError, type PodmanCli, type PodmanContainer } from './podman-cli'
 export interface TrafficDrain {
   drain(machineId: string): Promise<void>;
   undrain(machineId: string): void;
+  /** The machine was destroyed: drop what is kept about it. */
+  forget(machineId: string): void;
 }
 
 export interface PodmanRuntimeOptions {
@@ -119,9 +121,14 @@ export class PodmanRuntime {
         this.checks.stop(id);
         this.observations.forget(id);
         for (const c of cs) await this.remove(c, 0);
+        this.drain?.forget(id);
       });
     }
-    for (const id of this.observations.machineIds()) if (!active.has(id) && !byMachine.has(id)) this.observations.forget(id);
+    for (const id of this.observations.machineIds()) {
+      if (active.has(id) || byMachine.has(id)) continue;
+      this.observations.forget(id);
+      this.drain?.forget(id);
+    }
   }
 
   /** Runs `work` for one machine unless a round of it is still running (then once more after it). */
@@ -288,9 +295,13 @@ export class PodmanRuntime {
   }
 }
 
-/** `restart.policy`: `always` restarts any exit, `on-failure` a non-zero one up to `max_retries` (default 10); `no` (the default here) never. */
+/**
+ * `restart.policy`: `always` restarts any exit, `on-failure` a non-zero one up to `max_retries`
+ * (default 10); `no` never. A config without a policy is `on-failure`, as on Fly ("on-fail is the
+ * default when there's no explicit restart policy", which is what `fly deploy` machines have).
+ */
 export function mayRestart(m: Pick<SimMachine, 'config' | 'run'>, exitCode: number): boolean {
-  const policy = m.config.restart?.policy ?? 'no';
+  const policy = m.config.restart?.policy ?? 'on-failure';
   if (policy === 'always') return true;
   if (policy !== 'on-failure' || exitCode === 0) return false;
   return (m.run?.restarts ?? 0) < (m.config.restart?.max_retries ?? 10);
