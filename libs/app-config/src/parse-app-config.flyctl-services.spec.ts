@@ -251,6 +251,14 @@ describe('config validate --json: [[services]] and check shapes flyctl patches (
       });
     });
 
+    it('keeps accepting numeric strings where flyctl patches nothing ([http_service] internal_port and concurrency)', () => {
+      const toml = '[http_service]\ninternal_port = "3000"\n[http_service.concurrency]\ntype = "requests"\nsoft_limit = "20"\nhard_limit = 25\n';
+      expect(validateJson(toml)).toMatchObject({
+        services: [{ internalPort: 3000, concurrency: { type: 'requests', softLimit: 20, hardLimit: 25 } }],
+        warnings: [],
+      });
+    });
+
     it('rejects a bare number as concurrency, as flyctl does (flyctl always-invalid-v2.toml)', () => {
       const toml = '[[services]]\n  internal_port = "8080"\n  # Single numerical concurrency is not valid\n  concurrency = 20\n';
       expect(validateErrors(toml)).toEqual({
