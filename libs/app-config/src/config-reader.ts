@@ -1,11 +1,22 @@
 import type { ConfigIssue, ConfigWarning } from './app-config.types';
 import { DURATION_HINT, parseDurationMs } from './durations';
+import { goString } from './go-format';
 import type { KeySegment, TomlLocator } from './toml-locator';
 
 export type RawTable = Record<string, unknown>;
 
 export const UNKNOWN_KEY = 'unknown key, ignored';
 export const UNUSED_KEY = 'not used by hangar, ignored';
+
+/**
+ * What a bare number means under a fly.toml duration key, as flyctl reads it (internal/appconfig
+ * patches.go). `seconds` and `milliseconds`: the key goes through `_castDuration` (`kill_timeout`;
+ * a check's `interval`, `timeout`, `grace_period`), so a number is that unit once truncated to a whole
+ * number, and `""` or a value of another type leaves the key unset. `strict`: flyctl patches nothing
+ * (`[deploy]` timeouts): `""` is an error, and a bare number, which `fly.Duration` takes as
+ * nanoseconds, is read as milliseconds with a warning.
+ */
+export type DurationStyle = 'seconds' | 'milliseconds' | 'strict';
 
 export function isTable(value: unknown): value is RawTable {
   // smol-toml's TomlDate extends Date; dates are values, not tables.
@@ -122,28 +133,50 @@ export class Section {
     return this.wrongType(key, `an integer ≥ ${min}`, value);
   }
 
-  /** A TCP/UDP port 1–65535, as a number or a numeric string (`internal_port = "8080"`). */
-  port(key: string): number | undefined {
+  /**
+   * A TCP/UDP port 1–65535, as a number or a numeric string (`internal_port = "8080"`). With `truncate`,
+   * a fraction is dropped as flyctl's `castToInt` does for the keys it patches.
+   */
+  port(key: string, truncate = false): number | undefined {
     const value = this.value(key);
     if (value === undefined) return undefined;
-    const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+    let n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+    if (truncate && typeof n === 'number' && Number.isFinite(n) && !Number.isInteger(n)) {
+      this.issues.warn(this.at(key), `${n} is read as ${Math.trunc(n)}, as flyctl does`);
+      n = Math.trunc(n);
+    }
     if (typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535) return n;
     return this.wrongType(key, 'a port number 1-65535', value);
   }
 
-  /** Milliseconds; see `parseDurationMs` for the accepted shapes. */
-  duration(key: string): number | undefined {
+  /** Milliseconds: a Go duration string, or a bare number read as `style` says. */
+  duration(key: string, style: DurationStyle): number | undefined {
     const value = this.value(key);
     if (value === undefined) return undefined;
-    const ms = parseDurationMs(value);
-    if (ms === undefined) {
-      this.error(key, `${DURATION_HINT}; got ${describeValue(value)}`);
+    const patched = style !== 'strict';
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return this.bareDuration(key, value, style);
+    if (patched && value === '') return undefined;
+    if (typeof value === 'string') {
+      const ms = parseDurationMs(value);
+      if (ms !== undefined) return ms;
+    } else if (patched && typeof value !== 'number') {
+      this.issues.warn(this.at(key), `is not a duration (got ${describeValue(value)}); ignored, as flyctl does`);
       return undefined;
     }
-    if (typeof value === 'number' && value > 0 && value < 1000) {
-      this.issues.warn(this.at(key), `a bare number is milliseconds: ${value} means ${value}ms; write "${value}s" for seconds`);
+    this.error(key, `${DURATION_HINT}; got ${describeValue(value)}`);
+    return undefined;
+  }
+
+  private bareDuration(key: string, value: number, style: DurationStyle): number {
+    if (style === 'strict') {
+      if (value > 0) this.issues.warn(this.at(key), `a bare number is nanoseconds to flyctl and milliseconds to hangar (${value}ms); write a duration like "${value}ms" or "5m"`);
+      return Math.round(value);
     }
-    return ms;
+    // Go's time.Duration(float64) drops the fraction before flyctl scales it.
+    const whole = Math.trunc(value);
+    const unit = style === 'seconds' ? 's' : 'ms';
+    if (whole !== value) this.issues.warn(this.at(key), `${value} is read as ${whole}${unit}: flyctl keeps whole ${style} only`);
+    return style === 'seconds' ? whole * 1000 : whole;
   }
 
   /** A list of strings; a single string is taken as a one-element list. */
@@ -155,17 +188,28 @@ export class Section {
     return this.wrongType(key, 'a list of strings', value);
   }
 
-  /** A table of scalars, every value turned into a string (`PORT = 8080` → `"8080"`). */
+  /**
+   * A table of scalars, every value turned into a string as flyctl's `%v` does (`PORT = 8080` → `"8080"`,
+   * see `goString`); `undefined` when absent.
+   */
   stringMap(key: string): Record<string, string> | undefined {
     const table = this.table(key);
     if (!table) return undefined;
     const out: Record<string, string> = {};
-    for (const [name, value] of Object.entries(table.raw)) {
-      table.used.add(name);
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[name] = String(value);
-      else table.error(name, `must be a string, number or boolean; got ${describeValue(value)}`);
+    for (const name of Object.keys(table.raw)) {
+      const text = table.scalarString(name);
+      if (text !== undefined) out[name] = text;
     }
     return out;
+  }
+
+  /** A scalar turned into a string as flyctl's `%v` does; an error for a date, array or table. */
+  scalarString(key: string): string | undefined {
+    const value = this.value(key);
+    if (value === undefined) return undefined;
+    const text = goString(this.raw, key);
+    if (text === undefined) this.error(key, `must be a string, number or boolean; got ${describeValue(value)}`);
+    return text;
   }
 
   table(key: string): Section | undefined {

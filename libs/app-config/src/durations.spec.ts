@@ -1,4 +1,4 @@
-import { parseDurationMs } from './durations';
+import { formatGoDuration, parseDurationMs } from './durations';
 
 describe(parseDurationMs.name, () => {
   it.each([
@@ -29,5 +29,19 @@ describe(parseDurationMs.name, () => {
     expect(parseDurationMs(Number.NaN)).toBeUndefined();
     expect(parseDurationMs(true)).toBeUndefined();
     expect(parseDurationMs(undefined)).toBeUndefined();
+  });
+});
+
+describe(formatGoDuration.name, () => {
+  it.each([
+    [0, '0s'],
+    [500, '500ms'],
+    [1_000, '1s'],
+    [1_500, '1.5s'],
+    [90_000, '1m30s'],
+    [120_000, '2m0s'],
+    [3_600_000, '1h0m0s'],
+  ])('prints %p ms as Go does: %p', (ms, text) => {
+    expect(formatGoDuration(ms)).toBe(text);
   });
 });

@@ -15,7 +15,8 @@ export { parseAppConfig, parseAppConfigOrThrow, formatConfigIssue, toJsonErrors 
 export { parseNormalizedAppConfig } from './normalized-app-config';
 export type { ParseAppConfigOptions, ParseAppConfigResult } from './parse-app-config';
 export { loadAppConfigFile, CONFIG_UNREADABLE } from './load-app-config-file';
-export { DEPLOY_STRATEGIES, KILL_SIGNALS, MAX_PROCESS_GROUPS, PROCESS_GROUP_NAME } from './normalize-app-config';
+export { DEPLOY_STRATEGIES, KILL_SIGNALS } from './normalize-app-config';
+export { MAX_PROCESS_GROUPS, PROCESS_GROUP_NAME } from './normalize-env-processes';
 export { parseDurationMs, DURATION_HINT } from './durations';
 export { splitCommand, joinCommand, INVALID_COMMAND } from './split-command';
 export { createTomlLocator } from './toml-locator';

@@ -1,16 +1,13 @@
 import type { AppConfig, BuildConfig, DeployConfig, DeployStrategy, MountConfig, VmConfig } from './app-config.types';
-import { APP_NAME_PATTERN, HangarError } from '@hangar/contracts';
-import { compact, describeValue, oneOf, type Section } from './config-reader';
-import { readServices, readTopLevelChecks, type Provenance } from './normalize-services';
-import { joinCommand, splitCommand } from './split-command';
+import { APP_NAME_PATTERN } from '@hangar/contracts';
+import { compact, describeValue, oneOf, UNUSED_KEY, type Section } from './config-reader';
+import { readTopLevelChecks } from './normalize-checks';
+import { checkCommand, readEnv, readProcesses } from './normalize-env-processes';
+import { readServices } from './normalize-services';
+import type { Provenance } from './provenance';
+import { joinCommand } from './split-command';
 
 /** Valid `[deploy].strategy` values, in the order error messages list them. */
-/** How many `[processes]` groups an app may have: each costs at least one machine on a first deploy. */
-export const MAX_PROCESS_GROUPS = 100;
-
-/** A process group's name, as `scale --process-group` takes it. */
-export const PROCESS_GROUP_NAME = /^[a-z0-9_-]{1,63}$/;
-
 export const DEPLOY_STRATEGIES: readonly DeployStrategy[] = ['rolling', 'immediate', 'canary', 'bluegreen'];
 
 /** Signals flyctl accepts for `kill_signal`. */
@@ -22,7 +19,7 @@ export const KILL_SIGNALS = [
 /** Top-level keys flyctl knows that Hangar does not act on. */
 const IGNORED_TOP_LEVEL = [
   'swap_size_mb', 'console_command', 'host_dedication_id', 'restart', 'files', 'statics',
-  'metrics', 'machine_checks', 'machine_config', 'container', 'containers',
+  'metrics', 'metric', 'machine_checks', 'machine_config', 'container', 'containers',
 ];
 
 export interface NormalizedAppConfig {
@@ -30,16 +27,6 @@ export interface NormalizedAppConfig {
   provenance: Provenance;
   /** Whether the file has a non-empty `[processes]`, which makes `processes` mandatory on services. */
   processesDefined: boolean;
-}
-
-/** Reports a command that `splitCommand` would reject at deploy time, now, with its line. */
-function checkCommand(section: Section, key: string, cmd: string): void {
-  try {
-    splitCommand(cmd);
-  } catch (error) {
-    if (!(error instanceof HangarError)) throw error;
-    section.error(key, error.message);
-  }
 }
 
 function readApp(root: Section): string | undefined {
@@ -77,7 +64,7 @@ function readReleaseCommandTimeout(section: Section): number | null | undefined 
     section.value('release_command_timeout');
     return null;
   }
-  return section.duration('release_command_timeout');
+  return section.duration('release_command_timeout', 'strict');
 }
 
 function readDeploy(root: Section, legacyAutoRollback: boolean | undefined): DeployConfig | undefined {
@@ -86,7 +73,7 @@ function readDeploy(root: Section, legacyAutoRollback: boolean | undefined): Dep
     ? compact({
         strategy: oneOf(section, 'strategy', DEPLOY_STRATEGIES),
         maxUnavailable: readMaxUnavailable(section),
-        waitTimeoutMs: section.duration('wait_timeout'),
+        waitTimeoutMs: section.duration('wait_timeout', 'strict'),
         releaseCommand: section.string('release_command'),
         releaseCommandTimeoutMs: readReleaseCommandTimeout(section),
         autoRollback: section.boolean('auto_rollback'),
@@ -99,39 +86,9 @@ function readDeploy(root: Section, legacyAutoRollback: boolean | undefined): Dep
   return Object.keys(deploy).length > 0 ? deploy : undefined;
 }
 
-function readEnv(root: Section): Record<string, string> {
-  const env = root.stringMap('env') ?? {};
-  for (const name of Object.keys(env)) {
-    if (name.startsWith('FLY_')) root.error(['env', name], 'must not start with FLY_ (reserved for the platform)');
-  }
-  return env;
-}
-
-function readProcesses(root: Section): Record<string, string> | undefined {
-  // Configs fetched from the old API (and saved as fly.toml) say `processes = []` for "none".
-  const raw = root.raw['processes'];
-  if (Array.isArray(raw) && raw.length === 0) {
-    root.value('processes');
-    return undefined;
-  }
-  const section = root.table('processes');
-  if (!section) return undefined;
-  const processes: Record<string, string> = {};
-  const names = Object.keys(section.raw);
-  if (names.length > MAX_PROCESS_GROUPS) section.issues.error(section.path, `defines ${names.length} process groups; at most ${MAX_PROCESS_GROUPS} are allowed`);
-  for (const name of names) {
-    if (!PROCESS_GROUP_NAME.test(name)) section.error(name, 'is not a process group name: use 1 to 63 lower-case letters, digits, _ and -');
-    const cmd = section.string(name);
-    if (cmd === undefined) continue;
-    checkCommand(section, name, cmd);
-    processes[name] = cmd;
-  }
-  return Object.keys(section.raw).length > 0 ? processes : undefined;
-}
-
 function readMounts(root: Section, prov: Provenance): MountConfig[] {
-  // `mount` is the singular spelling older files use; flyctl reads both.
-  const sections = [...root.tables('mounts'), ...root.tables('mount')];
+  // `mount` is the singular spelling older files use; flyctl's `patchMounts` lists it first.
+  const sections = [...root.tables('mount'), ...root.tables('mounts')];
   return sections.flatMap((section) => {
     const source = section.string('source');
     const destination = section.string('destination');
@@ -163,8 +120,9 @@ function readMemoryMb(section: Section): number | undefined {
   return undefined;
 }
 
+/** `[[vm]]`, after the `[[compute]]` and `[[computes]]` spellings flyctl's `patchCompute` merges into it. */
 function readVms(root: Section, prov: Provenance): VmConfig[] {
-  return root.tables('vm').map((section) => {
+  return ['compute', 'computes', 'vm'].flatMap((key) => root.tables(key)).map((section) => {
     const vm: VmConfig = compact({
       size: section.string('size'),
       memoryMb: readMemoryMb(section),
@@ -182,29 +140,40 @@ function readVms(root: Section, prov: Provenance): VmConfig[] {
 
 interface LegacyExperimental {
   cmd?: string;
+  killTimeoutMs?: number;
   autoRollback?: boolean;
 }
 
-/** `[experimental]`: `cmd` becomes the `app` command, `auto_rollback` the `[deploy]` default. */
+/**
+ * `[experimental]` as flyctl's `patchExperimental` reads it: `cmd` (a string is one argv element, a
+ * list the argv) becomes the `app` command when there is no `[processes]`, `kill_timeout` (bare
+ * numbers in seconds) the top-level one when none is set there, `auto_rollback` the `[deploy]`
+ * default. `entrypoint` and `exec` must be a string or a list of strings, and are not used.
+ */
 function readExperimental(root: Section, processesDefined: boolean): LegacyExperimental {
   const section = root.table('experimental');
   if (!section) return {};
-  const raw = section.value('cmd');
-  const argv = typeof raw === 'string' ? [raw] : section.stringList('cmd');
-  // A string is kept as written (it is shell-split later); a list is joined so it splits back to itself.
-  const cmd = typeof raw === 'string' ? raw : argv && joinCommand(argv);
+  const raw = section.raw['cmd'];
+  const argv = section.stringList('cmd');
+  const cmd = argv && joinCommand(argv);
+  if (typeof raw === 'string' && /\s/.test(raw.trim())) {
+    section.issues.warn(section.at('cmd'), `a string is one argument, as flyctl passes it: ${JSON.stringify(raw)} names one program; write a list to split it`);
+  }
   // flyctl only falls back to `cmd` when there is no [processes]; say so rather than fail.
   if (cmd !== undefined && processesDefined) section.issues.warn(section.at('cmd'), 'ignored because [processes] is defined');
+  const killTimeoutMs = section.duration('kill_timeout', 'seconds');
+  if (section.has('kill_timeout') && root.has('kill_timeout')) section.issues.warn(section.at('kill_timeout'), 'ignored because kill_timeout is set at the top level');
   const autoRollback = section.boolean('auto_rollback');
+  for (const key of ['entrypoint', 'exec']) if (section.stringList(key) !== undefined) section.issues.warn(section.at(key), UNUSED_KEY);
   section.ignore(
-    'entrypoint', 'exec', 'allowed_public_ports', 'private_network', 'enable_consul', 'enable_etcd',
+    'allowed_public_ports', 'private_network', 'enable_consul', 'enable_etcd',
     'lazy_load_images', 'attached', 'machine_config', 'use_zstd', 'metrics_port', 'metrics_path',
   );
   section.finish();
   if (Object.keys(section.raw).length > 0) {
-    root.issues.warn(section.path, 'legacy section: put cmd in [processes] and auto_rollback in [deploy]');
+    root.issues.warn(section.path, 'legacy section: put cmd in [processes], kill_timeout at the top level and auto_rollback in [deploy]');
   }
-  return compact({ cmd: processesDefined ? undefined : cmd, autoRollback });
+  return compact({ cmd: processesDefined ? undefined : cmd, killTimeoutMs: root.has('kill_timeout') ? undefined : killTimeoutMs, autoRollback });
 }
 
 /** Reads the whole document into an `AppConfig`, reporting field-level problems as it goes. */
@@ -213,9 +182,11 @@ export function normalizeAppConfig(root: Section): NormalizedAppConfig {
   const app = readApp(root);
   const primaryRegion = root.string('primary_region');
   const killSignal = oneOf(root, 'kill_signal', KILL_SIGNALS);
-  const killTimeoutMs = root.duration('kill_timeout');
+  // A bare number is seconds here (flyctl `patchTopFields`), unlike in checks.
+  const topKillTimeoutMs = root.duration('kill_timeout', 'seconds');
   const declared = readProcesses(root);
   const experimental = readExperimental(root, declared !== undefined);
+  const killTimeoutMs = topKillTimeoutMs ?? experimental.killTimeoutMs;
   const build = readBuild(root);
   const deploy = readDeploy(root, experimental.autoRollback);
   const env = readEnv(root);

@@ -1,20 +1,7 @@
-import type { CheckConfig, ServiceConfig, ServicePortConfig } from './app-config.types';
+import type { ServiceConfig, ServicePortConfig } from './app-config.types';
 import { compact, describeValue, oneOf, type Section } from './config-reader';
-import type { KeySegment } from './toml-locator';
-
-/** A section that may name process groups, recorded even when it is invalid so its references are still checked. */
-export interface ScopedSection {
-  kind: 'service' | 'mount' | 'check' | 'vm';
-  path: readonly KeySegment[];
-  processes?: string[];
-}
-
-/** Where things came from, so cross-section validation can point at their lines. */
-export interface Provenance {
-  /** Normalised object → the key path it was read from. */
-  origins: WeakMap<object, readonly KeySegment[]>;
-  scoped: ScopedSection[];
-}
+import { readServiceCheck } from './normalize-checks';
+import type { Provenance } from './provenance';
 
 type AutoStop = NonNullable<ServiceConfig['autoStopMachines']>;
 type Concurrency = NonNullable<ServiceConfig['concurrency']>;
@@ -51,36 +38,9 @@ function readConcurrency(section: Section): Concurrency | undefined {
   return concurrency;
 }
 
-/** The keys every check shares; `type`, `port` and `processes` are read by the caller when they apply. */
-function readCheckBody(section: Section): Omit<CheckConfig, 'type'> {
-  const body = compact({
-    name: section.string('name'),
-    intervalMs: section.duration('interval'),
-    timeoutMs: section.duration('timeout'),
-    gracePeriodMs: section.duration('grace_period'),
-    method: section.string('method'),
-    path: section.string('path'),
-    protocol: section.string('protocol'),
-    headers: section.stringMap('headers'),
-    tlsSkipVerify: section.boolean('tls_skip_verify'),
-    tlsServerName: section.string('tls_server_name'),
-  });
-  section.ignore('restart_limit', 'kind');
-  return body;
-}
-
-function readServiceCheck(section: Section, type: CheckConfig['type'], internalPort: number | undefined, prov: Provenance): CheckConfig {
-  const body = readCheckBody(section);
-  // A service check probes the service's internal port unless it names another one.
-  const check: CheckConfig = compact({ ...body, type, port: section.port('port') ?? internalPort });
-  section.finish();
-  prov.origins.set(check, section.path);
-  return check;
-}
-
 function readPort(section: Section): ServicePortConfig | undefined {
   const port = compact({
-    port: section.port('port'),
+    port: section.port('port', true),
     startPort: section.port('start_port'),
     endPort: section.port('end_port'),
     handlers: section.stringList('handlers'),
@@ -106,18 +66,23 @@ function readServiceCommon(section: Section) {
   };
 }
 
-function requiredInternalPort(section: Section): number | undefined {
+function requiredInternalPort(section: Section, truncate: boolean): number | undefined {
   if (!section.has('internal_port')) {
     section.value('internal_port');
     section.error('internal_port', 'is required');
     return undefined;
   }
-  return section.port('internal_port');
+  return section.port('internal_port', truncate);
 }
 
+/**
+ * One `[[services]]` entry, read as flyctl's `_patchService` leaves it: `internal_port` and
+ * `ports.port` may be strings or fractions (`castToInt`), `concurrency` may be `"soft,hard"`, checks
+ * and ports may be one table instead of a list.
+ */
 function readService(section: Section, prov: Provenance): ServiceConfig | undefined {
   const protocol = section.has('protocol') ? oneOf(section, 'protocol', ['tcp', 'udp'] as const) : 'tcp';
-  const internalPort = requiredInternalPort(section);
+  const internalPort = requiredInternalPort(section, true);
   const common = readServiceCommon(section);
   prov.scoped.push({ kind: 'service', path: section.path, processes: common.processes });
   const ports = section.tables('ports').map(readPort);
@@ -141,7 +106,7 @@ function readService(section: Section, prov: Provenance): ServiceConfig | undefi
 
 /** `[http_service]` is shorthand for a tcp service on 80 (`http`, carrying `force_https`) and 443 (`http, tls`). */
 function readHttpService(section: Section, prov: Provenance): ServiceConfig | undefined {
-  const internalPort = requiredInternalPort(section);
+  const internalPort = requiredInternalPort(section, false);
   const forceHttps = section.boolean('force_https');
   const common = readServiceCommon(section);
   prov.scoped.push({ kind: 'service', path: section.path, processes: common.processes });
@@ -170,57 +135,20 @@ export interface ReadServicesResult {
   httpServicePort?: number;
 }
 
-/** `[http_service]` (expanded, first, as flyctl lists it) then every `[[services]]`. */
+/**
+ * `[http_service]` (expanded, first, as flyctl lists it) then every `[[services]]`; an empty
+ * `[[services]]` table is dropped, as flyctl's `patchServices` drops it, with a warning.
+ */
 export function readServices(root: Section, prov: Provenance): ReadServicesResult {
   const httpTable = root.table('http_service');
   const http = httpTable && readHttpService(httpTable, prov);
-  const services = root.tables('services').map((s) => readService(s, prov));
+  const services = root.tables('services').map((s) => {
+    if (Object.keys(s.raw).length > 0) return readService(s, prov);
+    root.issues.warn(s.path, 'empty section, ignored');
+    return undefined;
+  });
   return {
     services: [http, ...services].filter((s): s is ServiceConfig => s !== undefined),
     httpServicePort: http?.internalPort,
   };
-}
-
-function readTopLevelCheck(section: Section, httpServicePort: number | undefined, prov: Provenance): CheckConfig | undefined {
-  const body = readCheckBody(section);
-  const type = section.has('type') ? oneOf(section, 'type', ['http', 'tcp'] as const) : undefined;
-  if (!section.has('type')) section.error('type', 'is required (http or tcp)');
-  const port = section.port('port') ?? httpServicePort;
-  if (!section.has('port') && httpServicePort === undefined) {
-    section.error('port', 'is required when there is no [http_service] to take internal_port from');
-  }
-  const processes = section.stringList('processes');
-  prov.scoped.push({ kind: 'check', path: section.path, processes });
-  section.finish();
-  if (type === undefined || port === undefined) return undefined;
-  const { name: _name, ...rest } = body;
-  const check: CheckConfig = compact({ ...rest, type, port, processes });
-  prov.origins.set(check, section.path);
-  return check;
-}
-
-/** Top-level `[checks.<name>]`, or the older `[[checks]]` list whose entries carry a `name`. */
-export function readTopLevelChecks(root: Section, httpServicePort: number | undefined, prov: Provenance): Record<string, CheckConfig> {
-  const checks: Record<string, CheckConfig> = {};
-  const raw = root.raw['checks'];
-  if (Array.isArray(raw)) {
-    for (const section of root.tables('checks')) {
-      const name = section.raw['name'];
-      if (typeof name !== 'string' || name === '') {
-        section.error('name', 'is required in a [[checks]] list entry');
-        continue;
-      }
-      const check = readTopLevelCheck(section, httpServicePort, prov);
-      if (check) checks[name] = check;
-    }
-    return checks;
-  }
-  const table = root.table('checks');
-  if (!table) return checks;
-  for (const name of Object.keys(table.raw)) {
-    const section = table.table(name);
-    const check = section && readTopLevelCheck(section, httpServicePort, prov);
-    if (check) checks[name] = check;
-  }
-  return checks;
 }

@@ -86,8 +86,31 @@ kill_timeout = "30s"
   processes = ["worker"]
 `;
 
+/** Shapes flyctl's patches normalise: bare kill_timeout, [[env]], [[processes]], header lists, "" durations. */
+const LEGACY_SHAPES = `
+kill_timeout = 10
+[[env]]
+  PORT = 8080
+[[env]]
+  RATIO = 0.5
+[[processes]]
+  name = "web"
+  command = "./web --port 8080"
+[[services]]
+  internal_port = "8080"
+  processes = ["web"]
+  concurrency = "12,23"
+  [[services.http_checks]]
+    interval = 15000
+    grace_period = ""
+    [[services.http_checks.headers]]
+      name = "Host"
+      value = "example.com"
+`;
+
 describe(parseNormalizedAppConfig.name, () => {
   it.each([
+    ['flyctl legacy shapes: bare kill_timeout, [[env]], [[processes]], header lists, "" durations', LEGACY_SHAPES],
     ['an [http_service] app with checks, vm and release command', HTTP_SERVICE],
     ['two process groups, [[services]] with ports, concurrency and checks, a mount', MULTI_PROCESS],
     ['a minimal file', 'app = "tiny"\n'],

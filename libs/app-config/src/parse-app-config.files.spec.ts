@@ -252,7 +252,7 @@ describe('realistic fly.toml files', () => {
     expect(config.warnings).toEqual(
       expect.arrayContaining([
         { path: '[experimental].allowed_public_ports', message: 'not used by hangar, ignored' },
-        { path: '[experimental]', message: 'legacy section: put cmd in [processes] and auto_rollback in [deploy]' },
+        { path: '[experimental]', message: 'legacy section: put cmd in [processes], kill_timeout at the top level and auto_rollback in [deploy]' },
         { path: 'services[0].tcp_checks[0].restart_limit', message: 'not used by hangar, ignored' },
       ]),
     );

@@ -19,11 +19,16 @@ describe(`${parseAppConfig.name}: tolerated shapes`, () => {
     expect(parseOk(['[mount]', 'source = "data"', 'destination = "/data"', 'initial_size = "10gb"']).mounts).toEqual(expected);
   });
 
-  it('reads durations as strings or integer milliseconds, warning about suspiciously small numbers', () => {
+  it('reads a bare kill_timeout as seconds and [deploy] durations as strings or milliseconds, warning that flyctl reads those as nanoseconds', () => {
     const config = parseOk(['kill_timeout = 5', '[deploy]', 'wait_timeout = "1m30s"', 'release_command_timeout = 120000']);
-    expect(config.killTimeoutMs).toBe(5);
+    expect(config.killTimeoutMs).toBe(5_000);
     expect(config.deploy).toEqual({ waitTimeoutMs: 90_000, releaseCommandTimeoutMs: 120_000 });
-    expect(config.warnings).toEqual([{ path: 'kill_timeout', message: 'a bare number is milliseconds: 5 means 5ms; write "5s" for seconds' }]);
+    expect(config.warnings).toEqual([
+      {
+        path: '[deploy].release_command_timeout',
+        message: 'a bare number is nanoseconds to flyctl and milliseconds to hangar (120000ms); write a duration like "120000ms" or "5m"',
+      },
+    ]);
   });
 
   it('reads release_command_timeout = "none" as null (no limit)', () => {
@@ -204,7 +209,7 @@ describe(`${parseAppConfig.name}: tolerated shapes`, () => {
     expect(config.deploy).toEqual({ autoRollback: true });
     expect(config.warnings).toEqual([
       { path: '[experimental].private_network', message: 'not used by hangar, ignored' },
-      { path: '[experimental]', message: 'legacy section: put cmd in [processes] and auto_rollback in [deploy]' },
+      { path: '[experimental]', message: 'legacy section: put cmd in [processes], kill_timeout at the top level and auto_rollback in [deploy]' },
     ]);
   });
 

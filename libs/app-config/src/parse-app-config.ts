@@ -2,6 +2,7 @@ import { parse, TomlError } from 'smol-toml';
 import { ErrorCodes, HangarError } from '@hangar/contracts';
 import type { AppConfig, ConfigIssue } from './app-config.types';
 import { IssueCollector, Section, type RawTable } from './config-reader';
+import { numbersFromToml } from './go-format';
 import { normalizeAppConfig } from './normalize-app-config';
 import { createTomlLocator, type KeySegment } from './toml-locator';
 import { validateAppConfig } from './validate-app-config';
@@ -40,10 +41,12 @@ function byLine(a: ConfigIssue, b: ConfigIssue): number {
 export function parseAppConfig(text: string, opts: ParseAppConfigOptions = {}): ParseAppConfigResult {
   let raw: RawTable;
   try {
-    raw = parse(text, { unsafeKeyBehaviour: 'drop' }) as RawTable;
+    // Integers as bigints first, so an integer and a float literal stay apart where flyctl prints them.
+    raw = parse(text, { unsafeKeyBehaviour: 'drop', integersAsBigInt: true }) as RawTable;
   } catch (error) {
     return { ok: false, errors: [syntaxIssue(error)] };
   }
+  numbersFromToml(raw);
   const issues = new IssueCollector(createTomlLocator(text), raw);
   // Nothing downstream can store a NUL (Postgres text and jsonb refuse it): refuse it here, by key.
   for (const path of pathsWithNul(raw)) issues.error(path, 'must not contain a NUL character');

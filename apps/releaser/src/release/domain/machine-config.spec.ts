@@ -1,3 +1,4 @@
+import { parseAppConfigOrThrow } from '@hangar/app-config';
 import { goDuration, machineConfigFor, pinnedImageRef, type MachineConfigInput } from './machine-config';
 import { IMAGE, PINNED_IMAGE, appConfig } from './release-test.fixtures';
 
@@ -58,6 +59,15 @@ describe(machineConfigFor.name, () => {
       checks: { alive: { type: 'tcp', port: 3000, interval: '15s' } },
       stop_config: { signal: 'SIGTERM', timeout: '30s' },
     });
+  });
+
+  it('stops a machine with the seconds a bare kill_timeout gives and the milliseconds a bare check interval gives, as flyctl reads them', () => {
+    const config = parseAppConfigOrThrow(
+      ['kill_timeout = 10', '[experimental]', 'kill_timeout = 99', '[[services]]', 'internal_port = 8080', '[[services.tcp_checks]]', 'interval = 15000', 'grace_period = ""'].join('\n'),
+    );
+    const machine = machineConfigFor(base({ config }));
+    expect(machine.stop_config).toEqual({ timeout: '10s' });
+    expect(machine.services?.[0]?.checks).toEqual([{ type: 'tcp', port: 8080, interval: '15s' }]);
   });
 
   it('gives a group only its own services and checks, and no init when the command is empty', () => {
