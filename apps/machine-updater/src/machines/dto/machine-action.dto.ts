@@ -31,10 +31,10 @@ export class CloneMachineDto extends MachineRefDto {
 /** `<ns>.cmd.machine-updater.get-machine` (`GET /v1/apps/:app/machines/:id`) and `start-machine` (`POST …/start`). */
 export class GetMachineDto extends MachineRefDto {}
 
-/** Longest kill timeout a stop may ask for: a day. */
-const MAX_KILL_TIMEOUT_MS = 24 * 3_600_000;
+/** Longest kill timeout a stop may ask for: 5 minutes, so a restart answers within the gateway's wait. */
+export const MAX_KILL_TIMEOUT_MS = 5 * 60_000;
 
-/** A Go duration string (`"30s"`, `"1m30s"`) of at most a day. */
+/** A Go duration string (`"30s"`, `"1m30s"`) of at most 5 minutes. */
 @ValidatorConstraint({ name: 'killTimeout' })
 class KillTimeoutConstraint implements ValidatorConstraintInterface {
   validate(value: unknown): boolean {
@@ -43,7 +43,7 @@ class KillTimeoutConstraint implements ValidatorConstraintInterface {
   }
 
   defaultMessage(): string {
-    return 'timeout must be a duration like "30s" or "1m30s", at most 24h';
+    return 'timeout must be a duration like "30s" or "1m30s", at most 5m';
   }
 }
 
