@@ -8,6 +8,7 @@ import { registerTokens } from './commands/tokens.command';
 import { registerConfig } from './commands/config.command';
 import { registerDeploy } from './commands/deploy.command';
 import { registerLogs } from './commands/logs.command';
+import { registerImage } from './commands/image.command';
 import { registerMachine } from './commands/machine.command';
 import { registerReleases } from './commands/releases.command';
 import { registerScale } from './commands/scale.command';
@@ -26,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
     .description('Hangar: event-sourced releases for apps on machines')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const register of [registerApps, registerDeploy, registerReleases, registerStatus, registerLogs, registerMachine, registerVolumes, registerIps, registerSecrets, registerScale, registerConfig, registerAudit, registerTokens, registerReceivers, registerTriggers, registerNats, registerServer]) {
+  for (const register of [registerApps, registerDeploy, registerReleases, registerStatus, registerLogs, registerMachine, registerImage, registerVolumes, registerIps, registerSecrets, registerScale, registerConfig, registerAudit, registerTokens, registerReceivers, registerTriggers, registerNats, registerServer]) {
     register(program, ctx);
   }
   try {

@@ -181,6 +181,29 @@ describe('fleet through HttpMachinesApi', () => {
     await sut.wait(app, machine.id, { state: 'started', instanceId: updated.instance_id, timeoutSec: 5 });
   });
 
+  it('records the signal and timeout a stop asked for, and refuses an unknown signal or a bad timeout with 400', async () => {
+    const machine = await started({ config: config() });
+    expect(await failure(sut.stop(app, machine.id, undefined, { signal: 'SIGNOPE' }))).toMatchObject({ status: 400 });
+    expect(await failure(sut.stop(app, machine.id, undefined, { timeout: 'abc' }))).toMatchObject({ status: 400 });
+    await sut.stop(app, machine.id, undefined, { signal: 'SIGTERM', timeout: '30s' });
+    await sut.wait(app, machine.id, { state: 'stopped', timeoutSec: 5 });
+    const stop = (await sut.get(app, machine.id)).events?.find((e) => e.type === 'stop');
+    expect(stop?.request).toMatchObject({ signal: 'SIGTERM', timeout: '30s' });
+  });
+
+  it('restarts a machine under its lease: stop with the signal, then the same instance boots again', async () => {
+    const machine = await started({ config: config() });
+    const lease = await sut.acquireLease(app, machine.id, 30);
+    expect(await failure(sut.restart(app, machine.id))).toMatchObject({ code: MachinesApiErrorCodes.LEASE_HELD });
+
+    await sut.restart(app, machine.id, lease.nonce, { signal: 'SIGUSR1', timeout: '2' });
+    await sut.wait(app, machine.id, { state: 'started', instanceId: machine.instance_id, timeoutSec: 5 });
+    const events = (await sut.get(app, machine.id)).events ?? [];
+    expect(events.slice(0, 4).map((e) => `${e.type}:${e.status}`)).toEqual(['start:started', 'start:starting', 'exit:stopped', 'stop:stopping']);
+    expect(events[3]?.request).toMatchObject({ signal: 'SIGUSR1', timeout: '2' });
+    await sut.releaseLease(app, machine.id, lease.nonce);
+  });
+
   it('refuses to destroy a running machine without kill, then destroys it: gone from the list, GET shows destroyed', async () => {
     const machine = await started({ config: config() });
     expect((await admin('DELETE', `/v1/apps/${app}/machines/${machine.id}`)).status).toBe(412);

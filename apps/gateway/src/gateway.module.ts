@@ -15,6 +15,7 @@ import { FleetHistory } from './machines/fleet-history.service';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { MachinesController } from './machines/machines.controller';
 import { MachineActionsController } from './machines/machine-actions.controller';
+import { MachineReportsController } from './machines/machine-reports.controller';
 import { IpsController } from './ips/ips.controller';
 import { VolumesController } from './volumes/volumes.controller';
 import { ReleasesController } from './releases/releases.controller';
@@ -51,6 +52,7 @@ export class GatewayModule {
         MachinesController,
         LogsController,
         MachineActionsController,
+        MachineReportsController,
         VolumesController,
         IpsController,
         SecretsController,

@@ -8,6 +8,8 @@ import { MACHINES_API } from './machine-updater.tokens';
 import { MachinesHandler } from './machines/machines.handler';
 import { MachineLifecycleHandler } from './machines/machine-lifecycle.handler';
 import { AdoptMachinesHandler } from './machines/adopt-machines.handler';
+import { MachinePowerHandler } from './machines/machine-power.handler';
+import { MachineStatusHandler } from './machines/machine-status.handler';
 import { VolumesHandler } from './volumes/volumes.handler';
 import { MachineOperationExecutor } from './operations/machine-operation.executor';
 import { MachineOperationsConsumer } from './operations/machine-operations.consumer';
@@ -27,7 +29,7 @@ export class MachineUpdaterModule {
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'machine-updater', eventsStream: config.eventsStream }) }),
       ],
-      controllers: [MachinesHandler, MachineLifecycleHandler, AdoptMachinesHandler, VolumesHandler, OperationReconcileHandler],
+      controllers: [MachinesHandler, MachineLifecycleHandler, MachinePowerHandler, MachineStatusHandler, AdoptMachinesHandler, VolumesHandler, OperationReconcileHandler],
       providers: [
         { provide: MACHINES_API, useFactory: () => new HttpMachinesApi({ baseUrl: config.machinesApiUrl, token: resolveMachinesApiToken({ machinesApiToken: config.machinesApiToken, stateDir: config.state.stateDir, production: config.state.production }) }) },
         { provide: MachineOperationExecutor, useFactory: (api: MachinesApi) => new MachineOperationExecutor(api), inject: [MACHINES_API] },

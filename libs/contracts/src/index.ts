@@ -38,7 +38,8 @@ export type { ServiceEnv, Env, NatsEndpoint, EventsStreamLimits } from './servic
 export { jsonBodyProblem, MAX_JSON_DEPTH } from './json-limits';
 export { resolveStateCredential, resolveStateKey, resolveMachinesApiToken } from './state-credential';
 export type { StateCredentialSource } from './state-credential';
-export type { MachineView } from './machine-view';
+export type { MachineView, MachineDetail, MachinePowerAction, MachineActionRequestedData, MachinePowerChangedData, MachineActionFailedData } from './machine-view';
+export { REDACTED, MachinePowerEventTypes, MachinePowerErrorCodes, powerChangedType } from './machine-view';
 export type { AppLogLine } from './app-log';
 export { MACHINE_ID_PATTERN } from './app-log';
 export type { ReleaseSummary } from './release-view';

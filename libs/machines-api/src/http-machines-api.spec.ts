@@ -207,4 +207,24 @@ describe(HttpMachinesApi.name, () => {
     await expect(sut.refreshLease('a', 'm1', 'old', 10)).rejects.toMatchObject({ code: MachinesApiErrorCodes.LEASE_HELD });
     expect(server.seen.find((s) => s.method === 'DELETE')?.headers['fly-machine-lease-nonce']).toBe('new');
   });
+
+  it('sends stop options as the StopRequest body and restart options as the query, with the lease nonce', async () => {
+    server
+      .on('POST', '/v1/apps/a/machines/m1/stop', { status: 200, body: { ok: true } })
+      .on('POST', '/v1/apps/a/machines/m1/restart', { status: 503 }, { status: 200, body: { ok: true } })
+      .on('POST', '/v1/apps/a/machines/m1/start', { status: 200, body: { previous_state: 'stopped' } });
+
+    await sut.stop('a', 'm1', 'n1', { signal: 'SIGTERM', timeout: '30s' });
+    await sut.stop('a', 'm1');
+    await sut.restart('a', 'm1', 'n2', { signal: 'SIGUSR1', timeout: '1m30s' });
+    await sut.start('a', 'm1', 'n3');
+
+    expect(server.seen.map((s) => [s.url, s.body, s.headers['fly-machine-lease-nonce']])).toEqual([
+      ['/v1/apps/a/machines/m1/stop', { signal: 'SIGTERM', timeout: '30s' }, 'n1'],
+      ['/v1/apps/a/machines/m1/stop', {}, undefined],
+      ['/v1/apps/a/machines/m1/restart?signal=SIGUSR1&timeout=1m30s', undefined, 'n2'],
+      ['/v1/apps/a/machines/m1/restart?signal=SIGUSR1&timeout=1m30s', undefined, 'n2'],
+      ['/v1/apps/a/machines/m1/start', undefined, 'n3'],
+    ]);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Lease, LaunchMachineInput, Machine, MachineState, Volume } from './machine.types';
+import type { Lease, LaunchMachineInput, Machine, MachineState, StopOptions, Volume } from './machine.types';
 import type { MachinesApi } from './machines-api';
 import { MachinesApiError, MachinesApiErrorCodes } from './machines-api.error';
 import { attemptRequest, describeTransportError, sleep, type AttemptOutcome } from './http-attempt';
@@ -115,12 +115,19 @@ export class HttpMachinesApi implements MachinesApi {
     });
   }
 
-  async start(app: string, id: string): Promise<void> {
-    await this.call('POST', `${machinePath(app, id)}/start`, { retry: 'idempotent' });
+  async start(app: string, id: string, nonce?: string): Promise<void> {
+    await this.call('POST', `${machinePath(app, id)}/start`, { nonce, retry: 'idempotent' });
   }
 
-  async stop(app: string, id: string, nonce?: string): Promise<void> {
-    await this.call('POST', `${machinePath(app, id)}/stop`, { body: {}, nonce, retry: 'idempotent' });
+  /** Body `{ signal?, timeout? }` (Fly's `StopRequest`); `{}` keeps the machine's `stop_config`. */
+  async stop(app: string, id: string, nonce?: string, opts: StopOptions = {}): Promise<void> {
+    await this.call('POST', `${machinePath(app, id)}/stop`, { body: stopBody(opts), nonce, retry: 'idempotent' });
+  }
+
+  /** `POST …/restart?signal=&timeout=`, as flyctl sends it. Retried only when turned away before it ran (429, 503): a second restart is not a no-op. */
+  async restart(app: string, id: string, nonce?: string, opts: StopOptions = {}): Promise<void> {
+    const query = new URLSearchParams(stopBody(opts)).toString();
+    await this.call('POST', `${machinePath(app, id)}/restart${query ? `?${query}` : ''}`, { nonce, retry: 'update' });
   }
 
   async cordon(app: string, id: string, nonce?: string): Promise<void> {
@@ -289,6 +296,10 @@ function machinesPath(app: string): string {
 
 function machinePath(app: string, id: string): string {
   return `${machinesPath(app)}/${encodeURIComponent(id)}`;
+}
+
+function stopBody(opts: StopOptions): Record<string, string> {
+  return { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.timeout ? { timeout: opts.timeout } : {}) };
 }
 
 function leaseData(body: unknown): Lease {

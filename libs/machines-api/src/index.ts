@@ -12,6 +12,7 @@ export type {
   Machine,
   LaunchMachineInput,
   Lease,
+  StopOptions,
   Volume,
 } from './machine.types';
 export type { MachinesApi } from './machines-api';

@@ -113,6 +113,14 @@ export interface LaunchMachineInput {
   lease_ttl?: number;
 }
 
+/** What `stop` and `restart` send (Fly's `StopRequest`): the signal, and how long to wait after it before SIGKILL. */
+export interface StopOptions {
+  /** `SIGINT`, `SIGTERM`, …; absent: the machine's `stop_config.signal` (default SIGINT). */
+  signal?: string;
+  /** A Go duration (`"30s"`); absent: the machine's `stop_config.timeout` (default 5s). */
+  timeout?: string;
+}
+
 export interface Lease {
   nonce: string;
   /** Unix time in seconds, as the Fly API returns it. */

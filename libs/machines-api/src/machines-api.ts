@@ -1,4 +1,4 @@
-import type { Lease, LaunchMachineInput, Machine, MachineState, Volume } from './machine.types';
+import type { Lease, LaunchMachineInput, Machine, MachineState, StopOptions, Volume } from './machine.types';
 
 /**
  * A typed client of the Fly Machines REST API: the real one or the local fleet (DESIGN §8a).
@@ -13,8 +13,12 @@ export interface MachinesApi {
   create(app: string, input: LaunchMachineInput, idempotencyKey?: string): Promise<Machine>;
   update(app: string, id: string, input: LaunchMachineInput, nonce?: string): Promise<Machine>;
   destroy(app: string, id: string, opts?: { nonce?: string; force?: boolean }): Promise<void>;
-  start(app: string, id: string): Promise<void>;
-  stop(app: string, id: string, nonce?: string): Promise<void>;
+  /** `nonce` is the lease's, when the caller holds one (Fly refuses a leased machine's start without it). */
+  start(app: string, id: string, nonce?: string): Promise<void>;
+  /** `opts.signal` / `opts.timeout` override the machine's `stop_config` for this stop. */
+  stop(app: string, id: string, nonce?: string, opts?: StopOptions): Promise<void>;
+  /** Stops the machine (with `opts` as {@link stop} does) and starts it again, keeping its instance. */
+  restart(app: string, id: string, nonce?: string, opts?: StopOptions): Promise<void>;
   cordon(app: string, id: string, nonce?: string): Promise<void>;
   uncordon(app: string, id: string, nonce?: string): Promise<void>;
   /** Resolves when the machine reaches `state` (with `instanceId` when given); throws a timeout error otherwise. */

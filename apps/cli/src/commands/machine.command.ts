@@ -3,8 +3,10 @@ import { resolveApp, type CliContext } from '../cli-context';
 import { CliError, ExitCode } from '../cli-error';
 import { fetchStatus, printMachines } from './status.command';
 import { registerMachineActions } from './machine-actions.command';
+import { registerMachinePower } from './machine-power.command';
+import { registerMachineStatus } from './machine-status.command';
 
-/** `hangar machine run|list`: unmanaged machines that deploys leave alone (DESIGN §6.3). */
+/** `hangar machine run|list|clone|destroy|start|stop|restart|status` (DESIGN §6.3). */
 export function registerMachine(program: Command, ctx: CliContext): void {
   const machine = program.command('machine').description('Manage individual machines');
   machine
@@ -47,6 +49,8 @@ export function registerMachine(program: Command, ctx: CliContext): void {
       printMachines(ctx, status.machines);
     });
   registerMachineActions(machine, ctx);
+  registerMachinePower(machine, ctx);
+  registerMachineStatus(machine, ctx);
 }
 
 /** `-v data:/data` → `{ volume: 'data', path: '/data' }`. */

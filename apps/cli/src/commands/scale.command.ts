@@ -1,11 +1,23 @@
 import type { Command } from 'commander';
-import { resolveApp, type CliContext } from '../cli-context';
+import { resolveApp, table, type CliContext } from '../cli-context';
 import { CliError, ExitCode } from '../cli-error';
 import { fetchStatus } from './status.command';
 
 const POLL_MS = 200;
 
-/** `hangar scale count N [--process-group g] [--region r]`: creates or destroys managed machines, no release. */
+interface ScaleGroup {
+  name: string;
+  count: number;
+  cpuKind: string;
+  cpus: number;
+  memoryMb: number;
+  regions: Record<string, number>;
+}
+
+/**
+ * `hangar scale count N [--process-group g] [--region r]`: creates or destroys managed machines, no
+ * release; `hangar scale show`: the managed machines per group, as flyctl's `fly scale show`.
+ */
 export function registerScale(program: Command, ctx: CliContext): void {
   const scale = program.command('scale').description('Scale the app');
   scale
@@ -40,4 +52,29 @@ export function registerScale(program: Command, ctx: CliContext): void {
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
     });
+  scale
+    .command('show')
+    .description('Show the VM size, count and regions of each process group')
+    .option('-a, --app <app>', 'app name (default: app in fly.toml)')
+    .option('-c, --config <path>', 'path to fly.toml')
+    .option('--json', 'print JSON')
+    .action(async (opts: { app?: string; config?: string; json?: boolean }) => {
+      const app = resolveApp(opts);
+      const shown = await ctx.api().request<{ app: string; groups: ScaleGroup[]; unmanaged: number }>('GET', `/v1/apps/${app}/scale`);
+      if (opts.json) return ctx.json(shown);
+      ctx.out(`VM Resources for app: ${app}`);
+      ctx.out();
+      ctx.out('Groups');
+      const rows = shown.groups.map((g) => [g.name, String(g.count), g.cpuKind, String(g.cpus), `${g.memoryMb} MB`, formatRegions(g.regions)]);
+      table([['NAME', 'COUNT', 'KIND', 'CPUS', 'MEMORY', 'REGIONS'], ...rows]).forEach((l) => ctx.out(l));
+      if (shown.unmanaged > 0) ctx.out(`\n${shown.unmanaged} unmanaged machine(s) (machine run) not counted`);
+    });
+}
+
+/** flyctl's region list: `ams(2),cdg`, sorted. */
+function formatRegions(regions: Record<string, number>): string {
+  return Object.entries(regions)
+    .map(([region, n]) => (n > 1 ? `${region}(${n})` : region))
+    .sort()
+    .join(',');
 }

@@ -12,7 +12,7 @@ import { runProfile, selectBootFaults, selectUpdateError, type FaultContext } fr
 import { FleetErrorCodes, fleetError } from './domain/fleet-errors';
 import { LEASE_OWNER, acquireLease, activeLease } from './domain/lease';
 import { assertValidConfig } from './domain/machine-config.rules';
-import { destroyMachine, launchMachine, setCordoned, setMetadata, startBoots, startMachine, stopMachine, updateBoots, updateMachine } from './domain/machine-ops';
+import { destroyMachine, launchMachine, setCordoned, setMetadata, startBoots, startMachine, stopMachine, updateBoots, updateMachine, type StopRequest } from './domain/machine-ops';
 import type { Fault, RunProfile, SimMachine } from './domain/sim.types';
 import { claimIdempotencyKey, findLease, insertEvents, insertMachine, saveLease } from './machine.repository';
 import { MachineStore, type MutationOutcome } from './machine-store';
@@ -98,8 +98,9 @@ export class MachineCommandsService {
     });
   }
 
-  async stop(app: string, id: string, nonce?: string): Promise<void> {
-    await this.store.mutate(app, id, { checkLease: true, nonce }, async (m, _tx, now) => ({ result: stopMachine(m, now), value: undefined }));
+  /** `request` (signal, timeout) is recorded on the stop event; the simulator stops at once whatever it says. */
+  async stop(app: string, id: string, nonce?: string, request: StopRequest = {}): Promise<void> {
+    await this.store.mutate(app, id, { checkLease: true, nonce }, async (m, _tx, now) => ({ result: stopMachine(m, now, request), value: undefined }));
   }
 
   /** Destroys (detaching its volume, dropping its lease); a running machine needs `kill`. */

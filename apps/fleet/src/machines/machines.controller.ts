@@ -3,10 +3,13 @@ import { LEASE_NONCE_HEADER, type Machine, type MachineState } from '@hangar/mac
 import { FleetErrorCodes, fleetError } from './domain/fleet-errors';
 import { flyBody, intQuery } from '../http/validation';
 import { LaunchMachineDto } from './dto/launch-machine.dto';
+import { StopRequestDto, stopTimeoutMs } from './dto/stop-request.dto';
 import { MachineCommandsService } from './machine-commands.service';
 import { MachineQueriesService } from './machine-queries.service';
 
 const WAIT_STATES: readonly MachineState[] = ['started', 'stopped', 'suspended' as MachineState, 'destroyed'];
+/** How long a restart waits for its stop beyond the stop's own timeout, in seconds. */
+const RESTART_STOP_WAIT_SEC = 30;
 
 /** `/v1/apps/:app/machines`: the Fly Machines API subset Hangar uses (DESIGN §7.5). */
 @Controller('v1/apps/:app/machines')
@@ -57,10 +60,30 @@ export class MachinesController {
     return this.commands.start(app, id);
   }
 
+  /** Optional body `{ signal?, timeout? }` (Fly's `StopRequest`). */
   @Post(':id/stop')
   @HttpCode(200)
-  async stop(@Param('app') app: string, @Param('id') id: string, @Headers(LEASE_NONCE_HEADER) nonce?: string): Promise<{ ok: true }> {
-    await this.commands.stop(app, id, nonce);
+  async stop(@Param('app') app: string, @Param('id') id: string, @Body(flyBody) body: StopRequestDto, @Headers(LEASE_NONCE_HEADER) nonce?: string): Promise<{ ok: true }> {
+    await this.commands.stop(app, id, nonce, { signal: body.signal, timeout: body.timeout });
+    return { ok: true };
+  }
+
+  /**
+   * `?signal=&timeout=` as flyctl sends them: a stop with those, then a start of the same instance
+   * once it has stopped. Takes the lease like a stop; answers once the machine is booting again.
+   */
+  @Post(':id/restart')
+  @HttpCode(200)
+  async restart(
+    @Param('app') app: string,
+    @Param('id') id: string,
+    @Query(flyBody) query: StopRequestDto,
+    @Headers(LEASE_NONCE_HEADER) nonce?: string,
+  ): Promise<{ ok: true }> {
+    await this.commands.stop(app, id, nonce, { signal: query.signal, timeout: query.timeout });
+    const stopSec = Math.ceil((stopTimeoutMs(query.timeout) ?? 0) / 1000);
+    await this.queries.wait(app, id, 'stopped', undefined, RESTART_STOP_WAIT_SEC + stopSec);
+    await this.commands.start(app, id);
     return { ok: true };
   }
 

@@ -1,5 +1,6 @@
 import type { PathsObject } from '@nestjs/swagger';
 import { APP_NAME_PATTERN } from '@hangar/contracts';
+import { SHOW_SCALE } from './machine.paths';
 import { APP_PARAM, VERSION_PARAM, arrayOf, body, boolean, integer, object, operation, queryParam, ref, string } from './openapi-operations';
 
 const STRATEGIES = ['rolling', 'immediate', 'canary', 'bluegreen'];
@@ -85,6 +86,7 @@ export const APPS_PATHS: PathsObject = {
     }),
   },
   '/v1/apps/{app}/scale': {
+    get: SHOW_SCALE,
     post: operation({
       operationId: 'scale',
       tag: 'apps',

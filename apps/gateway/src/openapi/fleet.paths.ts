@@ -6,7 +6,7 @@ const VOLUME_NAME = { type: 'string', pattern: '^[a-z0-9_]{1,30}$' };
 const MACHINE_ID = pathParam('id', 'Machine id.', { type: 'string', pattern: '^[0-9a-f]{14}$' });
 const APP_MISSING = 'RELEASE.APP_NOT_FOUND.';
 
-/** Machines, volumes and IP addresses (`MachinesController`, `MachineActionsController`, `VolumesController`, `IpsController`). */
+/** Machines, volumes and IP addresses (`MachinesController`, `MachineActionsController`'s clone, `VolumesController`, `IpsController`); one machine's routes are in machine.paths.ts. */
 export const FLEET_PATHS: PathsObject = {
   '/v1/apps/{app}/machines': {
     get: operation({
@@ -58,17 +58,6 @@ export const FLEET_PATHS: PathsObject = {
       requestBody: { required: false, schema: body({ region: { ...REGION, description: 'Defaults to the source’s region.' } }) },
       success: { status: 201, description: 'The clone.', schema: object({ machine: ref('MachineView'), sourceId: string() }, ['machine', 'sourceId']) },
       errors: { 404: `${APP_MISSING} MACHINE.NOT_FOUND.`, 422: 'VOLUME.NONE_AVAILABLE, MACHINE.API_ERROR.' },
-    }),
-  },
-  '/v1/apps/{app}/machines/{id}': {
-    delete: operation({
-      operationId: 'destroyMachine',
-      tag: 'machines',
-      summary: 'Destroy a machine',
-      scope: 'app:deploy',
-      parameters: [APP_PARAM, MACHINE_ID, queryParam('force', '`true` or `1` kills a running machine; without it a running machine is refused.', { type: 'string', enum: ['true', '1', 'false'] })],
-      success: { status: 200, description: 'Destroyed.', schema: object({ destroyed: object({ id: string(), managed: boolean() }, ['id', 'managed']) }, ['destroyed']) },
-      errors: { 400: 'REQUEST.INVALID: not a machine id.', 404: `${APP_MISSING} MACHINE.NOT_FOUND.`, 422: 'MACHINE.RUNNING: stop it first or use `force`.' },
     }),
   },
   '/v1/apps/{app}/volumes': {

@@ -7,7 +7,7 @@ import { CreateReleaseDto, STRATEGIES } from '../../../releaser/src/release/dto/
 import { ReleaseActionDto } from '../../../releaser/src/release/dto/release-query.dto';
 import { AllocateIpDto } from '../../../releaser/src/ips/dto/ip.dto';
 import { RunMachineDto, RunMountDto } from '../../../machine-updater/src/machines/dto/run-machine.dto';
-import { CloneMachineDto } from '../../../machine-updater/src/machines/dto/machine-action.dto';
+import { CloneMachineDto, StopMachineDto } from '../../../machine-updater/src/machines/dto/machine-action.dto';
 import { CreateVolumeDto } from '../../../machine-updater/src/volumes/dto/volume.dto';
 import { SetSecretsDto } from '../../../secrets/src/secrets/dto/secrets.dto';
 import { AddReceiverDto, AddTriggerDto } from '../../../builder/src/registry/dto/registry.dto';
@@ -27,6 +27,8 @@ const BODIES: { operationId: string; dto: new () => object; gatewaySets: string[
   { operationId: 'runMachine', dto: RunMachineDto, gatewaySets: ['app', 'actor'] },
   { operationId: 'runMachine', dto: RunMountDto, gatewaySets: [], at: 'mount' },
   { operationId: 'cloneMachine', dto: CloneMachineDto, gatewaySets: ['app', 'machineId', 'actor'] },
+  { operationId: 'stopMachine', dto: StopMachineDto, gatewaySets: ['app', 'machineId', 'actor'] },
+  { operationId: 'restartMachine', dto: StopMachineDto, gatewaySets: ['app', 'machineId', 'actor'] },
   { operationId: 'createVolumes', dto: CreateVolumeDto, gatewaySets: ['app', 'actor'] },
   { operationId: 'allocateIp', dto: AllocateIpDto, gatewaySets: ['app', 'actor'] },
   { operationId: 'changeSecrets', dto: SetSecretsDto, gatewaySets: ['app', 'actor', 'sealedSet'] },

@@ -3,6 +3,7 @@ import { ACCESS_PATHS } from './access.paths';
 import { APPS_PATHS } from './apps.paths';
 import { FLEET_PATHS } from './fleet.paths';
 import { LOGS_PATHS } from './logs.paths';
+import { MACHINE_PATHS, MACHINE_SCHEMAS } from './machine.paths';
 import { BEARER_SCHEME } from './openapi-operations';
 import { SCHEMAS } from './openapi-schemas';
 import { REGISTRY_PATHS } from './registry.paths';
@@ -36,12 +37,12 @@ export function openApiDocument(): OpenAPIObject {
       { name: 'registry', description: 'Registry push triggers: receivers, triggers, pushes and the webhook.' },
       { name: 'service', description: 'Probes, metrics and this document.' },
     ],
-    paths: mergePaths([SERVICE_PATHS, APPS_PATHS, FLEET_PATHS, LOGS_PATHS, ACCESS_PATHS, REGISTRY_PATHS]),
+    paths: mergePaths([SERVICE_PATHS, APPS_PATHS, FLEET_PATHS, MACHINE_PATHS, LOGS_PATHS, ACCESS_PATHS, REGISTRY_PATHS]),
     components: {
       securitySchemes: {
         [BEARER_SCHEME]: { type: 'http', scheme: 'bearer', description: 'The admin token, or an API token from `POST /v1/tokens` (`hgr_…`).' },
       },
-      schemas: SCHEMAS,
+      schemas: { ...SCHEMAS, ...MACHINE_SCHEMAS },
     },
     security: [{ [BEARER_SCHEME]: [] }],
   };

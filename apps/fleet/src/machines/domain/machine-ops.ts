@@ -83,13 +83,21 @@ export function startBoots(machine: SimMachine): boolean {
   return machine.state !== 'destroyed' && !isRunning(machine.state);
 }
 
+/** What a stop asked for beyond the machine's `stop_config`; recorded on its `stop` event. */
+export interface StopRequest {
+  signal?: string;
+  /** As the caller sent it: a Go duration or a number of seconds. */
+  timeout?: string | number;
+}
+
 /** `stop`: `stopping` now, `stopped` with an exit event (requested_stop) right after; stopping a stopped machine is a no-op. */
-export function stopMachine(machine: SimMachine, now: number): SimResult {
+export function stopMachine(machine: SimMachine, now: number, request: StopRequest = {}): SimResult {
   assertExists(machine);
   if (!isRunning(machine.state)) return { machine, events: [] };
   // A real container keeps its run until the runtime sees it exit; a simulated one stops at once.
   const stopping = { ...enter(machine, 'stopping', now), run: machine.run?.external ? machine.run : null };
-  return { machine: stopping, events: [event(stopping, 'stop', 'stopping', 'user', now)] };
+  const asked = { ...(request.signal ? { signal: request.signal } : {}), ...(request.timeout !== undefined ? { timeout: request.timeout } : {}) };
+  return { machine: stopping, events: [event(stopping, 'stop', 'stopping', 'user', now, Object.keys(asked).length > 0 ? asked : undefined)] };
 }
 
 /** `destroy`: refused for a running machine unless `kill`; destroying a destroyed machine is a no-op so retries are safe. */

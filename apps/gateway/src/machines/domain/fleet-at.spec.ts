@@ -88,4 +88,23 @@ describe(fleetAt.name, () => {
   it('says when each machine last changed', () => {
     expect(fleetAt(history(), T(30)).find((m) => m.id === 'm1')).toMatchObject({ releaseId: 'r2', since: T(7).toISOString() });
   });
+
+  it('follows a user’s machine stop, start and restart outside a deploy; a failed or merely requested one changes nothing', () => {
+    const e = (minute: number, type: string, machineId: string): FleetEvent => ({ type, data: { app: 'demo', machineId, action: 'x' }, recordedAt: T(minute) });
+    const events = [
+      ...history(),
+      e(12, 'MachineActionRequested', 'm1'),
+      e(12, 'MachineStopped', 'm1'),
+      e(13, 'MachineActionRequested', 'm4'),
+      e(13, 'MachineActionFailed', 'm4'),
+      e(14, 'MachineStarted', 'm2'),
+      e(15, 'MachineStopped', 'm4'),
+      e(16, 'MachineRestarted', 'm4'),
+    ];
+    const states = (minute: number) => fleetAt(events, T(minute)).map((m) => `${m.id} ${m.state}`);
+    expect(states(13)).toEqual(['m1 stopped', 'm2 stopped', 'm4 started']);
+    expect(states(15)).toEqual(['m1 stopped', 'm2 started', 'm4 stopped']);
+    expect(states(16)).toEqual(['m1 stopped', 'm2 started', 'm4 started']);
+    expect(fleetAt(events, T(16)).find((m) => m.id === 'm4')).toMatchObject({ since: T(16).toISOString(), releaseVersion: 2 });
+  });
 });

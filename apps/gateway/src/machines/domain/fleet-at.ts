@@ -27,6 +27,9 @@ export const FLEET_EVENT_TYPES = [
   'MachineCloned',
   'MachineDestroyed',
   'MachineAdopted',
+  'MachineStarted',
+  'MachineStopped',
+  'MachineRestarted',
 ] as const;
 
 type Machines = Map<string, MachineAtTime>;
@@ -95,6 +98,15 @@ function apply(machines: Machines, requests: Requests, e: FleetEvent): void {
     case 'MachineDestroyed':
       if (id) machines.delete(id);
       return;
+    case 'MachineStarted':
+    case 'MachineStopped':
+    case 'MachineRestarted': {
+      // `machine start|stop|restart`: the state right after the call (a start is still `starting`).
+      const m = id ? machines.get(id) : undefined;
+      const state = e.type === 'MachineStopped' ? 'stopped' : 'started';
+      if (m) machines.set(m.id, { ...m, state, since });
+      return;
+    }
     case 'MachineAdopted': {
       const m = id ? machines.get(id) : undefined;
       if (m) machines.set(m.id, { ...m, managed: true, processGroup: str(d.processGroup) ?? m.processGroup, since });

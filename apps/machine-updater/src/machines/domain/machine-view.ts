@@ -15,6 +15,7 @@ export function toMachineView(machine: Machine): MachineView {
     ...(metadata[MetadataKeys.releaseId] ? { releaseId: metadata[MetadataKeys.releaseId] } : {}),
     ...(Number.isInteger(version) && version > 0 ? { releaseVersion: version } : {}),
     image: machine.config.image,
+    ...(machine.image_ref ? { imageRef: { registry: machine.image_ref.registry, repository: machine.image_ref.repository, tag: machine.image_ref.tag, digest: machine.image_ref.digest } } : {}),
     instanceId: machine.instance_id,
     ...(mount?.volume ? { volume: mount.volume } : {}),
     ...(mount?.path ? { mountPath: mount.path } : {}),
