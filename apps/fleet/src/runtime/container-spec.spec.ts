@@ -1,6 +1,7 @@
 import type { MachineConfig } from '@hangar/machines-api';
 import { createArgs, envOf, internalPorts, machineEnv, stopTimeoutSeconds, type ContainerInput } from './container-spec';
 import { isLoopbackHost, mayRestart, mirroredReference, pullReference } from './podman-runtime';
+import { stopPlan } from './container-spec';
 
 const config: MachineConfig = {
   image: '127.0.0.1:5000/demo:v1@sha256:' + 'a'.repeat(64),
@@ -80,5 +81,14 @@ describe('podman runtime rules', () => {
     expect(mayRestart({ config: { image: 'x' }, run: null }, 1)).toBe(true);
     expect(mayRestart({ config: { image: 'x' }, run: null }, 0)).toBe(false);
     expect(mayRestart({ config: { image: 'x', restart: { policy: 'on-failure' } }, run: { ...m('no').run, restarts: 10 } }, 1)).toBe(false);
+  });
+
+  it("stops with the stop request's signal and timeout over the config's stop_config", () => {
+    const config = { image: 'x', stop_config: { signal: 'SIGTERM', timeout: '10s' } };
+    expect(stopPlan(config, undefined)).toEqual({ signal: 'SIGTERM', seconds: 10, custom: false });
+    expect(stopPlan({ image: 'x' }, {})).toEqual({ signal: 'SIGINT', seconds: 5, custom: false });
+    expect(stopPlan(config, { signal: 'SIGUSR1', timeout: '1s' })).toEqual({ signal: 'SIGUSR1', seconds: 1, custom: true });
+    expect(stopPlan(config, { signal: 'term', timeout: 3 })).toEqual({ signal: 'SIGTERM', seconds: 3, custom: false });
+    expect(stopPlan(config, { timeout: '1500ms' })).toEqual({ signal: 'SIGTERM', seconds: 2, custom: false });
   });
 });

@@ -1,3 +1,5 @@
+import type { StopRequest } from '../machines/domain/sim.types';
+import { stopTimeoutMs } from '../machines/dto/stop-request.dto';
 import { parseDurationMs } from '@hangar/app-config';
 import type { MachineConfig } from '@hangar/machines-api';
 
@@ -59,6 +61,25 @@ export function machineEnv(input: ContainerInput): Record<string, string> {
 export function stopTimeoutSeconds(config: MachineConfig): number {
   const ms = parseDurationMs(config.stop_config?.timeout) ?? 5000;
   return Math.max(0, Math.ceil(ms / 1000));
+}
+
+/**
+ * The signal and grace period of a stop: what the stop asked for (`machine stop --signal --timeout`,
+ * Fly's `StopRequest`) over the config's `stop_config` (default SIGINT, 5 s). `custom` when the signal
+ * is not the one the container was created with (podman's own `stop` would send that one).
+ */
+export function stopPlan(config: MachineConfig, request: StopRequest | undefined): { signal: string; seconds: number; custom: boolean } {
+  const configured = signalName(config.stop_config?.signal) ?? 'SIGINT';
+  const signal = signalName(request?.signal) ?? configured;
+  const askedMs = request?.timeout === undefined ? undefined : stopTimeoutMs(request.timeout);
+  const seconds = askedMs === undefined ? stopTimeoutSeconds(config) : Math.ceil(askedMs / 1000);
+  return { signal, seconds, custom: signal !== configured };
+}
+
+function signalName(signal: string | undefined): string | undefined {
+  if (!signal?.trim()) return undefined;
+  const upper = signal.trim().toUpperCase();
+  return upper.startsWith('SIG') ? upper : `SIG${upper}`;
 }
 
 /** Variables podman itself needs from its environment: a machine's value for one of these goes on the command line instead. */

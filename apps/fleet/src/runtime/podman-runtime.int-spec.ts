@@ -71,7 +71,11 @@ describe('PodmanRuntime', () => {
     const stopped = await until(created.id, 'stopped', (m) => m.state === 'stopped');
     expect(stopped.events?.[0]).toMatchObject({ type: 'exit', request: { exit_event: { exit_code: 0, requested_stop: true } } });
     expect(stopped.checks?.[0]).toMatchObject({ status: 'critical', output: 'machine is stopped' });
-    expect(await containers(created.id)).toEqual([expect.stringMatching(/ Exited$/)]);
+    // Its container goes once the exit is recorded: the next start runs the image afresh, as on Fly.
+    const gone = Date.now() + 30_000;
+    while ((await containers(created.id)).length > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 200));
+    expect(await containers(created.id)).toEqual([]);
+    expect((await api.logs(app, created.id)).join('\n')).toContain('demo: serving /www');
 
     await api.destroy(app, created.id);
     await until(created.id, 'lost its container', () => true);
@@ -87,6 +91,23 @@ describe('PodmanRuntime', () => {
     expect(stopped.events?.[0]).toMatchObject({ type: 'exit', request: { exit_event: { exit_code: 1, requested_stop: false } } });
     expect((await api.logs(app, created.id)).join('\n')).toMatch(/fleet: could not pull the image: podman pull failed/);
     expect(await containers(created.id)).toEqual([]);
+  });
+
+  it("stops with the stop request's signal and timeout: one the app ignores is followed by a kill after the timeout", async () => {
+    const created = await api.create(app, { config: web(images.ok!.pinned, { restart: { policy: 'no' } }) });
+    await until(created.id, 'started', (m) => m.state === 'started');
+    // The demo traps TERM and INT (exit 0); as PID 1 it never sees a USR1 it has no handler for.
+    const began = Date.now();
+    await api.stop(app, created.id, undefined, { signal: 'SIGUSR1', timeout: '1s' });
+    const killed = await until(created.id, 'stopped', (m) => m.state === 'stopped');
+    expect(killed.events?.[0]).toMatchObject({ type: 'exit', request: { exit_event: { exit_code: 137, requested_stop: true } } });
+    expect(Date.now() - began).toBeGreaterThanOrEqual(1000);
+
+    await api.start(app, created.id);
+    await until(created.id, 'started again', (m) => m.state === 'started' && m.checks?.[0]?.status === 'passing');
+    await api.stop(app, created.id, undefined, { signal: 'SIGTERM', timeout: '30s' });
+    const stopped = await until(created.id, 'stopped by its trapped TERM', (m) => m.state === 'stopped');
+    expect(stopped.events?.[0]).toMatchObject({ type: 'exit', request: { exit_event: { exit_code: 0, requested_stop: true } } });
   });
 
   it('restarts a crashing container under on-failure up to max_retries, recording every exit with its real code', async () => {

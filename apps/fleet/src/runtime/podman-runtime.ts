@@ -9,7 +9,7 @@ import { listAllActiveMachines } from '../machines/machine.repository';
 import type { MachineStore } from '../machines/machine-store';
 import type { MachineWaiter } from '../machines/machine-waiter';
 import { CheckRunner } from './check-runner';
-import { containerName, createArgs, envOf, LABELS, stopTimeoutSeconds, volumeName, type ContainerInput } from './container-spec';
+import { containerName, createArgs, envOf, LABELS, stopPlan, stopTimeoutSeconds, volumeName, type ContainerInput } from './container-spec';
 import type { MachineObservations } from './machine-observations';
 import { PodmanError, type PodmanCli, type PodmanContainer } from './podman-cli';
 
@@ -162,6 +162,12 @@ export class PodmanRuntime {
     if (state === 'starting') {
       if (!mine) return this.launch(m);
       if (RUNNING_CONTAINER.has(mine.State)) return this.observeStarted(m, mine);
+      // An exit from before this start (fleet stopped between recording a run's end and removing its
+      // container): that run is over; this one starts from a new container.
+      if (DONE_CONTAINER.has(mine.State) && mine.ExitedAt * 1000 < m.stateEnteredAt - 1000) {
+        await this.remove(mine, 0);
+        return this.launch(m);
+      }
       if (DONE_CONTAINER.has(mine.State)) return this.observeExit(m, mine.ExitCode, false);
       await this.podman.ok(['start', mine.Names[0]!]);
       return;
@@ -177,14 +183,16 @@ export class PodmanRuntime {
     if (state === 'stopping') {
       if (mine && RUNNING_CONTAINER.has(mine.State)) {
         await this.drainFirst(m.id);
-        await this.podman.ok(['stop', '--time', String(stopTimeoutSeconds(m.config)), mine.Names[0]!], { timeoutMs: (stopTimeoutSeconds(m.config) + 30) * 1000 });
+        await this.stopContainer(mine.Names[0]!, m.instanceId, stopPlan(m.config, m.run?.stop));
         const [after] = await this.podman.containers(LABELS.instance, m.instanceId);
         return this.observeExit(m, after?.ExitCode ?? 0, true);
       }
       return this.observeExit(m, mine?.ExitCode ?? 0, true);
     }
-    // created, stopped, failed: nothing may run.
-    if (mine && RUNNING_CONTAINER.has(mine.State)) await this.podman.ok(['stop', '--time', String(stopTimeoutSeconds(m.config)), mine.Names[0]!], { timeoutMs: (stopTimeoutSeconds(m.config) + 30) * 1000 });
+    // created, stopped, failed: nothing may run, and the run's container goes once its exit is recorded
+    // (with its last lines). A start makes a new one from the image, as a Fly machine's root filesystem
+    // is reset on every start; and an old exited container is never mistaken for the new run's exit.
+    if (mine) await this.remove(mine, RUNNING_CONTAINER.has(mine.State) ? stopTimeoutSeconds(m.config) : 0);
   }
 
   /** Pulls the image, makes the volumes and the container, and starts it; a failure ends the run with its reason. */
@@ -275,7 +283,11 @@ export class PodmanRuntime {
       return { result: exitMachine(cur, now, exitCode, requestedStop, logs), value: undefined };
     });
     this.checks.stop(m.id);
-    if (restart) await this.podman.run(['start', containerName(this.options.fleetId, m.id, m.instanceId)]);
+    const name = containerName(this.options.fleetId, m.id, m.instanceId);
+    // The run is over and recorded (with its last lines): its container goes now, inside this machine's
+    // round, so a start that follows finds none and runs the image afresh (see convergeMachine).
+    if (restart) await this.podman.run(['start', name]);
+    else if (!failedToLaunch) await this.podman.run(['rm', '--force', '--time', '0', name]);
     this.kick();
   }
 
@@ -284,6 +296,28 @@ export class PodmanRuntime {
     const out = await this.podman.run(['logs', '--tail', '100', name], { timeoutMs: 30_000 });
     if (out.code !== 0) return [];
     return `${out.stdout}${out.stderr}`.split('\n').filter((l) => l.length > 0).slice(-100);
+  }
+
+  /**
+   * Sends the stop's signal, waits its grace period, then kills. With the signal the container was made
+   * with, podman's `stop` does all of it; another one (`machine stop --signal`) is sent with `kill`
+   * and the wait is fleet's own.
+   */
+  private async stopContainer(name: string, instanceId: string, plan: { signal: string; seconds: number; custom: boolean }): Promise<void> {
+    if (!plan.custom) {
+      await this.podman.ok(['stop', '--time', String(plan.seconds), name], { timeoutMs: (plan.seconds + 30) * 1000 });
+      return;
+    }
+    await this.podman.ok(['kill', '--signal', plan.signal, name]).catch(() => undefined); // it may have exited already
+    const deadline = Date.now() + plan.seconds * 1000;
+    for (;;) {
+      const [c] = await this.podman.containers(LABELS.instance, instanceId);
+      if (!c || DONE_CONTAINER.has(c.State)) return;
+      if (Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await this.podman.ok(['kill', '--signal', 'SIGKILL', name]).catch(() => undefined);
+    await this.podman.ok(['wait', name], { timeoutMs: 30_000 }).catch(() => undefined);
   }
 
   private async drainFirst(machineId: string): Promise<void> {

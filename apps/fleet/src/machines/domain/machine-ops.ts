@@ -1,7 +1,7 @@
 import type { MachineConfig, MachineState } from '@hangar/machines-api';
 import { FleetErrorCodes, fleetError } from './fleet-errors';
 import { enter, event } from './machine-sim';
-import type { RunProfile, SimMachine, SimResult } from './sim.types';
+import type { RunProfile, SimMachine, SimResult, StopRequest } from './sim.types';
 
 /**
  * The request-driven half of the simulator: what each Machines API call does to a machine that has
@@ -84,19 +84,15 @@ export function startBoots(machine: SimMachine): boolean {
 }
 
 /** What a stop asked for beyond the machine's `stop_config`; recorded on its `stop` event. */
-export interface StopRequest {
-  signal?: string;
-  /** As the caller sent it: a Go duration or a number of seconds. */
-  timeout?: string | number;
-}
+export type { StopRequest } from './sim.types';
 
 /** `stop`: `stopping` now, `stopped` with an exit event (requested_stop) right after; stopping a stopped machine is a no-op. */
 export function stopMachine(machine: SimMachine, now: number, request: StopRequest = {}): SimResult {
   assertExists(machine);
   if (!isRunning(machine.state)) return { machine, events: [] };
   // A real container keeps its run until the runtime sees it exit; a simulated one stops at once.
-  const stopping = { ...enter(machine, 'stopping', now), run: machine.run?.external ? machine.run : null };
   const asked = { ...(request.signal ? { signal: request.signal } : {}), ...(request.timeout !== undefined ? { timeout: request.timeout } : {}) };
+  const stopping = { ...enter(machine, 'stopping', now), run: machine.run?.external ? { ...machine.run, stop: asked } : null };
   return { machine: stopping, events: [event(stopping, 'stop', 'stopping', 'user', now, Object.keys(asked).length > 0 ? asked : undefined)] };
 }
 

@@ -22,6 +22,15 @@ export interface RunProfile {
   external?: boolean;
   /** Restarts done under the machine's restart policy during this run (external runs). */
   restarts?: number;
+  /** What the stop being carried out asked for (external runs): its signal and timeout win over `stop_config`. */
+  stop?: StopRequest;
+}
+
+/** A stop's body (Fly's `StopRequest`) or restart's query. */
+export interface StopRequest {
+  signal?: string;
+  /** As the caller sent it: a Go duration or a number of seconds. */
+  timeout?: string | number;
 }
 
 /** A machine as the simulator sees it; times are ms since the epoch. */
