@@ -232,6 +232,18 @@ describe('fleet through HttpMachinesApi', () => {
     expect(second.region).toBe('local');
   });
 
+  it('destroys a volume only once no live machine has it, then neither lists nor attaches it', async () => {
+    const volume = await sut.createVolume(app, { name: 'gone', region: 'local', size_gb: 1 });
+    const holder = await sut.create(app, { config: config({ mounts: [{ volume: volume.id, path: '/data' }] }) });
+    expect(await failure(sut.destroyVolume(app, volume.id))).toMatchObject({ status: 422 });
+
+    await sut.destroy(app, holder.id, { force: true });
+    await sut.destroyVolume(app, volume.id);
+    expect((await sut.listVolumes(app)).map((v) => v.id)).not.toContain(volume.id);
+    expect(await failure(sut.destroyVolume(app, volume.id))).toMatchObject({ status: 404 });
+    expect(await failure(sut.create(app, { config: config({ mounts: [{ volume: volume.id, path: '/data' }] }) }))).toMatchObject({ status: 422 });
+  });
+
   it('runs release-command machines: exit code and logs from an exit fault, exit 0 otherwise, then auto-destroys', async () => {
     await admin('POST', '/fleet/v1/faults', { match: { app, command: 'bin/migrate' }, effect: 'exit', code: 3, logs: ['migrating', 'boom'] });
     const job = (cmd: string[]) => ({

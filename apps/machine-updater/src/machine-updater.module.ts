@@ -11,6 +11,9 @@ import { AdoptMachinesHandler } from './machines/adopt-machines.handler';
 import { MachinePowerHandler } from './machines/machine-power.handler';
 import { MachineStatusHandler } from './machines/machine-status.handler';
 import { VolumesHandler } from './volumes/volumes.handler';
+import { AppTeardown } from './teardown/app-teardown.service';
+import { AppTeardownHandler } from './teardown/app-teardown.handler';
+import { AppTeardownConsumer } from './teardown/app-teardown.consumer';
 import { MachineOperationExecutor } from './operations/machine-operation.executor';
 import { MachineOperationsConsumer } from './operations/machine-operations.consumer';
 import { OperationClaims } from './operations/operation-claims';
@@ -29,7 +32,7 @@ export class MachineUpdaterModule {
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'machine-updater', eventsStream: config.eventsStream }) }),
       ],
-      controllers: [MachinesHandler, MachineLifecycleHandler, MachinePowerHandler, MachineStatusHandler, AdoptMachinesHandler, VolumesHandler, OperationReconcileHandler],
+      controllers: [MachinesHandler, MachineLifecycleHandler, MachinePowerHandler, MachineStatusHandler, AdoptMachinesHandler, VolumesHandler, OperationReconcileHandler, AppTeardownHandler],
       providers: [
         { provide: MACHINES_API, useFactory: () => new HttpMachinesApi({ baseUrl: config.machinesApiUrl, token: resolveMachinesApiToken({ machinesApiToken: config.machinesApiToken, stateDir: config.state.stateDir, production: config.state.production }) }) },
         { provide: MachineOperationExecutor, useFactory: (api: MachinesApi) => new MachineOperationExecutor(api), inject: [MACHINES_API] },
@@ -37,6 +40,8 @@ export class MachineUpdaterModule {
         { provide: SecretsDelivery, useFactory: (commands: CommandClient) => new SecretsDelivery(new NatsSecretValuesSource(commands)), inject: [CommandClient] },
         OperationRunner,
         MachineOperationsConsumer,
+        AppTeardown,
+        AppTeardownConsumer,
       ],
     };
   }

@@ -4,6 +4,8 @@ import { MessagingModule } from '@hangar/messaging';
 import type { ReleaserConfig } from './releaser.config';
 import { AppsHandler } from './app/apps.handler';
 import { ScaleHandler } from './app/scale.handler';
+import { DestroyAppHandler } from './app/destroy-app.handler';
+import { CurrentConfigHandler } from './app/current-config.handler';
 import { LegacyAppMigration } from './app/migrate-to-v2';
 import { IpsHandler } from './ips/ips.handler';
 import { IP_POOLS } from './ips/ip-pools.token';
@@ -27,7 +29,7 @@ export class ReleaserModule {
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'releaser', eventsStream: config.eventsStream }) }),
       ],
-      controllers: [AppsHandler, ReleasesHandler, ScaleHandler, IpsHandler, RegistryReleaseHandler],
+      controllers: [AppsHandler, DestroyAppHandler, CurrentConfigHandler, ReleasesHandler, ScaleHandler, IpsHandler, RegistryReleaseHandler],
       providers: [DryRun, VolumeCheck, ReleaseProcess, RolloutConsumer, ReleaseReconciler, { provide: RECONCILE_OPTIONS, useValue: { intervalMs: config.reconcileIntervalMs } }, LegacyAppMigration, { provide: IP_POOLS, useValue: config.ipPools }, SecretsReleaseConsumer, SecretsReleaseReconciler],
     };
   }

@@ -13,6 +13,7 @@ export type {
 } from './app-config.types';
 export { parseAppConfig, parseAppConfigOrThrow, formatConfigIssue, toJsonErrors } from './parse-app-config';
 export { parseNormalizedAppConfig } from './normalized-app-config';
+export { formatFlyToml, formatDurationMs } from './format-fly-toml';
 export type { ParseAppConfigOptions, ParseAppConfigResult } from './parse-app-config';
 export { loadAppConfigFile, CONFIG_UNREADABLE } from './load-app-config-file';
 export { DEPLOY_STRATEGIES, KILL_SIGNALS } from './normalize-app-config';

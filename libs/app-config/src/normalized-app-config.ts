@@ -39,7 +39,7 @@ export function parseNormalizedAppConfig(value: unknown): ParseAppConfigResult {
 const DEFAULTS: Record<string, true> = { env: true, processes: true, mounts: true, services: true, checks: true, vm: true };
 
 /** The fly.toml table a normalised config was read from (durations as `<n>ms`, keys in snake_case). */
-function toFlyToml(c: Json): RawTable {
+export function toFlyToml(c: Json): RawTable {
   return prune({
     app: c.app,
     primary_region: c.primaryRegion,

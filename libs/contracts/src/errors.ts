@@ -40,6 +40,8 @@ export const ErrorCodes = {
   UNAVAILABLE: 'TRANSPORT.UNAVAILABLE',
   APP_NOT_FOUND: 'RELEASE.APP_NOT_FOUND',
   APP_EXISTS: 'RELEASE.APP_EXISTS',
+  /** A release of the app is running or queued, and the request needs it idle (`apps destroy`). */
+  APP_BUSY: 'RELEASE.APP_BUSY',
   RELEASE_NOT_FOUND: 'RELEASE.NOT_FOUND',
   CONFIG_INVALID: 'CONFIG.INVALID',
   NO_RELEASE: 'RELEASE.NO_RELEASE',

@@ -106,6 +106,40 @@ export interface MachineUpdateFailedData {
   logs?: string[];
 }
 
+/** A machine or volume an app had when it was destroyed. */
+export interface DestroyedMachineRef {
+  id: string;
+  managed: boolean;
+  processGroup?: string;
+  region: string;
+}
+export interface DestroyedVolumeRef {
+  id: string;
+  name: string;
+  region: string;
+}
+
+/**
+ * `app-<name>`, written by releaser (`apps destroy`): the app is gone from here on; its streams stay.
+ * machine-updater consumes it and destroys every machine and volume the machines API still has for
+ * the app (`machines` and `volumes` are what it listed just before, recorded ahead of any change).
+ */
+export interface AppDestroyedData {
+  app: string;
+  destroyedAt: string;
+  machines: DestroyedMachineRef[];
+  volumes: DestroyedVolumeRef[];
+}
+
+/** `volume-<id>`, written by machine-updater: the volume and its data are gone (`apps destroy`). */
+export interface VolumeDestroyedData {
+  app: string;
+  volumeId: string;
+  name: string;
+  region: string;
+  reason: 'app-destroyed';
+}
+
 export const EventTypes = {
   AppCreated: 'AppCreated',
   ReleaseQueued: 'ReleaseQueued',
@@ -122,4 +156,7 @@ export const EventTypes = {
   ReleaseCompleted: 'ReleaseCompleted',
   ReleaseFailed: 'ReleaseFailed',
   MachineCreated: 'MachineCreated',
+  MachineDestroyed: 'MachineDestroyed',
+  AppDestroyed: 'AppDestroyed',
+  VolumeDestroyed: 'VolumeDestroyed',
 } as const;

@@ -32,6 +32,10 @@ export type {
   MachineUpdateRequestedData,
   MachineUpdatedData,
   MachineUpdateFailedData,
+  AppDestroyedData,
+  DestroyedMachineRef,
+  DestroyedVolumeRef,
+  VolumeDestroyedData,
 } from './events';
 export { readServiceEnv, EnvConfigError, parseBase64Key, readEventsStreamLimits, optionalToken } from './service-env';
 export type { ServiceEnv, Env, NatsEndpoint, EventsStreamLimits } from './service-env';
@@ -43,7 +47,7 @@ export { REDACTED, MachinePowerEventTypes, MachinePowerErrorCodes, powerChangedT
 export type { AppLogLine } from './app-log';
 export { MACHINE_ID_PATTERN } from './app-log';
 export type { ReleaseSummary } from './release-view';
-export type { AppSummary } from './app-view';
+export type { AppSummary, AppTeardownResult, DestroyedApp } from './app-view';
 export {
   SECRET_NAME_PATTERN,
   RESERVED_SECRET_PREFIXES,

@@ -51,6 +51,12 @@ describe(commandScope.name, () => {
     expect(commandScope('rotate-key', undefined)).toEqual({ kind: 'admin' });
   });
 
+  it('apps destroy needs app deploy, config show app read; the teardown machine-updater does is admin-only', () => {
+    expect(commandScope('destroy-app', { app: 'x' })).toEqual({ kind: 'app', app: 'x', access: 'deploy' });
+    expect(commandScope('get-config', { app: 'x' })).toEqual({ kind: 'app', app: 'x', access: 'read' });
+    expect(commandScope('teardown-app', { app: 'x' })).toEqual({ kind: 'admin' });
+  });
+
   it('an app injected into the payload of an admin command does not lower what it needs (review M2)', () => {
     for (const command of ['list-apps', 'list-receivers', 'transport-key', 'get-receiver', 'rotate-key', 'get-values', 'registry-release', 'create-app', 'list-pushes', 'resolve-image', 'reconcile-operation', 'no-such-command']) {
       expect([command, commandScope(command, { app: 'mine' })]).toEqual([command, { kind: 'admin' }]);

@@ -4,7 +4,7 @@ import { canonicalImageName, parseRepositoryTarget, targetCovers, type PushedIma
 /**
  * API token scopes (DESIGN §7.2 "Access"): `admin` (everything), `audit:read` (audit queries and
  * verification), `app:<name>:read` (an app's state, releases and machines), `app:<name>:deploy`
- * (read, plus deploys, scaling and machine runs of that app), `registry:push:<host>/<repository>`
+ * (read, plus deploys, scaling, machine runs and destroying that app), `registry:push:<host>/<repository>`
  * (report pushes of that repository over NATS with `record-push`, as a CI system or registry bridge
  * does; `<host>/<prefix>/*` every repository under the prefix, `<host>/*` every one of the host) and
  * `registry:push`, the wide form, for every repository of every registry.
@@ -103,6 +103,8 @@ export function describeScope(required: RequiredScope): string {
  */
 const APP_COMMANDS = new Set([
   'get-app',
+  'get-config',
+  'destroy-app',
   'get-release',
   'list-releases',
   'create-release',

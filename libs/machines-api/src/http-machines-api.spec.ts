@@ -168,6 +168,15 @@ describe(HttpMachinesApi.name, () => {
     await expect(sut.destroy('a', 'm2')).rejects.toMatchObject({ code: MachinesApiErrorCodes.NOT_FOUND });
   });
 
+  it('destroys a volume, counting a 404 on a retry as done, but not on the first try', async () => {
+    server.on('DELETE', '/v1/apps/a/volumes/vol_1', { status: 503 }, { status: 404, body: { error: 'volume not found' } });
+    await sut.destroyVolume('a', 'vol_1');
+    expect(server.count('DELETE', '/v1/apps/a/volumes/vol_1')).toBe(2);
+
+    server.on('DELETE', '/v1/apps/a/volumes/vol_2', { status: 404, body: { error: 'volume not found' } });
+    await expect(sut.destroyVolume('a', 'vol_2')).rejects.toMatchObject({ code: MachinesApiErrorCodes.NOT_FOUND });
+  });
+
   it('keeps waiting across 408 answers and resolves on 200', async () => {
     server.on('GET', '/v1/apps/a/machines/m1/wait', { status: 408, body: { error: 'deadline_exceeded' } }, { status: 200, body: { ok: true } });
 

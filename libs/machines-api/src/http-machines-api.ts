@@ -224,6 +224,13 @@ export class HttpMachinesApi implements MachinesApi {
     return (await this.call('POST', `/v1/apps/${encodeURIComponent(app)}/volumes`, { body: input, retry: 'once' })).body as Volume;
   }
 
+  async destroyVolume(app: string, id: string): Promise<void> {
+    await this.call('DELETE', `/v1/apps/${encodeURIComponent(app)}/volumes/${encodeURIComponent(id)}`, {
+      retry: 'idempotent',
+      accept: (status, attempt) => status === 404 && attempt > 1,
+    });
+  }
+
   /** Fleet only: `GET /fleet/v1/apps/:app/machines/:id/logs`. */
   async logs(app: string, id: string): Promise<string[]> {
     const path = `/fleet/v1/apps/${encodeURIComponent(app)}/machines/${encodeURIComponent(id)}/logs`;

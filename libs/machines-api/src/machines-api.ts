@@ -29,6 +29,8 @@ export interface MachinesApi {
   setMetadata(app: string, id: string, key: string, value: string, nonce?: string): Promise<void>;
   listVolumes(app: string): Promise<Volume[]>;
   createVolume(app: string, input: { name: string; region: string; size_gb?: number }): Promise<Volume>;
+  /** `DELETE /v1/apps/:app/volumes/:id`: the volume and its data go; refused while a live machine has it attached. A retry finding it gone is success. */
+  destroyVolume(app: string, id: string): Promise<void>;
   /**
    * The machine's log lines, oldest first. Only the local fleet serves these (the real API streams
    * logs elsewhere), so callers must cope with its absence.

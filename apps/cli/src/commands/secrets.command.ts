@@ -3,6 +3,7 @@ import type { SecretsChangeResult, SecretsListing } from '@hangar/contracts';
 import { resolveApp, table, type CliContext } from '../cli-context';
 import { CliError, ExitCode } from '../cli-error';
 import { followRelease } from './deploy.command';
+import { formatImportIssue, parseSecretsImport } from './secrets-import';
 
 interface Opts {
   app?: string;
@@ -15,7 +16,7 @@ interface Opts {
 const POLL_MS = 200;
 const RELEASE_WAIT_MS = 60_000;
 
-/** `hangar secrets set|unset|list|deploy|rotate-key` (DESIGN §6.6, §7.1). */
+/** `hangar secrets set|unset|import|list|deploy|rotate-key` (DESIGN §6.6, §7.1). */
 export function registerSecrets(program: Command, ctx: CliContext, readStdin: () => Promise<string> = readAllStdin): void {
   const secrets = program.command('secrets').description("Manage the app's secrets (every change is a new version, and a release)");
   const common = (cmd: Command) =>
@@ -37,6 +38,24 @@ export function registerSecrets(program: Command, ctx: CliContext, readStdin: ()
       .option('--stage', 'only store the change: no release until `secrets deploy`')
       .option('--detach', 'return once the release is created'),
   ).action((names: string[], opts: Opts) => change(ctx, resolveApp(opts), { unset: names, stage: Boolean(opts.stage) }, opts));
+  common(
+    secrets
+      .command('import')
+      .description('Set secrets from NAME=VALUE lines on stdin (as `fly secrets import`): one secrets version, one release')
+      .option('--stage', 'only store the change: no release until `secrets deploy`')
+      .option('--detach', 'return once the release is created'),
+  ).action(async (opts: Opts) => {
+    const app = resolveApp(opts);
+    if (process.stdin.isTTY) ctx.err('Reading NAME=VALUE lines from stdin; end with Ctrl-D.');
+    const parsed = parseSecretsImport(await readStdin());
+    if (!parsed.ok) {
+      const shown = parsed.errors.slice(0, 20).map((e) => `  ${formatImportIssue(e)}`);
+      const more = parsed.errors.length > 20 ? [`  … and ${parsed.errors.length - 20} more`] : [];
+      throw new CliError([`secrets import: nothing was set; fix stdin:`, ...shown, ...more].join('\n'), ExitCode.USAGE);
+    }
+    for (const w of parsed.warnings) ctx.err(`warning: ${formatImportIssue(w)}`);
+    await change(ctx, app, { set: parsed.secrets, stage: Boolean(opts.stage) }, opts);
+  });
   common(secrets.command('list').description('List secrets: name, digest, created at, status')).action(async (opts: Opts) => {
     const listing = await ctx.api().request<SecretsListing>('GET', `/v1/apps/${resolveApp(opts)}/secrets`);
     if (opts.json) return ctx.json(listing);

@@ -105,6 +105,12 @@ export class PodmanRuntime {
       });
   }
 
+  /** A destroyed volume's data goes with it: its podman named volume (and any container still using it). */
+  async removeVolume(volumeId: string): Promise<void> {
+    const result = await this.podman.run(['volume', 'rm', '--force', volumeName(this.options.fleetId, volumeId)], { timeoutMs: 60_000 });
+    if (result.code !== 0 && !/no such volume/i.test(result.stderr)) this.logger.error(`volume ${volumeId}: podman volume rm failed: ${result.stderr.trim().slice(0, 300)}`);
+  }
+
   private async round(): Promise<void> {
     const [machines, containers] = await Promise.all([listAllActiveMachines(this.pool), this.podman.containers(LABELS.fleet, this.options.fleetId)]);
     const byMachine = new Map<string, PodmanContainer[]>();

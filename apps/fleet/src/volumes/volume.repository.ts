@@ -40,8 +40,9 @@ export async function insertVolume(db: Queryable, v: FleetVolume): Promise<void>
   );
 }
 
+/** The app's volumes that are not destroyed. */
 export async function listVolumes(db: Queryable, app: string): Promise<FleetVolume[]> {
-  const { rows } = await db.query<VolumeRow>(`SELECT * FROM fleet.volumes WHERE app = $1 ORDER BY created_at, id`, [app]);
+  const { rows } = await db.query<VolumeRow>(`SELECT * FROM fleet.volumes WHERE app = $1 AND state <> 'destroyed' ORDER BY created_at, id`, [app]);
   return rows.map(toVolume);
 }
 
@@ -61,4 +62,9 @@ export async function attachVolume(db: Queryable, volumeId: string, machineId: s
 
 export async function detachVolumesOf(db: Queryable, machineId: string): Promise<void> {
   await db.query(`UPDATE fleet.volumes SET attached_machine_id = NULL WHERE attached_machine_id = $1`, [machineId]);
+}
+
+/** The volume is gone (its row stays, as a destroyed machine's does); it is attached to nothing. */
+export async function markVolumeDestroyed(db: Queryable, volumeId: string): Promise<void> {
+  await db.query(`UPDATE fleet.volumes SET state = 'destroyed', attached_machine_id = NULL WHERE id = $1`, [volumeId]);
 }

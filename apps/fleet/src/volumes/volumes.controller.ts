@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import type { Volume } from '@hangar/machines-api';
 import { flyBody } from '../http/validation';
 import { CreateVolumeDto } from './dto/create-volume.dto';
@@ -18,5 +18,11 @@ export class VolumesController {
   @HttpCode(200)
   create(@Param('app') app: string, @Body(flyBody) body: CreateVolumeDto): Promise<Volume> {
     return this.volumes.create(app, body);
+  }
+
+  /** Fly's `Volume_delete`: 200 with the volume, now `destroyed`. */
+  @Delete(':id')
+  destroy(@Param('app') app: string, @Param('id') id: string): Promise<Volume> {
+    return this.volumes.destroy(app, id);
   }
 }

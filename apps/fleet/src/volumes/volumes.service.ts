@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { MachineMount, Volume } from '@hangar/machines-api';
 import type { Pool, PoolClient } from 'pg';
 import { findApp } from '../apps/app.repository';
@@ -6,7 +6,10 @@ import { FLEET_CLOCK, FLEET_IDS, FLEET_POOL, type FleetClock, type FleetIds } fr
 import { FleetErrorCodes, fleetError } from '../machines/domain/fleet-errors';
 import { effectiveState } from '../machines/domain/machine-sim';
 import { findMachine, findMachinesByIds } from '../machines/machine.repository';
-import { attachVolume, findVolume, insertVolume, listVolumes, type FleetVolume } from './volume.repository';
+import { withTransaction } from '../database/fleet-database';
+import { PODMAN_RUNTIME } from '../runtime/runtime.module-parts';
+import type { PodmanRuntime } from '../runtime/podman-runtime';
+import { attachVolume, findVolume, insertVolume, listVolumes, markVolumeDestroyed, type FleetVolume } from './volume.repository';
 
 /** Fly's volume names: lower-case letters, digits and underscores, at most 30. */
 const VOLUME_NAME = /^[a-z0-9_]{1,30}$/;
@@ -18,6 +21,7 @@ export class VolumesService {
     @Inject(FLEET_POOL) private readonly pool: Pool,
     @Inject(FLEET_CLOCK) private readonly clock: FleetClock,
     @Inject(FLEET_IDS) private readonly ids: FleetIds,
+    @Optional() @Inject(PODMAN_RUNTIME) private readonly podman: PodmanRuntime | null = null,
   ) {}
 
   async create(app: string, input: { name: string; region: string; size_gb?: number }): Promise<Volume> {
@@ -48,6 +52,27 @@ export class VolumesService {
   }
 
   /**
+   * `DELETE /v1/apps/:app/volumes/:id`: the volume goes, with its data (the podman runtime removes its
+   * named volume). Refused while a machine that is not destroyed has it attached, as Fly refuses.
+   */
+  async destroy(app: string, id: string): Promise<Volume> {
+    const destroyed = await withTransaction(this.pool, async (tx) => {
+      const volume = await findVolume(tx, app, id, true);
+      if (!volume || volume.state === 'destroyed') throw fleetError(FleetErrorCodes.NOT_FOUND, `volume ${id} not found in app ${app}`);
+      if (volume.attachedMachineId) {
+        const holder = await findMachine(tx, app, volume.attachedMachineId);
+        if (holder && effectiveState(holder, this.clock.now()) !== 'destroyed') {
+          throw fleetError(FleetErrorCodes.UNPROCESSABLE, `volume ${id} is attached to machine ${holder.id}: destroy the machine first`);
+        }
+      }
+      await markVolumeDestroyed(tx, id);
+      return { ...volume, state: 'destroyed', attachedMachineId: null };
+    });
+    await this.podman?.removeVolume(id);
+    return toWireVolume(destroyed, null);
+  }
+
+  /**
    * The volume a new machine's mount names, locked for this transaction; null without mounts. It
    * must exist in the app, be in the machine's region and not be attached to a live machine.
    */
@@ -55,7 +80,8 @@ export class VolumesService {
     const mount = mounts?.[0];
     if (!mount) return null;
     if (!mount.volume) throw fleetError(FleetErrorCodes.INVALID, 'config.mounts[0].volume (the volume id) is required');
-    const volume = await findVolume(tx, app, mount.volume, true);
+    const found = await findVolume(tx, app, mount.volume, true);
+    const volume = found?.state === 'destroyed' ? null : found;
     if (!volume) throw fleetError(FleetErrorCodes.UNPROCESSABLE, `volume ${mount.volume} not found in app ${app}`);
     if (region !== undefined && region !== volume.region) {
       throw fleetError(FleetErrorCodes.UNPROCESSABLE, `volume ${volume.id} is in region ${volume.region}, not ${region}`);

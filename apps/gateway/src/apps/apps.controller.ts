@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandClient } from '@hangar/messaging';
-import { canReadApp, type AppSummary } from '@hangar/contracts';
+import { canReadApp, type AppSummary, type DestroyedApp } from '@hangar/contracts';
 import type { AuthenticatedRequest } from '../auth/bearer-auth.guard';
 import { RequiresScope } from '../auth/requires-scope.decorator';
 import { objectBody } from '../http/request-body';
@@ -29,6 +29,24 @@ export class AppsController {
   @RequiresScope('app:read')
   get(@Param('app') app: string): Promise<{ app: AppSummary }> {
     return this.commands.request('releaser', 'get-app', { app });
+  }
+
+  /**
+   * `apps destroy`: refused (409 `RELEASE.APP_BUSY`) while a release is running or queued; otherwise
+   * the app is destroyed, its machines and volumes with it, and its history is kept. The strongest
+   * app scope, `app:<name>:deploy`, is needed: the same a token needs to destroy its machines one by one.
+   */
+  @Delete(':app')
+  @RequiresScope('app:deploy')
+  destroy(@Param('app') app: string, @Req() req: AuthenticatedRequest): Promise<{ destroyed: DestroyedApp }> {
+    return this.commands.request('releaser', 'destroy-app', { app, actor: req.actor }, { timeoutMs: 90000 });
+  }
+
+  /** The config of the app's current release, as `config validate --json` prints one (secrets are never in it). */
+  @Get(':app/config')
+  @RequiresScope('app:read')
+  config(@Param('app') app: string): Promise<unknown> {
+    return this.commands.request('releaser', 'get-config', { app });
   }
 
   @Post(':app/deploys')

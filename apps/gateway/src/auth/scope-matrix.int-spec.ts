@@ -22,6 +22,8 @@ const PINNED: Record<string, RouteScope | 'public'> = {
   'POST /v1/apps': 'admin',
   'GET /v1/apps': 'authenticated',
   'GET /v1/apps/:app': 'app:read',
+  'DELETE /v1/apps/:app': 'app:deploy',
+  'GET /v1/apps/:app/config': 'app:read',
   'POST /v1/apps/:app/deploys': 'app:deploy',
   'POST /v1/apps/:app/scale': 'app:deploy',
   'GET /v1/apps/:app/releases': 'app:read',

@@ -65,7 +65,7 @@ export function statusFor(code: string): number {
   if (code === ErrorCodes.FORBIDDEN || code === WebhookErrorCodes.FORBIDDEN) return 403;
   if (code === TOO_MANY_STREAMS || code === VERIFICATION_RUNNING || code === WebhookErrorCodes.TOO_MANY_FAILURES) return 429;
   if (code.endsWith('NOT_FOUND')) return 404;
-  if (code === ErrorCodes.APP_EXISTS || code === MachinePowerErrorCodes.LEASE_HELD || code.endsWith('CONFLICT')) return 409;
+  if (code === ErrorCodes.APP_EXISTS || code === ErrorCodes.APP_BUSY || code === MachinePowerErrorCodes.LEASE_HELD || code.endsWith('CONFLICT')) return 409;
   if (code.startsWith('TRANSPORT.')) return 503;
   if (code === ErrorCodes.INTERNAL) return 500;
   if (code.startsWith('REQUEST.') || code.startsWith('CONFIG.') || code.startsWith('RELEASE.') || code.startsWith('IMAGE.') || code.startsWith('REGISTRY.')) return 400;

@@ -45,6 +45,29 @@ export const APPS_PATHS: PathsObject = {
       success: { status: 200, description: 'The app.', schema: object({ app: ref('AppSummary') }, ['app']) },
       errors: { 400: 'REQUEST.INVALID: not an app name.', 404: APP_MISSING },
     }),
+    delete: operation({
+      operationId: 'destroyApp',
+      tag: 'apps',
+      summary: 'Destroy an app: its machines and volumes go, its history stays',
+      description:
+        'Refused while a release is running or queued. Records `AppDestroyed` (with the machines and volumes about to go; the app’s IP addresses go back to their pools), then destroys the machines and volumes before answering (`teardown: complete`), or, when that takes over a minute, finishes in the background (`pending`). The app’s streams stay for audit; its name cannot be used again, for a deploy or a new app.',
+      scope: 'app:deploy',
+      parameters: [APP_PARAM],
+      success: { status: 200, description: 'Destroyed.', schema: object({ destroyed: ref('DestroyedApp') }, ['destroyed']) },
+      errors: { 400: 'REQUEST.INVALID: not an app name.', 404: `${APP_MISSING} (also for an app destroyed already)`, 409: 'RELEASE.APP_BUSY: a release is running or queued (`details.releases`).' },
+    }),
+  },
+  '/v1/apps/{app}/config': {
+    get: operation({
+      operationId: 'getAppConfig',
+      tag: 'apps',
+      summary: 'The config of the app’s current release',
+      description: 'The normalised config (the shape `hangar config validate --json` prints) of the app’s last complete release, as that release recorded it. Secret values are never part of it.',
+      scope: 'app:read',
+      parameters: [APP_PARAM],
+      success: { status: 200, description: 'The config.', schema: ref('CurrentConfig') },
+      errors: { 400: 'REQUEST.INVALID: not an app name; RELEASE.NO_RELEASE: no complete release yet.', 404: APP_MISSING },
+    }),
   },
   '/v1/apps/{app}/deploys': {
     post: operation({

@@ -57,6 +57,25 @@ export const SCHEMAS: Record<string, Schema> = {
     },
     ['name', 'platformVersion', 'createdAt', 'queuedReleases'],
   ),
+  DestroyedApp: object(
+    {
+      app: string(),
+      destroyedAt: dateTime(),
+      machines: arrayOf(object({ id: string(), managed: boolean(), processGroup: string(), region: string() }, ['id', 'managed', 'region']), 'The machines the app had.'),
+      volumes: arrayOf(object({ id: string(), name: string(), region: string() }, ['id', 'name', 'region']), 'The volumes the app had.'),
+      ipsReleased: arrayOf(string(), 'Addresses given back to their pools.'),
+      teardown: string('`complete`: every machine and volume is destroyed; `pending`: machine-updater finishes it in the background.', { enum: ['complete', 'pending'] }),
+    },
+    ['app', 'destroyedAt', 'machines', 'volumes', 'ipsReleased', 'teardown'],
+  ),
+  CurrentConfig: object(
+    {
+      app: string(),
+      release: object({ id: string(), version: integer(), image: string('The image the release resolved, pinned by digest.') }, ['id', 'version']),
+      config: object({}, [], { additionalProperties: true, description: 'The normalised config (DESIGN §6.1), as `config validate --json` prints it.' }),
+    },
+    ['app', 'release', 'config'],
+  ),
   ReleaseStatus: string(undefined, { enum: RELEASE_STATUSES }),
   Release: object({ id: string(), version: integer(), status: ref('ReleaseStatus') }, ['id', 'version', 'status'], {
     description: 'A release as a deploy, rollback or cancel answers it.',

@@ -2,9 +2,8 @@ import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { commandPattern, streams, type AppSummary } from '@hangar/contracts';
 import { EVENT_STORE, StreamVersionConflictError, type EventStore } from '@hangar/event-store';
-import { appDecider, type AppState } from './domain/app.decider';
+import { appDecider, missingApp, type AppState } from './domain/app.decider';
 import { loadAggregate, toNewEvents } from '../decider-store';
-import { appNotFound } from '../release/release.process';
 import { generateAppName } from './app-name.generator';
 import { AppNameDto, CreateAppDto } from './dto/create-app.dto';
 
@@ -18,6 +17,8 @@ export class AppsHandler {
     for (let attempt = 0; ; attempt++) {
       const name = dto.app ?? generateAppName();
       const app = await loadAggregate(this.store, appDecider, streams.app(name));
+      // A generated name that is taken (by a live or a destroyed app) is simply drawn again.
+      if (dto.app === undefined && app.version > 0 && attempt < 5) continue;
       const events = appDecider.decide({ type: 'CreateApp', app: name, platformVersion: dto.machines ? 'legacy' : 'v2', now: new Date().toISOString() }, app.state);
       try {
         await this.store.append(streams.app(name), toNewEvents(events, { actor: dto.actor ?? 'anonymous' }), { expectedVersion: 'NO_STREAM' });
@@ -36,13 +37,15 @@ export class AppsHandler {
   @MessagePattern(commandPattern('releaser', 'list-apps'))
   async list(): Promise<{ apps: AppSummary[] }> {
     const ids = await this.store.listStreams(streams.app(''));
-    const apps = await Promise.all(ids.map((id) => this.summary(id.slice(streams.app('').length))));
+    const loaded = await Promise.all(ids.map(async (id) => ({ name: id.slice(streams.app('').length), ...(await loadAggregate(this.store, appDecider, id)) })));
+    // Destroyed apps keep their streams for audit, but are no longer apps.
+    const apps = loaded.filter((a) => a.state.exists).map((a) => toSummary(a.name, a.state));
     return { apps: apps.sort((a, b) => a.name.localeCompare(b.name)) };
   }
 
   private async summary(name: string): Promise<AppSummary> {
     const { state } = await loadAggregate(this.store, appDecider, streams.app(name));
-    if (!state.exists) throw appNotFound(name);
+    if (!state.exists) throw missingApp(name, state);
     return toSummary(name, state);
   }
 }

@@ -1,5 +1,5 @@
 import type { ReleaseTrigger } from '@hangar/contracts';
-import type { PlatformVersion, ReleaseOutcome } from './app.events';
+import type { DestroyedMachineRef, DestroyedVolumeRef, PlatformVersion, ReleaseOutcome } from './app.events';
 
 /** A point in time as the handler's clock gave it; events store it as an ISO-8601 string. */
 export type Instant = Date | string;
@@ -48,4 +48,16 @@ export type MigrateToV2 = {
   readonly machineIds: readonly string[];
 };
 
-export type AppCommand = CreateApp | EnqueueRelease | FinishRelease | AllocateIp | ReleaseIp | MigrateToV2;
+/**
+ * `apps destroy`: the app ends here. `machines` and `volumes` are what the machines API listed just
+ * before, recorded so the event says what was to be destroyed before anything is touched (G1).
+ */
+export type DestroyApp = {
+  readonly type: 'DestroyApp';
+  readonly app: string;
+  readonly machines: readonly DestroyedMachineRef[];
+  readonly volumes: readonly DestroyedVolumeRef[];
+  readonly now: Instant;
+};
+
+export type AppCommand = CreateApp | EnqueueRelease | FinishRelease | AllocateIp | ReleaseIp | MigrateToV2 | DestroyApp;

@@ -1,8 +1,9 @@
 import { APP_NAME_PATTERN, ErrorCodes, HangarError } from '@hangar/contracts';
-import type { AllocateIp, AppCommand, CreateApp, EnqueueRelease, FinishRelease, Instant, MigrateToV2, ReleaseIp } from './app.commands';
+import type { AllocateIp, AppCommand, CreateApp, DestroyApp, EnqueueRelease, FinishRelease, Instant, MigrateToV2, ReleaseIp } from './app.commands';
 import type { AppEvent, AppIp, AppLockAcquired, PlatformVersion, QueuedRelease } from './app.events';
 
 export type { AppCommand } from './app.commands';
+
 export type { AppEvent } from './app.events';
 
 /** The app stream `app-<name>` folded: its per-app deploy queue and lock (DESIGN §5 step 1, G4). */
@@ -22,6 +23,8 @@ export type AppState = {
   readonly createdAt: string;
   /** IP addresses the app holds, in allocation order. */
   readonly ips: readonly AppIp[];
+  /** Set once the app is destroyed (`exists` is then false again, and stays so: the name is retired). */
+  readonly destroyedAt?: string;
 };
 
 export function initialState(): AppState {
@@ -63,6 +66,8 @@ export function evolve(state: AppState, event: AppEvent): AppState {
       return { ...state, ips: state.ips.filter((ip) => ip.address !== event.data.address) };
     case 'AppMigratedToV2':
       return { ...state, platformVersion: 'v2' };
+    case 'AppDestroyed':
+      return { ...state, exists: false, destroyedAt: event.data.destroyedAt };
     default: {
       const unknown: never = event;
       return unknown;
@@ -84,6 +89,8 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
       return releaseIp(command, state);
     case 'MigrateToV2':
       return migrateToV2(command, state);
+    case 'DestroyApp':
+      return destroyApp(command, state);
     default: {
       const unknown: never = command;
       throw new HangarError(ErrorCodes.INTERNAL, `unknown app command ${JSON.stringify(unknown)}`);
@@ -96,6 +103,13 @@ export const appDecider = { decide, evolve, initialState } as const;
 
 function createApp(command: CreateApp, state: AppState): AppEvent[] {
   if (state.exists) throw new HangarError(ErrorCodes.APP_EXISTS, `app ${command.app} already exists`, { app: command.app });
+  // Its streams (releases, secrets, machines) stay for audit, and would read as the new app's history.
+  if (state.destroyedAt) {
+    throw new HangarError(ErrorCodes.APP_EXISTS, `app name ${command.app} belonged to an app destroyed at ${state.destroyedAt}; the names of destroyed apps are not used again`, {
+      app: command.app,
+      destroyedAt: state.destroyedAt,
+    });
+  }
   if (!APP_NAME_PATTERN.test(command.app)) {
     throw new HangarError(ErrorCodes.VALIDATION, `invalid app name "${command.app}"`, { app: command.app });
   }
@@ -103,7 +117,7 @@ function createApp(command: CreateApp, state: AppState): AppEvent[] {
 }
 
 function enqueueRelease(command: EnqueueRelease, state: AppState): AppEvent[] {
-  if (!state.exists) throw appNotFound(command.app);
+  if (!state.exists) throw missingApp(command.app, state);
   // A retried command (after a version conflict or a redelivery) must not enqueue the release twice.
   if (command.releaseId in state.versions) return [];
   const version = state.lastVersion + 1;
@@ -157,6 +171,35 @@ function migrateToV2(command: MigrateToV2, state: AppState): AppEvent[] {
   if (!state.exists) throw appNotFound(command.app);
   if (state.platformVersion === 'v2') return [];
   return [{ type: 'AppMigratedToV2', data: { app: state.app, machineIds: [...command.machineIds] } }];
+}
+
+/** Only an idle app can go: a running or queued release must finish or be cancelled first. */
+function destroyApp(command: DestroyApp, state: AppState): AppEvent[] {
+  if (!state.exists) throw missingApp(command.app, state);
+  const busy = [...(state.running ? [state.running] : []), ...state.queue];
+  if (busy.length > 0) {
+    const listed = busy.map((r) => `v${r.version}`).join(', ');
+    throw new HangarError(
+      ErrorCodes.APP_BUSY,
+      `app ${state.app} has releases in flight (${listed}): wait for them to finish or cancel them with \`hangar releases cancel vN\`, then destroy it`,
+      { app: state.app, releases: busy.map((r) => r.version) },
+    );
+  }
+  return [
+    {
+      type: 'AppDestroyed',
+      data: { app: state.app, destroyedAt: isoOf(command.now), machines: command.machines.map((m) => ({ ...m })), volumes: command.volumes.map((v) => ({ ...v })) },
+    },
+  ];
+}
+
+/** Not found, saying so when the app was destroyed rather than never created. */
+export function missingApp(app: string, state: Pick<AppState, 'destroyedAt'>): HangarError {
+  if (!state.destroyedAt) return appNotFound(app);
+  return new HangarError(ErrorCodes.APP_NOT_FOUND, `app ${app} was destroyed at ${state.destroyedAt}; its history is kept (\`hangar audit -a ${app}\`)`, {
+    app,
+    destroyedAt: state.destroyedAt,
+  });
 }
 
 function lockAcquired(app: string, release: QueuedRelease): AppLockAcquired {

@@ -1,4 +1,4 @@
-import type { ReleaseTrigger } from '@hangar/contracts';
+import type { AppDestroyedData, DestroyedMachineRef, DestroyedVolumeRef, ReleaseTrigger } from '@hangar/contracts';
 
 /** `v2`: deploys manage machines by metadata; `legacy`: needs an explicit migration first (DESIGN §6.7). */
 export type PlatformVersion = 'v2' | 'legacy';
@@ -76,6 +76,16 @@ export type ReleaseDequeued = {
   readonly data: { readonly app: string; readonly releaseId: string; readonly version: number };
 };
 
+export type { DestroyedMachineRef, DestroyedVolumeRef };
+
+/**
+ * `apps destroy`: the app is gone from here on (no deploy, scale, secret or machine command accepts
+ * it, and its name is never used again); its streams stay for audit. machine-updater then destroys
+ * the machines and volumes the machines API has for it, which `machines` and `volumes` list as they
+ * were when the app was destroyed.
+ */
+export type AppDestroyed = { readonly type: 'AppDestroyed'; readonly data: AppDestroyedData };
+
 export type AppEvent =
   | AppCreated
   | ReleaseEnqueued
@@ -85,4 +95,5 @@ export type AppEvent =
   | IpAllocated
   | IpReleased
   | AppMigratedToV2
-  | ReleaseDequeued;
+  | ReleaseDequeued
+  | AppDestroyed;

@@ -1,6 +1,6 @@
 import { appDecider, type AppEvent, type AppState } from '../../app/domain/app.decider';
 import { parseCidr, type IpFamily, type IpRange } from './ip-address';
-import { decideAllocation, decideRelease } from './ip-allocation';
+import { decideAllocation, decideRelease, decideReleaseAll } from './ip-allocation';
 import { ipPoolDecider, type IpPools } from './ip-pool.decider';
 
 function range(cidr: string, family: IpFamily): IpRange {
@@ -58,5 +58,29 @@ describe('decideRelease', () => {
 
   it('refuses an address the app does not hold', () => {
     expect(() => decideRelease({ app: 'demo', address: '192.0.2.9' }, app(dedicated), pool)).toThrow(expect.objectContaining({ code: 'IP.NOT_FOUND' }));
+  });
+});
+
+describe('decideReleaseAll', () => {
+  const v6 = { decider: ipPoolDecider(pools.v6), state: ipPoolDecider(pools.v6).initialState() };
+
+  it('gives every address back: dedicated ones to their pools, the shared IPv4 to no one', () => {
+    const dedicated4 = decideAllocation({ app: 'demo', family: 'v4', shared: false, now: NOW }, app(), v4, pools);
+    const pool4 = { ...v4, state: dedicated4.poolEvents.reduce(v4.decider.evolve, v4.state) };
+    const shared = decideAllocation({ app: 'demo', family: 'v4', shared: true, now: NOW }, app(...dedicated4.appEvents), pool4, pools);
+    const dedicated6 = decideAllocation({ app: 'demo', family: 'v6', shared: false, now: NOW }, app(...dedicated4.appEvents, ...shared.appEvents), v6, pools);
+    const pool6 = { ...v6, state: dedicated6.poolEvents.reduce(v6.decider.evolve, v6.state) };
+    const holding = app(...dedicated4.appEvents, ...shared.appEvents, ...dedicated6.appEvents);
+
+    const all = decideReleaseAll(holding, { v4: pool4, v6: pool6 });
+
+    expect(all.appEvents.map((e) => e.type === 'IpReleased' && e.data.address)).toEqual(['192.0.2.2', '192.0.2.1', '2001:db8::1']);
+    expect(all.poolEvents.v4).toEqual([{ type: 'IpAddressReturned', data: { pool: 'v4', address: '192.0.2.2', app: 'demo' } }]);
+    expect(all.poolEvents.v6.map((e) => e.type)).toEqual(['IpAddressReturned']);
+    expect(all.app.ips).toEqual([]);
+  });
+
+  it('changes nothing for an app without addresses', () => {
+    expect(decideReleaseAll(app(), { v4, v6 })).toEqual({ app: app(), appEvents: [], poolEvents: { v4: [], v6: [] } });
   });
 });

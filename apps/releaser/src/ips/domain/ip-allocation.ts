@@ -47,3 +47,23 @@ export function decideRelease(request: { app: string; address: string }, app: Ap
   const poolEvents = shared ? [] : pool.decider.decide({ type: 'ReturnAddress', app: request.app, address: request.address }, pool.state);
   return { poolEvents, appEvents };
 }
+
+/**
+ * Every address the app holds, given back at once (`apps destroy`): the app's `IpReleased` events,
+ * each family's pool events, and the app state they leave (for deciding more in the same transaction).
+ */
+export function decideReleaseAll(app: AppState, pools: Readonly<Record<IpFamily, PoolView>>): { app: AppState; appEvents: AppEvent[]; poolEvents: Record<IpFamily, IpPoolEvent[]> } {
+  let state = app;
+  const views: Record<IpFamily, PoolView> = { ...pools };
+  const appEvents: AppEvent[] = [];
+  const poolEvents: Record<IpFamily, IpPoolEvent[]> = { v4: [], v6: [] };
+  for (const ip of app.ips) {
+    const family = ip.type;
+    const decision = decideRelease({ app: app.app, address: ip.address }, state, views[family]);
+    state = decision.appEvents.reduce((s, e) => appDecider.evolve(s, e), state);
+    views[family] = { decider: views[family].decider, state: decision.poolEvents.reduce((s, e) => views[family].decider.evolve(s, e), views[family].state) };
+    appEvents.push(...decision.appEvents);
+    poolEvents[family].push(...decision.poolEvents);
+  }
+  return { app: state, appEvents, poolEvents };
+}
