@@ -1,4 +1,4 @@
-import { renderDeployEvent } from './deploy-output';
+import { filterLines, renderDeployEvent } from './deploy-output';
 
 describe(renderDeployEvent.name, () => {
   it('prints the rolling deploy lines of DESIGN §7.1', () => {
@@ -27,5 +27,24 @@ describe(renderDeployEvent.name, () => {
     const end = renderDeployEvent({ type: 'ReleaseFailed', data: { version: 3, reason: 'machine abc update failed: unhealthy' } }, 'a');
     expect(end.stderr).toEqual(['Error: release v3 failed: machine abc update failed: unhealthy']);
     expect(end.final).toEqual({ status: 'failed', exitCode: 1 });
+  });
+
+  it('prints flyctl’s filter line on stderr when a deploy filter applied, and a warning for unknown machine ids', () => {
+    const planned = renderDeployEvent(
+      { type: 'RolloutPlanned', data: { image: { imageId: 'img_x' }, strategy: 'rolling', filters: { applied: ['--regions', '--only-machines'], selected: 1, total: 3, unknownMachines: ['ffffffffffffff'] } } },
+      'demo',
+    );
+    expect(planned.stdout).toEqual(['image found: img_x', 'Deploying demo app with rolling strategy']);
+    expect(planned.stderr).toEqual(['--regions/--only-machines filters applied, deploying to 1/3 machines', 'WARNING ffffffffffffff: no managed machine of demo has this id']);
+    expect(filterLines({ applied: ['--exclude-machines'], selected: 2, total: 3 }, 'demo')).toEqual(['--exclude-machines filter applied, deploying to 2/3 machines']);
+    expect(renderDeployEvent({ type: 'RolloutPlanned', data: { image: { imageId: 'img_x' }, strategy: 'rolling' } }, 'demo').stderr).toEqual([]);
+  });
+
+  it('notes non-default wait and lease timeouts as flyctl does, on stderr', () => {
+    const queued = (data: Record<string, unknown>) => renderDeployEvent({ type: 'ReleaseQueued', data }, 'demo');
+    expect(queued({ waitTimeoutMs: 300_000, leaseTimeoutMs: 30_000 }).stderr).toEqual(['Using wait timeout: 5m0s lease timeout: 30s delay between lease refreshes: 9.667s']);
+    expect(queued({ waitTimeoutMs: 2000 }).stderr).toEqual(['Using wait timeout: 2s lease timeout: 13s delay between lease refreshes: 4s']);
+    expect(queued({ waitTimeoutMs: 300_000 }).stderr).toEqual([]);
+    expect(queued({ waitTimeoutMs: 300_000 }).stdout).toEqual([]);
   });
 });

@@ -1,3 +1,29 @@
+import { formatGoDuration } from '@hangar/app-config';
+
+/** flyctl's defaults, against which it notes the timeouts a deploy uses (reference §0). */
+const DEFAULT_WAIT_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_LEASE_TIMEOUT_MS = 13_000;
+
+/** What the plan recorded of the deploy filters (`RolloutPlanned.filters`). */
+export interface FilterOutcome {
+  applied: string[];
+  selected: number;
+  total: number;
+  unknownMachines?: string[];
+}
+
+/**
+ * flyctl's `<flags> filter(s) applied, deploying to N/M machines` (on stderr, as flyctl), and a
+ * warning naming ids given to `--only-machines`/`--exclude-machines` that are no managed machine.
+ */
+export function filterLines(filters: FilterOutcome | undefined, app: string): string[] {
+  if (!filters) return [];
+  const s = filters.applied.length > 1 ? 's' : '';
+  const lines = [`${filters.applied.join('/')} filter${s} applied, deploying to ${filters.selected}/${filters.total} machines`];
+  if (filters.unknownMachines?.length) lines.push(`WARNING ${filters.unknownMachines.join(', ')}: no managed machine of ${app} has this id`);
+  return lines;
+}
+
 /** A release event as the gateway streams it (DESIGN §7.3 feed shape). */
 export interface ReleaseFeedEvent {
   type: string;
@@ -28,6 +54,8 @@ export class DeployRenderer {
     const d = e.data;
     const out = (...lines: string[]): RenderedEvent => ({ stdout: lines, stderr: [] });
     switch (e.type) {
+      case 'ReleaseQueued':
+        return { stdout: [], stderr: timeoutLine(d) };
       case 'ReleaseStarted':
         return out('==> Building image', `Searching for image '${String(d.imageRef)}' remotely...`);
       case 'ReleaseCommandStarted': {
@@ -48,7 +76,10 @@ export class DeployRenderer {
       case 'RolloutPlanned': {
         const image = d.image as { imageId: string };
         const seen = this.phases.has('image');
-        return out(...(seen ? [] : [`image found: ${image.imageId}`]), `Deploying ${this.app} app with ${String(d.strategy)} strategy`);
+        return {
+          stdout: [...(seen ? [] : [`image found: ${image.imageId}`]), `Deploying ${this.app} app with ${String(d.strategy)} strategy`],
+          stderr: filterLines(d.filters as FilterOutcome | undefined, this.app),
+        };
       }
       case 'MachineUpdateRequested':
         return out(...this.requested(String(d.key), { kind: String(d.kind), ...(d.machineId ? { machineId: String(d.machineId) } : {}), processGroup: String(d.processGroup) }));
@@ -104,6 +135,19 @@ export class DeployRenderer {
         return key.includes(':green:') ? [`  Created machine ${machineId}`] : [`  Machine ${machineId} update finished: success`];
     }
   }
+}
+
+/**
+ * flyctl's `Using wait timeout: X lease timeout: Y delay between lease refreshes: Z` when either
+ * timeout is not the default; nothing for events recorded before `--lease-timeout` existed.
+ */
+function timeoutLine(d: Record<string, unknown>): string[] {
+  if (typeof d.waitTimeoutMs !== 'number') return [];
+  const lease = typeof d.leaseTimeoutMs === 'number' ? d.leaseTimeoutMs : DEFAULT_LEASE_TIMEOUT_MS;
+  if (d.waitTimeoutMs === DEFAULT_WAIT_TIMEOUT_MS && lease === DEFAULT_LEASE_TIMEOUT_MS) return [];
+  // The lease is taken in whole seconds, and refreshed every (ttl − 1 s) / 3.
+  const ttl = Math.ceil(lease / 1000) * 1000;
+  return [`Using wait timeout: ${formatGoDuration(d.waitTimeoutMs)} lease timeout: ${formatGoDuration(ttl)} delay between lease refreshes: ${formatGoDuration(Math.round((ttl - 1000) / 3))}`];
 }
 
 /** One event rendered on its own (no request context). */

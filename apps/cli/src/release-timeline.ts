@@ -64,5 +64,7 @@ function planSummary(d: Record<string, unknown>): string {
     counts.set(action, (counts.get(action) ?? 0) + 1);
   }
   const actions = [...counts].map(([action, n]) => `${n} ${action}`).join(', ');
-  return `${entries.length} machine(s)${actions ? `: ${actions}` : ''}${str(d.strategy) ? `, ${str(d.strategy)}` : ''}`;
+  const filters = d.filters as { applied?: string[]; selected?: number; total?: number } | undefined;
+  const filtered = filters?.applied ? `, ${filters.applied.join('/')} → ${filters.selected}/${filters.total} machines` : '';
+  return `${entries.length} machine(s)${actions ? `: ${actions}` : ''}${str(d.strategy) ? `, ${str(d.strategy)}` : ''}${filtered}`;
 }

@@ -18,7 +18,7 @@ export type { ParseAppConfigOptions, ParseAppConfigResult } from './parse-app-co
 export { loadAppConfigFile, CONFIG_UNREADABLE } from './load-app-config-file';
 export { DEPLOY_STRATEGIES, KILL_SIGNALS } from './normalize-app-config';
 export { MAX_PROCESS_GROUPS, PROCESS_GROUP_NAME } from './normalize-env-processes';
-export { parseDurationMs, DURATION_HINT } from './durations';
+export { parseDurationMs, formatGoDuration, DURATION_HINT } from './durations';
 export { splitCommand, joinCommand, INVALID_COMMAND } from './split-command';
 export { createTomlLocator } from './toml-locator';
 export type { KeySegment, TomlLocator } from './toml-locator';

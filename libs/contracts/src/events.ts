@@ -67,6 +67,8 @@ export interface MachineUpdateRequestedData {
    * secrets service right before the call and merges them into `config.env` (DESIGN §6.6, G5).
    */
   secretsVersion?: number;
+  /** `update`: the TTL of the machine's lease, ms (`deploy --lease-timeout`); absent: 13 s, as flyctl. */
+  leaseTimeoutMs?: number;
 }
 
 /**

@@ -46,7 +46,8 @@ export type { MachineView, MachineDetail, MachinePowerAction, MachineActionReque
 export { REDACTED, MachinePowerEventTypes, MachinePowerErrorCodes, powerChangedType } from './machine-view';
 export type { AppLogLine } from './app-log';
 export { MACHINE_ID_PATTERN } from './app-log';
-export type { ReleaseSummary } from './release-view';
+export type { ReleaseSummary, ReleaseOptions } from './release-view';
+export { IMAGE_LABEL_PATTERN } from './release-view';
 export type { AppSummary, AppTeardownResult, DestroyedApp } from './app-view';
 export {
   SECRET_NAME_PATTERN,

@@ -2,11 +2,12 @@ import type { Command } from 'commander';
 import { formatConfigIssue, parseAppConfig } from '@hangar/app-config';
 import { CliError, ExitCode } from '../cli-error';
 import { readConfigFile, table, type CliContext } from '../cli-context';
-import { DeployRenderer, type ReleaseFeedEvent, type RenderedEvent } from '../deploy-output';
+import { DeployRenderer, filterLines, type FilterOutcome, type ReleaseFeedEvent, type RenderedEvent } from '../deploy-output';
 import { parseSse } from '../sse';
+import { addDeployFlags, deployFlagsBody, type DeployFlagOptions } from './deploy-flags';
 import { deployConfirmingMigration } from './legacy-migration';
 
-interface DeployOptions {
+interface DeployOptions extends DeployFlagOptions {
   config?: string;
   app?: string;
   image?: string;
@@ -14,7 +15,6 @@ interface DeployOptions {
   maxUnavailable?: string;
   waitTimeout?: string;
   releaseCommandTimeout?: string;
-  processGroup?: string[];
   dryRun?: boolean;
   yes?: boolean;
   detach?: boolean;
@@ -29,7 +29,7 @@ interface ReleaseRef {
 
 /** `hangar deploy` (DESIGN §7.1): validate locally, create the release, follow its events. */
 export function registerDeploy(program: Command, ctx: CliContext): void {
-  program
+  const deploy = program
     .command('deploy')
     .description('Create a new release of the app and roll its machines to it')
     .option('-c, --config <path>', 'path to fly.toml', 'fly.toml')
@@ -38,13 +38,14 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
     .option('--strategy <strategy>', 'rolling, immediate, canary or bluegreen')
     .option('--max-unavailable <n>', 'machines (≥ 1) or fraction (< 1) updated at once')
     .option('--wait-timeout <duration>', 'how long to wait for a machine to become healthy, e.g. 5m')
-    .option('--release-command-timeout <duration>', 'time limit of the release command, e.g. 10m, or none')
-    .option('--process-group <group...>', 'only roll the machines of these process groups')
+    .option('--release-command-timeout <duration>', 'time limit of the release command, e.g. 10m, or none');
+  addDeployFlags(deploy)
     .option('--dry-run', 'print the plan (per machine: action, from release → to release) and change nothing')
     .option('-y, --yes', 'answer yes to confirmations (migrating a legacy app to Apps V2, detaching volumes when [mounts] is removed)')
     .option('--detach', 'return once the release is created')
     .option('--json', 'print NDJSON of the release events, then the release')
     .action(async (opts: DeployOptions) => {
+      const flags = deployFlagsBody(opts);
       const file = readConfigFile(opts.config);
       if (!file) throw new CliError(`config file ${opts.config ?? 'fly.toml'} not found`, ExitCode.USAGE);
       const parsed = parseAppConfig(file.text, { file: opts.config ?? 'fly.toml' });
@@ -56,6 +57,7 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
       if (!app) throw new CliError('no app given: pass -a <app> or set app in fly.toml', ExitCode.USAGE);
       const maxUnavailable = opts.maxUnavailable === undefined ? undefined : Number(opts.maxUnavailable);
       if (maxUnavailable !== undefined && !(maxUnavailable > 0)) throw new CliError(`--max-unavailable must be a number > 0; got "${opts.maxUnavailable}"`, ExitCode.USAGE);
+      if (flags.imageLabel !== undefined) ctx.err('--image-label is recorded in the release only: Hangar builds and pushes no image for it to tag');
       const api = ctx.api();
       const send = (migrateToV2: boolean) => api.request<{ release: ReleaseRef; dryRun?: DryRunPlan }>('POST', `/v1/apps/${app}/deploys`, {
         configToml: file.text,
@@ -64,7 +66,7 @@ export function registerDeploy(program: Command, ctx: CliContext): void {
         ...(maxUnavailable !== undefined ? { maxUnavailable } : {}),
         ...(opts.waitTimeout ? { waitTimeout: opts.waitTimeout } : {}),
         ...(opts.releaseCommandTimeout ? { releaseCommandTimeout: opts.releaseCommandTimeout } : {}),
-        ...(opts.processGroup?.length ? { processGroups: opts.processGroup } : {}),
+        ...flags,
         ...(opts.dryRun ? { dryRun: true } : {}),
         ...(migrateToV2 ? { migrateToV2: true } : {}),
         ...(opts.yes ? { allowVolumeDetach: true } : {}),
@@ -119,6 +121,7 @@ interface DryRunPlan {
   strategy: string;
   image: string;
   releaseCommand?: string;
+  filters?: FilterOutcome;
   entries: { machineId?: string; processGroup: string; region: string; action: string; fromVersion?: number; toVersion: number }[];
 }
 
@@ -126,6 +129,7 @@ function printDryRun(ctx: CliContext, plan: DryRunPlan, json: boolean): void {
   if (json) return ctx.json({ dryRun: plan });
   ctx.out(`Dry run: release v${plan.version} of ${plan.app} with ${plan.strategy} strategy, image ${plan.image} (nothing changed)`);
   if (plan.releaseCommand) ctx.out(`  release_command: ${plan.releaseCommand}`);
+  filterLines(plan.filters, plan.app).forEach((l) => ctx.err(l));
   const rows = [['MACHINE', 'GROUP', 'REGION', 'ACTION', 'RELEASE']];
   for (const e of plan.entries) {
     rows.push([e.machineId ?? '(new)', e.processGroup, e.region, e.action, `${e.fromVersion === undefined ? '-' : `v${e.fromVersion}`} → v${e.toVersion}`]);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { ReleaseSummary } from '@hangar/contracts';
+import type { ReleaseOptions, ReleaseSummary } from '@hangar/contracts';
+import { formatGoDuration } from '@hangar/app-config';
 import { resolveApp, table, type CliContext } from '../cli-context';
 import { CliError, ExitCode } from '../cli-error';
 import { followRelease } from './deploy.command';
@@ -57,6 +58,8 @@ export function registerReleases(program: Command, ctx: CliContext): void {
         ['Created', release.createdAt],
         ['Finished', release.finishedAt ?? '-'],
       ];
+      if (release.options) lines.push(['Flags', deployFlagsText(release.options)]);
+      if (release.filters) lines.push(['Filtered', `${release.filters.applied.join('/')}: deploying to ${release.filters.selected}/${release.filters.total} machines`]);
       if (release.machines) lines.push(['Machines', `${release.machines.succeeded}/${release.machines.total} updated, ${release.machines.failed} failed`]);
       if (release.reason) lines.push(['Reason', release.reason]);
       table(lines.map(([k, val]) => [`${k}:`, val])).forEach((l) => ctx.out(l));
@@ -131,4 +134,24 @@ async function list(ctx: CliContext, opts: Opts): Promise<void> {
   const rows = [['VERSION', 'STATUS', 'TRIGGER', 'ACTOR', 'STRATEGY', 'IMAGE', 'CREATED']];
   for (const r of releases) rows.push([`v${r.version}`, r.status, r.trigger, r.actor, r.strategy, r.image, r.createdAt]);
   table(rows).forEach((l) => ctx.out(l));
+}
+
+/** The deploy flags a release recorded, written back as flags: `-e LOG_LEVEL=debug --only-machines 0123… --update-only`. */
+export function deployFlagsText(o: ReleaseOptions): string {
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(o.env ?? {})) parts.push(`-e ${name}=${value === '' || /[\s'"]/.test(value) ? JSON.stringify(value) : value}`);
+  const lists: [string, string[] | undefined][] = [
+    ['--regions', o.onlyRegions],
+    ['--exclude-regions', o.excludeRegions],
+    ['--only-machines', o.onlyMachines],
+    ['--exclude-machines', o.excludeMachines],
+    ['--process-groups', o.processGroups],
+  ];
+  for (const [flag, values] of lists) if (values?.length) parts.push(`${flag} ${values.join(',')}`);
+  if (o.skipReleaseCommand) parts.push('--skip-release-command');
+  if (o.updateOnly) parts.push('--update-only');
+  if (o.ha !== undefined) parts.push(`--ha=${o.ha}`);
+  if (o.leaseTimeoutMs !== undefined) parts.push(`--lease-timeout ${formatGoDuration(o.leaseTimeoutMs)}`);
+  if (o.imageLabel !== undefined) parts.push(`--image-label ${o.imageLabel} (recorded only)`);
+  return parts.join(' ') || '-';
 }

@@ -1,11 +1,13 @@
 import type { PathsObject } from '@nestjs/swagger';
-import { APP_NAME_PATTERN } from '@hangar/contracts';
+import { APP_NAME_PATTERN, IMAGE_LABEL_PATTERN, MACHINE_ID_PATTERN } from '@hangar/contracts';
 import { SHOW_SCALE } from './machine.paths';
 import { APP_PARAM, VERSION_PARAM, arrayOf, body, boolean, integer, object, operation, queryParam, ref, string } from './openapi-operations';
 
 const STRATEGIES = ['rolling', 'immediate', 'canary', 'bluegreen'];
 const duration = (what: string) => ({ oneOf: [string(`${what} as a duration such as \`5m\` or \`30s\`.`), integer(`${what} in milliseconds.`)] });
 const APP_MISSING = 'RELEASE.APP_NOT_FOUND.';
+const REGION = '^[a-z0-9-]{1,32}$';
+const MACHINE_ID = MACHINE_ID_PATTERN.source;
 const RELEASE_MISSING = 'RELEASE.APP_NOT_FOUND, RELEASE.NOT_FOUND.';
 
 /** Apps, deploys, scaling and releases (`AppsController`, `ReleasesController`). */
@@ -90,7 +92,17 @@ export const APPS_PATHS: PathsObject = {
             dryRun: boolean('Plan only; write nothing.'),
             migrateToV2: boolean('Confirms migrating a legacy app (else `RELEASE.MIGRATION_REQUIRED`).'),
             allowVolumeDetach: boolean('`deploy --yes`: removing `[mounts]` may detach volumes.'),
-            processGroups: arrayOf(string(), 'Roll only these process groups.'),
+            processGroups: arrayOf(string(), '`--process-groups`: roll only these process groups; only they get or lose machines.'),
+            env: object({}, [], { additionalProperties: { type: 'string' }, description: '`-e NAME=VALUE`: merged over `[env]` for this release and recorded in it. Names must not start with `FLY_` nor be one of the app’s secrets.' }),
+            imageLabel: string('`--image-label`: recorded only; Hangar builds and pushes no image to tag yet.', { pattern: IMAGE_LABEL_PATTERN.source }),
+            skipReleaseCommand: boolean('`--skip-release-command`: run no `[deploy] release_command`.'),
+            updateOnly: boolean('`--update-only`: create no machines for process groups that have none.'),
+            ha: boolean('`--ha` (default true): `false` gives a group with no machine 1 machine instead of 2.'),
+            leaseTimeout: duration('`--lease-timeout` (default 13s, 2s to 24h): TTL of the lease each machine update holds'),
+            onlyRegions: arrayOf(string(undefined, { pattern: REGION }), '`--regions`/`--only-regions`: deploy only to machines in these regions.'),
+            excludeRegions: arrayOf(string(undefined, { pattern: REGION }), '`--exclude-regions`: leave machines in these regions alone.'),
+            onlyMachines: arrayOf(string(undefined, { pattern: MACHINE_ID }), '`--only-machines`: deploy only to these machines.'),
+            excludeMachines: arrayOf(string(undefined, { pattern: MACHINE_ID }), '`--exclude-machines`: leave these machines alone.'),
           },
           [],
           'One of `configToml` or `config` is required.',

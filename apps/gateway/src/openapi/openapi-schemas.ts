@@ -95,8 +95,36 @@ export const SCHEMAS: Record<string, Schema> = {
       finishedAt: dateTime(),
       reason: string(),
       machines: object({ total: integer(), succeeded: integer(), failed: integer() }, ['total', 'succeeded', 'failed']),
+      options: object(
+        {
+          env: object({}, [], { additionalProperties: { type: 'string' }, description: '`--env` overrides of `[env]`, by name.' }),
+          imageLabel: string('Recorded only.'),
+          skipReleaseCommand: boolean(),
+          updateOnly: boolean(),
+          ha: boolean(),
+          leaseTimeoutMs: integer(),
+          onlyRegions: arrayOf(string()),
+          excludeRegions: arrayOf(string()),
+          onlyMachines: arrayOf(string()),
+          excludeMachines: arrayOf(string()),
+          processGroups: arrayOf(string()),
+        },
+        [],
+        { description: 'What the deploy was asked beyond fly.toml and the strategy settings, as the deploy request names it; absent when nothing.' },
+      ),
+      filters: ref('FilterOutcome'),
     },
     ['id', 'app', 'version', 'status', 'trigger', 'actor', 'image', 'strategy', 'createdAt'],
+  ),
+  FilterOutcome: object(
+    {
+      applied: arrayOf(string(), 'The filter flags, as flyctl names them (`--regions`, `--exclude-regions`, `--only-machines`, `--exclude-machines`, `--process-groups`).'),
+      selected: integer('Managed machines that pass the filters.'),
+      total: integer('Managed machines of the app.'),
+      unknownMachines: arrayOf(string(), 'Ids given to `--only-machines`/`--exclude-machines` that are no managed machine of the app.'),
+    },
+    ['applied', 'selected', 'total'],
+    { description: 'flyctl’s `<flags> filter(s) applied, deploying to N/M machines`, from the plan.' },
   ),
   DryRunPlan: object(
     {
@@ -105,6 +133,7 @@ export const SCHEMAS: Record<string, Schema> = {
       strategy: string(),
       image: string(),
       releaseCommand: string(),
+      filters: ref('FilterOutcome'),
       entries: arrayOf(
         object(
           { machineId: string(), processGroup: string(), region: string(), action: string(), fromVersion: integer(), toVersion: integer() },

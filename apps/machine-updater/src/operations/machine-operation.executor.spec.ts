@@ -26,6 +26,8 @@ class OneMachineApi implements Partial<MachinesApi> {
   lease: { nonce: string; until: number } | undefined;
   updates: { nonce?: string }[] = [];
   acquired = 0;
+  /** The TTL of every acquire and refresh, seconds. */
+  ttls: number[] = [];
   released: string[] = [];
   loseNextUpdateAnswer = false;
   private nonces = 0;
@@ -34,16 +36,18 @@ class OneMachineApi implements Partial<MachinesApi> {
     return structuredClone(this.machine);
   }
 
-  async acquireLease(): Promise<Lease> {
+  async acquireLease(_app: string, _id: string, ttlSec: number): Promise<Lease> {
     if (this.lease && this.lease.until > Date.now()) throw leaseHeld();
     this.acquired += 1;
-    this.lease = { nonce: `nonce-${++this.nonces}`, until: Date.now() + 13_000 };
+    this.ttls.push(ttlSec);
+    this.lease = { nonce: `nonce-${++this.nonces}`, until: Date.now() + ttlSec * 1000 };
     return { nonce: this.lease.nonce, expires_at: 0, owner: 'me' };
   }
 
-  async refreshLease(_app: string, _id: string, nonce: string): Promise<Lease> {
+  async refreshLease(_app: string, _id: string, nonce: string, ttlSec: number): Promise<Lease> {
     if (!this.lease || this.lease.until <= Date.now() || this.lease.nonce !== nonce) throw leaseHeld();
-    this.lease.until = Date.now() + 13_000;
+    this.ttls.push(ttlSec);
+    this.lease.until = Date.now() + ttlSec * 1000;
     return { nonce, expires_at: 0, owner: 'me' };
   }
 
@@ -105,6 +109,16 @@ describe(MachineOperationExecutor.name, () => {
     expect(result).toMatchObject({ ok: true, machineId: ID, instanceId: 'instance-1' });
     expect(recorded).toEqual([{ machineId: ID, nonce: 'nonce-1' }]);
     expect(api.updates).toEqual([{ nonce: 'nonce-1' }]);
+    expect(api.ttls).toEqual([13]);
+  });
+
+  it('leases for the release’s --lease-timeout, in whole seconds, when resuming too', async () => {
+    await sut.execute({ ...request(), leaseTimeoutMs: 45_500 }, hooks());
+    expect(api.ttls).toEqual([46]);
+    api.machine = { ...api.machine, config: { ...api.machine.config, metadata: { fly_release_id: 'older' } } };
+    api.lease = { nonce: 'recorded-nonce', until: Date.now() + 13_000 };
+    await sut.execute({ ...request(), leaseTimeoutMs: 30_000 }, hooks('recorded-nonce'));
+    expect(api.ttls).toEqual([46, 30]);
   });
 
   it('does not update a machine already on the release again (a redelivery): it waits for health and lets go of the lease an interrupted run left', async () => {

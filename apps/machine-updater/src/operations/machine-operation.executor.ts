@@ -22,10 +22,11 @@ export interface ExecutorHooks {
   resumeNonce?: string;
 }
 
-/** Lease TTL, as flyctl (13 s), refreshed every (ttl − 1 s) / 3 while the operation runs. */
-const LEASE_TTL_SEC = 13;
-/** A lease left by a run that died unrecorded expires within its TTL: keep trying that long. */
-const LEASE_WAIT_MS = (LEASE_TTL_SEC + 2) * 1000;
+/**
+ * Lease TTL, as flyctl (13 s) unless the release asks otherwise (`deploy --lease-timeout`),
+ * refreshed every (ttl − 1 s) / 3 while the operation runs.
+ */
+const DEFAULT_LEASE_TTL_SEC = 13;
 const LEASE_RETRY_MS = 500;
 const POLL_MIN_MS = 20;
 const POLL_MAX_MS = 500;
@@ -84,7 +85,7 @@ export class MachineOperationExecutor {
       return result;
     }
     const lease = await this.leaseFor(req, machineId, hooks.resumeNonce);
-    const stopRefresh = this.keepLease(req.app, machineId, lease.nonce);
+    const stopRefresh = this.keepLease(req, machineId, lease.nonce);
     try {
       // Checked again under the lease: whoever updated it while we waited for the lease held it then.
       const leased = await this.api.get(req.app, machineId);
@@ -166,17 +167,20 @@ export class MachineOperationExecutor {
 
   /** The recorded lease of an interrupted run when it is still ours, else a new one (waiting out a dead run's unrecorded lease). */
   private async leaseFor(req: MachineUpdateRequestedData, machineId: string, resumeNonce: string | undefined): Promise<Lease> {
+    const ttlSec = leaseTtlSec(req);
     if (resumeNonce) {
       try {
-        return await this.api.refreshLease(req.app, machineId, resumeNonce, LEASE_TTL_SEC);
+        return await this.api.refreshLease(req.app, machineId, resumeNonce, ttlSec);
       } catch (error) {
         if ((error as { code?: string }).code !== MachinesApiErrorCodes.LEASE_HELD) throw error;
       }
     }
-    const deadline = Date.now() + LEASE_WAIT_MS;
+    // A lease left by a run that died unrecorded expires within its TTL: keep trying that long (at most
+    // the default's), then leave it to a later run, so a long --lease-timeout never pins this process.
+    const deadline = Date.now() + (Math.min(ttlSec, DEFAULT_LEASE_TTL_SEC) + 2) * 1000;
     for (;;) {
       try {
-        return await this.api.acquireLease(req.app, machineId, LEASE_TTL_SEC, `hangar release ${req.releaseId}`);
+        return await this.api.acquireLease(req.app, machineId, ttlSec, `hangar release ${req.releaseId}`);
       } catch (error) {
         if ((error as { code?: string }).code !== MachinesApiErrorCodes.LEASE_HELD || Date.now() >= deadline) throw error;
         await sleep(LEASE_RETRY_MS);
@@ -184,14 +188,20 @@ export class MachineOperationExecutor {
     }
   }
 
-  private keepLease(app: string, machineId: string, nonce: string): () => void {
+  private keepLease(req: MachineUpdateRequestedData, machineId: string, nonce: string): () => void {
+    const ttlSec = leaseTtlSec(req);
     const timer = setInterval(
-      () => void this.api.refreshLease(app, machineId, nonce, LEASE_TTL_SEC).catch(() => undefined),
-      ((LEASE_TTL_SEC - 1) * 1000) / 3,
+      () => void this.api.refreshLease(req.app, machineId, nonce, ttlSec).catch(() => undefined),
+      ((ttlSec - 1) * 1000) / 3,
     );
     timer.unref();
     return () => clearInterval(timer);
   }
+}
+
+/** The API takes whole seconds: a `--lease-timeout` of 2.5s leases for 3 s. */
+function leaseTtlSec(req: MachineUpdateRequestedData): number {
+  return req.leaseTimeoutMs === undefined ? DEFAULT_LEASE_TTL_SEC : Math.ceil(req.leaseTimeoutMs / 1000);
 }
 
 function alreadyAtRelease(machine: Machine, releaseId: string): boolean {

@@ -5,13 +5,21 @@ import type { CreateReleaseInput } from './release.process';
 
 const DEFAULT_MAX_UNAVAILABLE = 0.33;
 const DEFAULT_WAIT_TIMEOUT_MS = 5 * 60 * 1000;
+/** `--lease-timeout` bounds: a lease is refreshed every (ttl − 1 s) / 3, and fleet takes at most a day. */
+const MIN_LEASE_MS = 2000;
+const MAX_LEASE_MS = 24 * 3600 * 1000;
+const MAX_ENV_VALUE = 64 * 1024;
 
 /**
  * Turns a create-release request into the release's settings, flags over fly.toml over defaults
  * (reference §0 "Precedence"). Invalid config is a `CONFIG.INVALID` error naming file, line and key.
  */
 export function toCreateReleaseInput(dto: CreateReleaseDto): CreateReleaseInput {
-  const config = configOf(dto);
+  const envOverrides = dto.env === undefined ? undefined : envOf(dto.env);
+  const fileConfig = configOf(dto);
+  // flyctl merges `--env` into the config before anything else (reference §0 step 1): the release
+  // command and every machine get it, and the release's config is what ran.
+  const config = envOverrides ? { ...fileConfig, env: { ...fileConfig.env, ...envOverrides } } : fileConfig;
   const imageRef = dto.image ?? config.build?.image;
   if (!imageRef) {
     throw new HangarError('RELEASE.NO_IMAGE', 'no image to deploy: pass --image (image) or set [build].image in fly.toml', { path: '[build].image' });
@@ -34,7 +42,51 @@ export function toCreateReleaseInput(dto: CreateReleaseDto): CreateReleaseInput 
     ...releaseCommandTimeout(dto.releaseCommandTimeout, config),
     ...(dto.processGroups?.length ? { processGroups: checkGroups(dto.processGroups, config) } : {}),
     ...(dto.allowVolumeDetach ? { allowVolumeDetach: true } : {}),
+    ...deployFlags(dto),
+    ...(envOverrides && Object.keys(envOverrides).length > 0 ? { envOverrides } : {}),
   };
+}
+
+/** flyctl's deploy flags that need no config to check (issue 15); each present only when asked. */
+function deployFlags(dto: CreateReleaseDto): Partial<CreateReleaseInput> {
+  const leaseTimeoutMs = duration('leaseTimeout', dto.leaseTimeout);
+  if (leaseTimeoutMs !== undefined && (leaseTimeoutMs < MIN_LEASE_MS || leaseTimeoutMs > MAX_LEASE_MS)) {
+    throw new HangarError(ErrorCodes.VALIDATION, `leaseTimeout must be between 2s and 24h; got ${JSON.stringify(dto.leaseTimeout)}`, [
+      { path: 'leaseTimeout', message: 'must be between 2s and 24h' },
+    ]);
+  }
+  const list = (values: string[] | undefined) => (values && values.length > 0 ? [...new Set(values)] : undefined);
+  const fields: Partial<CreateReleaseInput> = {
+    imageLabel: dto.imageLabel,
+    skipReleaseCommand: dto.skipReleaseCommand,
+    updateOnly: dto.updateOnly,
+    ha: dto.ha,
+    leaseTimeoutMs,
+    onlyRegions: list(dto.onlyRegions),
+    excludeRegions: list(dto.excludeRegions),
+    onlyMachines: list(dto.onlyMachines),
+    excludeMachines: list(dto.excludeMachines),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * `--env`: names as `[env]` allows them (not empty, no `=`, not `FLY_…`, which the platform sets),
+ * values strings (numbers and booleans written out, as `[env]` makes them), each at most 64 KiB.
+ */
+function envOf(env: Record<string, unknown>): Record<string, string> {
+  const issues: { path: string; message: string }[] = [];
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const path = `env.${name}`;
+    if (name === '' || name.includes('=') || name.includes('\0')) issues.push({ path: 'env', message: `${JSON.stringify(name)} is not a variable name` });
+    else if (name.startsWith('FLY_')) issues.push({ path, message: 'must not start with FLY_ (reserved for the platform)' });
+    else if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') issues.push({ path, message: 'must be a string' });
+    else if (String(value).length > MAX_ENV_VALUE) issues.push({ path, message: 'must be at most 64 KiB' });
+    else out[name] = String(value);
+  }
+  if (issues.length > 0) throw new HangarError(ErrorCodes.VALIDATION, issues.map((i) => `${i.path} (--env): ${i.message}`).join('; '), issues);
+  return out;
 }
 
 /** `--release-command-timeout`: a duration, milliseconds, or `none` (no limit); else fly.toml; else the default. */

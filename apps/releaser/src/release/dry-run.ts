@@ -6,6 +6,7 @@ import { appDecider } from '../app/domain/app.decider';
 import { planRollout } from './domain/plan-rollout';
 import { releaseDecider } from './domain/release.decider';
 import { volumeProblems } from './domain/volume-plan';
+import type { FilterOutcome } from './domain/machine-filters';
 import { fleetOf } from './release.process';
 import { evolveAll, loadAggregate } from '../decider-store';
 import type { CreateReleaseInput } from './release-queue';
@@ -25,6 +26,8 @@ export interface DryRunPlan {
   strategy: string;
   image: string;
   releaseCommand?: string;
+  /** A deploy filter applied: which flags, and how many of the app's managed machines pass them. */
+  filters?: FilterOutcome;
   entries: DryRunEntry[];
 }
 
@@ -45,7 +48,7 @@ export class DryRun {
     const image = { ref: input.imageRef, canonicalRef: input.imageRef, digest: '', imageId: '' };
     const problems = volumeProblems(input.config, machines, volumes, { allowDetach: input.allowVolumeDetach === true });
     if (problems.length > 0) throw new HangarError(ErrorCodes.CONFIG_INVALID, problems.join('\n'), { problems });
-    const { entries } = planRollout(state, image, machines, volumes);
+    const { entries, filters } = planRollout(state, image, machines, volumes);
     const releaseCommand = input.skipReleaseCommand ? undefined : input.config.deploy?.releaseCommand;
     return {
       dryRun: {
@@ -54,6 +57,7 @@ export class DryRun {
         strategy: input.strategy,
         image: input.imageRef,
         ...(releaseCommand ? { releaseCommand } : {}),
+        ...(filters ? { filters } : {}),
         entries: entries.map((e) => ({
           ...(e.machineId ? { machineId: e.machineId } : {}),
           processGroup: e.processGroup,

@@ -4,11 +4,12 @@ import type { EventMetadata, EventStore, Tx } from '@hangar/event-store';
 import type { AppConfig, DeployStrategy } from '@hangar/app-config';
 import { appDecider } from '../app/domain/app.decider';
 import { pinnedImageRef } from './domain/machine-config';
+import type { DeployFlags } from './domain/release.events';
 import { releaseDecider, type ReleaseState } from './domain/release.decider';
 import { evolveAll, loadAggregate, toNewEvents } from '../decider-store';
 import { currentSecretsVersion } from '../secrets/current-secrets-version';
 
-export interface CreateReleaseInput {
+export type CreateReleaseInput = DeployFlags & {
   app: string;
   config: AppConfig;
   imageRef: string;
@@ -19,13 +20,12 @@ export interface CreateReleaseInput {
   actor: string;
   releaseCommandTimeoutMs?: number | null;
   skipReleaseCommand?: boolean;
-  processGroups?: string[];
   rollbackOf?: { releaseId: string; version: number };
   /** `deploy --yes`: removing `[mounts]` may detach volumes (DESIGN §6.4). */
   allowVolumeDetach?: boolean;
   /** The secrets version to deliver (a secrets release, `--restore-secrets`); default: the app's latest. */
   secretsVersion?: number;
-}
+};
 
 export interface ReleaseRef {
   id: string;

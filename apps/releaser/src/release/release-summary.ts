@@ -1,4 +1,4 @@
-import type { ReleaseStatus, ReleaseSummary, ReleaseTrigger } from '@hangar/contracts';
+import type { ReleaseOptions, ReleaseStatus, ReleaseSummary, ReleaseTrigger } from '@hangar/contracts';
 import type { StoredEvent } from '@hangar/event-store';
 
 /** Read model of one release stream for `releases` and `releases show` (a projection, not a rule). */
@@ -20,7 +20,7 @@ export function summarizeRelease(events: readonly StoredEvent[]): ReleaseSummary
   for (const e of events) {
     const d = e.data as Record<string, unknown>;
     switch (e.type) {
-      case 'ReleaseQueued':
+      case 'ReleaseQueued': {
         Object.assign(s, {
           id: String(d.releaseId),
           app: String(d.app),
@@ -31,7 +31,10 @@ export function summarizeRelease(events: readonly StoredEvent[]): ReleaseSummary
           strategy: String(d.strategy),
           createdAt: e.recordedAt.toISOString(),
         });
+        const options = optionsOf(d);
+        if (options) s.options = options;
         break;
+      }
       case 'ReleaseStarted':
         s.status = 'running';
         break;
@@ -40,6 +43,7 @@ export function summarizeRelease(events: readonly StoredEvent[]): ReleaseSummary
         s.image = image.canonicalRef.includes('@') ? image.canonicalRef : `${image.canonicalRef}@${image.digest}`;
         s.imageId = image.imageId;
         total = (d.entries as { action: string }[]).filter((x) => x.action !== 'skip').length;
+        if (d.filters) s.filters = d.filters as NonNullable<ReleaseSummary['filters']>;
         break;
       }
       case 'RolloutStepSucceeded':
@@ -65,3 +69,24 @@ export function summarizeRelease(events: readonly StoredEvent[]): ReleaseSummary
   if (total > 0 || succeeded > 0 || failed > 0) s.machines = { total, succeeded, failed };
   return s;
 }
+
+/** `ReleaseQueued` fields → the request's names (`envOverrides` → `env`); undefined when the deploy asked none. */
+function optionsOf(d: Record<string, unknown>): ReleaseOptions | undefined {
+  const options: Record<string, unknown> = {};
+  if (d.envOverrides) options.env = d.envOverrides;
+  for (const key of OPTION_FIELDS) if (d[key] !== undefined) options[key] = d[key];
+  return Object.keys(options).length > 0 ? (options as ReleaseOptions) : undefined;
+}
+
+const OPTION_FIELDS = [
+  'imageLabel',
+  'skipReleaseCommand',
+  'updateOnly',
+  'ha',
+  'leaseTimeoutMs',
+  'onlyRegions',
+  'excludeRegions',
+  'onlyMachines',
+  'excludeMachines',
+  'processGroups',
+] as const satisfies readonly Exclude<keyof ReleaseOptions, 'env'>[];

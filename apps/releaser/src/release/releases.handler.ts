@@ -7,6 +7,7 @@ import { GetReleaseDto, ListReleasesDto, ReleaseActionDto } from './dto/release-
 import { DryRun, type DryRunPlan } from './dry-run';
 import { VolumeCheck } from './volume-check';
 import { toCreateReleaseInput } from './deploy-request';
+import { refuseEnvShadowingSecrets } from './env-secrets-check';
 import { ReleaseProcess, appNotFound, type ReleaseRef } from './release.process';
 import { summarizeRelease } from './release-summary';
 import { LegacyAppMigration } from '../app/migrate-to-v2';
@@ -25,6 +26,7 @@ export class ReleasesHandler {
   @MessagePattern(commandPattern('releaser', 'create-release'))
   async create(@Payload() dto: CreateReleaseDto): Promise<{ release: ReleaseRef } | { dryRun: DryRunPlan }> {
     const input = toCreateReleaseInput(dto);
+    await refuseEnvShadowingSecrets(this.store, input);
     await this.legacy.ensureV2(input, { confirmed: dto.migrateToV2 === true, dryRun: dto.dryRun === true });
     if (dto.dryRun) return this.dryRun.plan(input);
     await this.volumes.check(input);

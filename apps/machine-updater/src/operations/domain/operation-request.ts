@@ -1,5 +1,8 @@
 import type { MachineOperationKind, MachineUpdateRequestedData } from '@hangar/contracts';
 
+/** `deploy --lease-timeout` bounds, as the releaser checks them (a lease shorter than 2 s cannot be refreshed). */
+const MIN_LEASE_MS = 2000;
+const MAX_LEASE_MS = 24 * 3600 * 1000;
 const KINDS: readonly MachineOperationKind[] = ['update', 'create', 'destroy', 'replace', 'cordon', 'uncordon', 'stop', 'release-command'];
 
 /** Checks the shape of a `MachineUpdateRequested` payload from the feed; a bad one is rejected, not retried. */
@@ -16,5 +19,8 @@ export function parseOperationRequest(data: unknown): { ok: true; request: Machi
   }
   if (typeof d.waitTimeoutMs !== 'number' || d.waitTimeoutMs <= 0) return { ok: false, reason: 'waitTimeoutMs must be a positive number' };
   if (d.secretsVersion !== undefined && !(Number.isInteger(d.secretsVersion) && d.secretsVersion > 0)) return { ok: false, reason: 'secretsVersion must be a positive integer' };
+  if (d.leaseTimeoutMs !== undefined && !(typeof d.leaseTimeoutMs === 'number' && d.leaseTimeoutMs >= MIN_LEASE_MS && d.leaseTimeoutMs <= MAX_LEASE_MS)) {
+    return { ok: false, reason: 'leaseTimeoutMs must be a number of ms between 2 s and 24 h' };
+  }
   return { ok: true, request: d as MachineUpdateRequestedData };
 }

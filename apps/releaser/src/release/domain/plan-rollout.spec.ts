@@ -1,11 +1,14 @@
 import { maxUnavailableCount, planRollout } from './plan-rollout';
 import { IMAGE, RELEASE_ID, appConfig, fold, machine, machineId, queued } from './release-test.fixtures';
+import type { ReleaseQueued } from './release.events';
 import type { ReleaseState } from './release.state';
 import type { AppConfig } from '@hangar/app-config';
 
-function release(config: AppConfig = appConfig(), maxUnavailable = 0.33): ReleaseState {
-  return fold([queued({ config, maxUnavailable })]);
+function release(config: AppConfig = appConfig(), maxUnavailable = 0.33, flags: Partial<ReleaseQueued['data']> = {}): ReleaseState {
+  return fold([queued({ config, maxUnavailable, ...flags })]);
 }
+
+const service = { protocol: 'tcp' as const, internalPort: 8080, ports: [{ port: 80 }], checks: [] };
 
 describe(planRollout.name, () => {
   it('orders destroys of removed groups, then creates of new groups, then updates by group and machine id', () => {
@@ -90,8 +93,6 @@ describe(planRollout.name, () => {
   });
 
   describe('first deploy sizing', () => {
-    const service = { protocol: 'tcp' as const, internalPort: 8080, ports: [{ port: 80 }], checks: [] };
-
     it('creates 2 machines for a group with services, 1 with mounts, 1 otherwise', () => {
       const config = appConfig({
         processes: { web: 'a', db: 'b', worker: 'c' },
@@ -114,6 +115,74 @@ describe(planRollout.name, () => {
       const fromMachine = planRollout(release(), IMAGE, [machine(2, { managed: false, region: 'syd' })]);
       expect(fromMachine.entries[0]?.region).toBe('syd');
       expect(planRollout(release(), IMAGE, []).entries[0]?.region).toBe('local');
+    });
+  });
+
+  describe('deploy filters (flyctl --regions, --exclude-regions, --only-machines, --exclude-machines, --process-groups)', () => {
+    const fleet = [machine(1, { region: 'ams' }), machine(2, { region: 'cdg' }), machine(3, { region: 'cdg' }), machine(4, { region: 'iad', processGroup: 'worker' })];
+    const twoGroups = appConfig({ processes: { app: 'a', worker: 'w' } });
+    const actions = (flags: Partial<ReleaseQueued['data']>, config = twoGroups, machines = fleet) =>
+      planRollout(release(config, 0.33, flags), IMAGE, machines).entries.map((e) => `${e.action} ${e.machineId ?? e.processGroup}`);
+
+    it('updates only the machines every given filter lets through and skips the others', () => {
+      expect(actions({ onlyMachines: [machineId(2)] })).toEqual([`skip ${machineId(1)}`, `update ${machineId(2)}`, `skip ${machineId(3)}`, `skip ${machineId(4)}`]);
+      expect(actions({ excludeMachines: [machineId(2), machineId(4)] })).toEqual([`update ${machineId(1)}`, `skip ${machineId(2)}`, `update ${machineId(3)}`, `skip ${machineId(4)}`]);
+      expect(actions({ onlyRegions: ['cdg', 'iad'] })).toEqual([`skip ${machineId(1)}`, `update ${machineId(2)}`, `update ${machineId(3)}`, `update ${machineId(4)}`]);
+      expect(actions({ excludeRegions: ['cdg'] })).toEqual([`update ${machineId(1)}`, `skip ${machineId(2)}`, `skip ${machineId(3)}`, `update ${machineId(4)}`]);
+      expect(actions({ onlyRegions: ['cdg'], excludeMachines: [machineId(3)], processGroups: ['app'] })).toEqual([
+        `skip ${machineId(1)}`,
+        `update ${machineId(2)}`,
+        `skip ${machineId(3)}`,
+        `skip ${machineId(4)}`,
+      ]);
+    });
+
+    it('records flyctl’s N/M line: the filters given, in flyctl’s names, and how many managed machines pass', () => {
+      const plan = planRollout(release(twoGroups, 0.33, { onlyRegions: ['cdg'], excludeMachines: [machineId(3)] }), IMAGE, [...fleet, machine(9, { managed: false, region: 'cdg' })]);
+      expect(plan.filters).toEqual({ applied: ['--regions', '--exclude-machines'], selected: 1, total: 4 });
+      expect(planRollout(release(twoGroups), IMAGE, fleet).filters).toBeUndefined();
+    });
+
+    it('deploys to 0/M machines, as flyctl, when a filter names no machine of the app, and names the unknown ids', () => {
+      const plan = planRollout(release(twoGroups, 0.33, { onlyMachines: ['ffffffffffffff'] }), IMAGE, fleet);
+      expect(plan.entries.every((e) => e.action === 'skip')).toBe(true);
+      expect(plan.filters).toEqual({ applied: ['--only-machines'], selected: 0, total: 4, unknownMachines: ['ffffffffffffff'] });
+    });
+
+    it('prints no N/M line when the app has no managed machine yet (flyctl’s filter never ran)', () => {
+      expect(planRollout(release(twoGroups, 0.33, { onlyRegions: ['ams'] }), IMAGE, []).filters).toBeUndefined();
+    });
+
+    it('never takes a group whose machines are all filtered out for a new one (flyctl would launch machines for it)', () => {
+      expect(actions({ onlyRegions: ['ams'] })).toEqual([`update ${machineId(1)}`, `skip ${machineId(2)}`, `skip ${machineId(3)}`, `skip ${machineId(4)}`]);
+    });
+
+    it('still creates machines for a group that has none, unless --process-groups leaves it out', () => {
+      const threeGroups = appConfig({ processes: { app: 'a', worker: 'w', cron: 'c' } });
+      expect(actions({ onlyMachines: [machineId(1)] }, threeGroups)).toContain('create cron');
+      expect(actions({ processGroups: ['app'] }, threeGroups)).not.toContain('create cron');
+    });
+
+    it('destroys only the machines of removed groups that the filters let through', () => {
+      expect(actions({ excludeRegions: ['iad'] }, appConfig())).toEqual([`update ${machineId(1)}`, `update ${machineId(2)}`, `update ${machineId(3)}`]);
+      expect(actions({ onlyRegions: ['iad'] }, appConfig())).toEqual([`destroy ${machineId(4)}`, `skip ${machineId(1)}`, `skip ${machineId(2)}`, `skip ${machineId(3)}`]);
+    });
+  });
+
+  describe('--update-only and --ha', () => {
+    const web = appConfig({ processes: { app: 'a', web: 'w' }, services: [{ ...service, processes: ['web'] }] });
+
+    it('--update-only creates no machine for a group that has none, on a first deploy too', () => {
+      const { entries } = planRollout(release(web, 0.33, { updateOnly: true }), IMAGE, [machine(1)]);
+      expect(entries.map((e) => e.action)).toEqual(['update']);
+      expect(planRollout(release(web, 0.33, { updateOnly: true }), IMAGE, []).entries).toEqual([]);
+    });
+
+    it('--ha=false gives a new group with services 1 machine instead of 2; --ha=true is the default', () => {
+      const creates = (flags: Partial<ReleaseQueued['data']>) => planRollout(release(web, 0.33, flags), IMAGE, [machine(1)]).entries.filter((e) => e.action === 'create').map((e) => e.key);
+      expect(creates({ ha: false })).toEqual([`${RELEASE_ID}:create:web:1`]);
+      expect(creates({ ha: true })).toEqual([`${RELEASE_ID}:create:web:1`, `${RELEASE_ID}:create:web:2`]);
+      expect(creates({})).toEqual(creates({ ha: true }));
     });
   });
 

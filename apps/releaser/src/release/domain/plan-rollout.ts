@@ -3,9 +3,10 @@ import type { MachineState } from '@hangar/machines-api';
 import type { MachineSnapshot } from './release.commands';
 import type { PlanEntry, ResolvedImage } from './release.events';
 import type { ReleaseState } from './release.state';
+import { filterOutcome, passesFilters, type FilterOutcome } from './machine-filters';
 import { withReplacements, type VolumeSnapshot } from './volume-plan';
 
-export type RolloutPlan = { readonly entries: PlanEntry[]; readonly maxUnavailableCount: number };
+export type RolloutPlan = { readonly entries: PlanEntry[]; readonly maxUnavailableCount: number; readonly filters?: FilterOutcome };
 
 /** Machines on their way out are not part of the app any more (reference §1 "Selection"). */
 const GONE: readonly MachineState[] = ['destroying', 'destroyed'];
@@ -15,10 +16,14 @@ const FALLBACK_REGION = 'local';
 
 /**
  * The fixed rollout plan (DESIGN §5 step 4, §6.3; reference §1): managed machines of groups still in
- * the config are updated (skipped when they already carry this release), groups without a managed
- * machine get new ones, managed machines of groups no longer in the config are destroyed. Unmanaged
- * machines are left alone. Entries are ordered as flyctl runs them (destroy removed groups → create
- * new groups → update existing), by group, then by machine id.
+ * the config are updated (skipped when they already carry this release or a deploy filter leaves
+ * them out), groups without a managed machine get new ones (none with `--update-only`), managed
+ * machines of groups no longer in the config are destroyed (only those the filters let through).
+ * Unmanaged machines are left alone. Entries are ordered as flyctl runs them (destroy removed groups →
+ * create new groups → update existing), by group, then by machine id.
+ *
+ * Unlike flyctl, a group whose machines the filters all leave out is not "new": flyctl filters the
+ * machines before it looks for empty groups and so launches fresh machines for such a group.
  */
 export function planRollout(release: ReleaseState, _image: ResolvedImage, machines: readonly MachineSnapshot[], volumes: readonly VolumeSnapshot[] = []): RolloutPlan {
   const configured = processGroupsOf(release.config);
@@ -27,24 +32,31 @@ export function planRollout(release: ReleaseState, _image: ResolvedImage, machin
     .filter((m) => m.managed && !GONE.includes(m.state) && !groupOf(m).startsWith(RESERVED_GROUP_PREFIX))
     .sort(byGroupThenId);
   const entry = (m: MachineSnapshot, action: PlanEntry['action']) => machineEntry(release.releaseId, m, action);
-
-  const destroys = managed.filter((m) => !groups.includes(groupOf(m))).map((m) => entry(m, 'destroy'));
-  const region = release.config.primaryRegion ?? firstRegion(managed) ?? firstRegion(machines) ?? FALLBACK_REGION;
-  const creates = groups
-    .filter((g) => !managed.some((m) => groupOf(m) === g))
-    .flatMap((g) => createEntries(release.releaseId, release.config, g, region));
-  const atTarget = (m: MachineSnapshot) => m.releaseId === release.releaseId || (release.rollbackOf !== undefined && m.releaseId === release.rollbackOf.releaseId);
+  const passes = (m: MachineSnapshot) => passesFilters(release, { id: m.id, region: m.region, group: groupOf(m) });
   const selected = (g: string) => release.processGroups === undefined || release.processGroups.length === 0 || release.processGroups.includes(g);
+
+  const destroys = managed.filter((m) => !groups.includes(groupOf(m)) && passes(m)).map((m) => entry(m, 'destroy'));
+  const region = release.config.primaryRegion ?? firstRegion(managed) ?? firstRegion(machines) ?? FALLBACK_REGION;
+  const creates = release.updateOnly
+    ? []
+    : groups
+        .filter((g) => selected(g) && !managed.some((m) => groupOf(m) === g))
+        .flatMap((g) => createEntries(release.releaseId, release.config, g, region, release.ha !== false));
+  const atTarget = (m: MachineSnapshot) => m.releaseId === release.releaseId || (release.rollbackOf !== undefined && m.releaseId === release.rollbackOf.releaseId);
   const updateAction = release.strategy === 'bluegreen' ? 'green' : 'update';
   const updates = managed
     .filter((m) => groups.includes(groupOf(m)))
-    .map((m) => entry(m, atTarget(m) || !selected(groupOf(m)) ? 'skip' : updateAction));
+    .map((m) => entry(m, atTarget(m) || !passes(m) ? 'skip' : updateAction));
   const canaries = release.strategy === 'canary' ? canaryEntries(release.releaseId, updates) : [];
 
   const startedCount = updates.filter((e) => e.wasStarted).length;
-  const entries = [...destroys, ...creates].filter((e) => selected(e.processGroup));
   const rolled = withReplacements(release.releaseId, release.config, updates, volumes);
-  return { entries: [...canaries, ...entries, ...rolled], maxUnavailableCount: maxUnavailableCount(release.maxUnavailable, startedCount) };
+  const filters = filterOutcome(release, managed.map((m) => ({ id: m.id, region: m.region, group: groupOf(m) })));
+  return {
+    entries: [...canaries, ...destroys, ...creates, ...rolled],
+    maxUnavailableCount: maxUnavailableCount(release.maxUnavailable, startedCount),
+    ...(filters ? { filters } : {}),
+  };
 }
 
 /** One canary per process group that has machines to update, in that group's region (reference §4.3). */
@@ -74,15 +86,15 @@ export function maxUnavailableCount(maxUnavailable: number, startedCount: number
 
 /**
  * How many machines a group with none gets (DESIGN §6.3, reference §1): one when it has a volume to
- * mount, two for high availability when it serves traffic, else one.
+ * mount, two for high availability when it serves traffic, else one; always one with `--ha=false`.
  */
-export function firstDeployCount(config: AppConfig, group: string): number {
-  if (mountsFor(config, group).length > 0) return 1;
+export function firstDeployCount(config: AppConfig, group: string, ha = true): number {
+  if (!ha || mountsFor(config, group).length > 0) return 1;
   return hasServices(config, group) ? 2 : 1;
 }
 
-function createEntries(releaseId: string, config: AppConfig, group: string, region: string): PlanEntry[] {
-  return Array.from({ length: firstDeployCount(config, group) }, (_, i) => ({
+function createEntries(releaseId: string, config: AppConfig, group: string, region: string, ha: boolean): PlanEntry[] {
+  return Array.from({ length: firstDeployCount(config, group, ha) }, (_, i) => ({
     key: `${releaseId}:create:${group}:${i + 1}`,
     action: 'create' as const,
     processGroup: group,

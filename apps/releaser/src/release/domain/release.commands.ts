@@ -1,7 +1,7 @@
 import type { AppConfig, DeployStrategy } from '@hangar/app-config';
 import type { ReleaseTrigger } from '@hangar/contracts';
 import type { MachineConfig, MachineState } from '@hangar/machines-api';
-import type { ResolvedImage } from './release.events';
+import type { DeployFlags, ResolvedImage } from './release.events';
 import type { VolumeSnapshot } from './volume-plan';
 
 /** A point in time as the handler's clock gave it; events store it as an ISO-8601 string. */
@@ -24,7 +24,7 @@ export type MachineSnapshot = {
   readonly config: MachineConfig;
 };
 
-export type QueueRelease = {
+export type QueueRelease = DeployFlags & {
   readonly type: 'QueueRelease';
   readonly releaseId: string;
   readonly app: string;
@@ -42,7 +42,6 @@ export type QueueRelease = {
   readonly skipReleaseCommand?: boolean;
   /** The app's secrets version the machines get (DESIGN §6.6); absent when the app has no secrets. */
   readonly secretsVersion?: number;
-  readonly processGroups?: readonly string[];
   readonly rollbackOf?: { readonly releaseId: string; readonly version: number };
   readonly allowVolumeDetach?: boolean;
 };

@@ -285,4 +285,44 @@ describe('releaseDecider', () => {
       thenThrows(given(), ok(1), 'RELEASE.NOT_FOUND');
     });
   });
+
+  describe('deploy flags (issue 15)', () => {
+    const withCommand = appConfig({ deploy: { releaseCommand: 'bin/migrate' }, env: { LOG_LEVEL: 'debug' } });
+
+    it('records what the deploy asked in ReleaseQueued, so planning after a restart does the same', () => {
+      const flags = { envOverrides: { LOG_LEVEL: 'debug' }, onlyMachines: [machineId(2)], leaseTimeoutMs: 30_000, updateOnly: true, ha: false, imageLabel: 'v42', skipReleaseCommand: true };
+      const [event] = when(given(), { type: 'QueueRelease', ...queued({ config: withCommand }).data, ...flags, now: NOW });
+      expect(event).toEqual(queued({ config: withCommand, ...flags }));
+      expect(fold([event!])).toMatchObject(flags);
+    });
+
+    it('--skip-release-command plans at once: no release command machine is requested', () => {
+      const skipped = when(given(queued({ config: withCommand, skipReleaseCommand: true }), started()), plan([machine(1)]));
+      expect(types(skipped)).toEqual(['RolloutPlanned', 'MachineUpdateRequested']);
+      expect(requests(skipped).map((r) => r.kind)).toEqual(['update']);
+      const ran = when(given(queued({ config: withCommand }), started()), plan([machine(1)]));
+      expect(types(ran)).toEqual(['ReleaseCommandStarted', 'MachineUpdateRequested']);
+      expect(requests(ran).map((r) => r.kind)).toEqual(['release-command']);
+    });
+
+    it('--only-machines updates that machine alone, records the N/M outcome, and completes leaving the others as they were', () => {
+      const start = given(queued({ onlyMachines: [machineId(2)] }), started());
+      const planned = when(start, plan([machine(1), machine(2), machine(3)]));
+      expect(planned[0]).toMatchObject({ type: 'RolloutPlanned', data: { filters: { applied: ['--only-machines'], selected: 1, total: 3 } } });
+      expect(requests(planned).map((r) => r.machineId)).toEqual([machineId(2)]);
+      const { events, state } = run(fold(planned, start), ok(2));
+      expect(types(events)).toEqual(['RolloutStepSucceeded', 'ReleaseCompleted']);
+      expect(Object.keys(state.ops)).toEqual([`${RELEASE_ID}:update:${machineId(2)}`]);
+    });
+
+    it('--lease-timeout goes with every in-place update, and not with creates', () => {
+      const events = when(given(queued({ leaseTimeoutMs: 45_000, strategy: 'immediate', config: appConfig({ processes: { app: '', worker: 'w' } }) }), started()), plan([machine(1)]));
+      expect(requests(events).map((r) => [r.kind, r.leaseTimeoutMs])).toEqual([
+        ['create', undefined],
+        ['update', 45_000],
+      ]);
+      const plain = when(given(queued(), started()), plan([machine(1)]));
+      expect(requests(plain)[0]).not.toHaveProperty('leaseTimeoutMs');
+    });
+  });
 });

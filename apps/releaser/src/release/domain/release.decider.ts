@@ -77,10 +77,10 @@ function plan(command: PlanRollout, state: ReleaseState): ReleaseEvent[] {
   const problems = volumeProblems(state.config, command.machines, volumes, { allowDetach: state.allowVolumeDetach === true });
   const refused = state.strategy === 'bluegreen' ? checkBluegreen(state, command.machines) : problems.join('; ') || undefined;
   if (refused) return failRelease({ type: 'FailRelease', reason: refused, now: command.now }, state);
-  const { entries, maxUnavailableCount } = planRollout(state, command.image, command.machines, volumes);
+  const { entries, maxUnavailableCount, filters } = planRollout(state, command.image, command.machines, volumes);
   const planned: RolloutPlanned = {
     type: 'RolloutPlanned',
-    data: { releaseId: state.releaseId, app: state.app, image: command.image, strategy: state.strategy, maxUnavailableCount, entries },
+    data: { releaseId: state.releaseId, app: state.app, image: command.image, strategy: state.strategy, maxUnavailableCount, entries, ...(filters ? { filters } : {}) },
   };
   return [planned, ...advance(evolve(state, planned), command.now)];
 }
@@ -152,6 +152,8 @@ function requestFor(state: ReleaseState, op: PlannedOperation): MachineUpdateReq
     waitTimeoutMs: state.waitTimeoutMs,
     ...(op.kind === 'create' && state.strategy === 'bluegreen' ? { cordoned: true } : {}),
     ...optional('secretsVersion', state.secretsVersion),
+    // `--lease-timeout`: only an in-place update holds a lease (DESIGN §5 step 5).
+    ...(op.kind === 'update' ? optional('leaseTimeoutMs', state.leaseTimeoutMs) : {}),
   };
   return { type: 'MachineUpdateRequested', data };
 }

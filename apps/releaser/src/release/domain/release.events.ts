@@ -1,6 +1,7 @@
 import type { AppConfig, DeployStrategy } from '@hangar/app-config';
 import type { MachineUpdateRequestedData, ReleaseStartedData, ReleaseTrigger } from '@hangar/contracts';
 import type { MachineGuest, MachineMount } from '@hangar/machines-api';
+import type { FilterOutcome, MachineFilters } from './machine-filters';
 
 /**
  * `canary`: an extra machine of the group at the new release, kept until the roll is done (DESIGN
@@ -44,9 +45,26 @@ export type PlanEntry = {
 
 export type Failure = { readonly machineId?: string; readonly key?: string; readonly reason: string };
 
+/**
+ * What `deploy` was asked beyond fly.toml and the strategy settings (flyctl's flags, issue 15), kept
+ * in the release so that planning after a restart does exactly what was asked. Absent: not asked.
+ */
+export type DeployFlags = MachineFilters & {
+  /** `--env NAME=VALUE`: already merged over `[env]` in `config.env`; kept to show what was asked. */
+  readonly envOverrides?: Readonly<Record<string, string>>;
+  /** `--image-label`: only recorded; Hangar builds and pushes no image for it to tag (yet). */
+  readonly imageLabel?: string;
+  /** `--update-only`: no machines for process groups that have none. */
+  readonly updateOnly?: boolean;
+  /** `--ha`: false gives a group with no machine 1 machine instead of 2. Absent: true. */
+  readonly ha?: boolean;
+  /** `--lease-timeout`: the TTL of the lease each machine update holds. Absent: 13 s. */
+  readonly leaseTimeoutMs?: number;
+};
+
 export type ReleaseQueued = {
   readonly type: 'ReleaseQueued';
-  readonly data: {
+  readonly data: DeployFlags & {
     readonly releaseId: string;
     readonly app: string;
     readonly version: number;
@@ -65,8 +83,6 @@ export type ReleaseQueued = {
     readonly skipReleaseCommand?: boolean;
     /** The app's secrets version every machine of this release gets; absent when the app has no secrets. */
     readonly secretsVersion?: number;
-    /** `deploy --process-group`: only these groups are rolled; the others' machines are skipped. */
-    readonly processGroups?: readonly string[];
     /** `deploy --yes`: removing `[mounts]` may detach volumes (their machines are replaced). */
     readonly allowVolumeDetach?: boolean;
     /** A rollback: machines still on this release are already at the target and are skipped. */
@@ -86,6 +102,8 @@ export type RolloutPlanned = {
     /** `maxUnavailable` resolved against the started machines: a count, ≥ 1. */
     readonly maxUnavailableCount: number;
     readonly entries: readonly PlanEntry[];
+    /** Present when a deploy filter applied: flyctl's `… filter(s) applied, deploying to N/M machines`. */
+    readonly filters?: FilterOutcome;
   };
 };
 

@@ -1,6 +1,7 @@
 import type { AppConfig, DeployStrategy } from '@hangar/app-config';
 import type { MachineOperationKind, ReleaseTrigger } from '@hangar/contracts';
-import type { Failure, PlanEntry, ReleaseEvent, ResolvedImage } from './release.events';
+import type { FilterOutcome } from './machine-filters';
+import type { DeployFlags, Failure, PlanEntry, ReleaseEvent, ResolvedImage } from './release.events';
 
 /** `initial`: nothing recorded yet (the stream is empty). */
 export type ReleaseLifecycle = 'initial' | 'queued' | 'running' | 'complete' | 'failed' | 'cancelled';
@@ -19,7 +20,7 @@ export type RequestInfo = {
 };
 
 /** The release stream `release-<id>` folded. */
-export type ReleaseState = {
+export type ReleaseState = DeployFlags & {
   readonly status: ReleaseLifecycle;
   readonly releaseId: string;
   readonly app: string;
@@ -35,7 +36,6 @@ export type ReleaseState = {
   readonly releaseCommandTimeoutMs?: number | null;
   readonly skipReleaseCommand?: boolean;
   readonly secretsVersion?: number;
-  readonly processGroups?: readonly string[];
   readonly rollbackOf?: { readonly releaseId: string; readonly version: number };
   readonly allowVolumeDetach?: boolean;
   /** The release command's progress, when the config has one (DESIGN §5 step 3). */
@@ -47,7 +47,7 @@ export type ReleaseState = {
   readonly requests: Readonly<Record<string, RequestInfo>>;
   readonly image?: ResolvedImage;
   /** Fixed once planned: resuming never re-plans (DESIGN §5 step 4). */
-  readonly plan?: { readonly entries: readonly PlanEntry[]; readonly maxUnavailableCount: number };
+  readonly plan?: { readonly entries: readonly PlanEntry[]; readonly maxUnavailableCount: number; readonly filters?: FilterOutcome };
   /** Per plan-entry key, for every entry except `skip`. */
   readonly ops: Readonly<Record<string, OpStatus>>;
   /** What succeeded operations reported (a created machine's id, the new instance id). */
@@ -95,10 +95,10 @@ export function evolve(state: ReleaseState, event: ReleaseEvent): ReleaseState {
     case 'ReleaseStarted':
       return state.status === 'queued' ? { ...state, status: 'running' } : state;
     case 'RolloutPlanned': {
-      const { entries, maxUnavailableCount, image } = event.data;
+      const { entries, maxUnavailableCount, image, filters } = event.data;
       const ops: Record<string, OpStatus> = {};
       for (const entry of entries) if (entry.action !== 'skip') ops[entry.key] = 'pending';
-      return { ...state, image, plan: { entries, maxUnavailableCount }, ops };
+      return { ...state, image, plan: { entries, maxUnavailableCount, ...(filters ? { filters } : {}) }, ops };
     }
     case 'MachineUpdateRequested': {
       const { key, kind, machineId, processGroup, region } = event.data;

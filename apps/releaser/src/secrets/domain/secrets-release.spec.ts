@@ -1,12 +1,21 @@
 import { appDecider, type AppState } from '../../app/domain/app.decider';
 import { fold, IMAGE, PINNED_IMAGE, appConfig, queued, started } from '../../release/domain/release-test.fixtures';
-import { latestSecretsVersion, pendingSecretsRelease, secretsReleaseBase, secretsReleaseInput, type SecretsStreamEvent } from './secrets-release';
+import { currentSecretNames, latestSecretsVersion, pendingSecretsRelease, secretsReleaseBase, secretsReleaseInput, type SecretsStreamEvent } from './secrets-release';
 
 function app(overrides: Partial<AppState>): AppState {
   return { ...appDecider.initialState(), exists: true, app: 'demo', ...overrides };
 }
 
 describe('secrets release', () => {
+  describe(currentSecretNames.name, () => {
+    it('folds each version’s set and unset names, in order', () => {
+      const updated = (set: string[], unset: string[] = []) => ({ type: 'SecretsUpdated', data: { set: Object.fromEntries(set.map((n) => [n, 'digest'])), unset } });
+      const names = currentSecretNames([updated(['A', 'B']), { type: 'SecretsReleased', data: { version: 1 } }, updated([], ['A']), updated(['C', 'A']), updated([], ['C'])]);
+      expect([...names].sort()).toEqual(['A', 'B']);
+      expect(currentSecretNames([]).size).toBe(0);
+    });
+  });
+
   describe(latestSecretsVersion.name, () => {
     it('is the highest SecretsUpdated version, whatever else the stream holds', () => {
       const events = [

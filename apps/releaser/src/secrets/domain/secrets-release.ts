@@ -19,6 +19,18 @@ export function latestSecretsVersion(events: readonly { type: string; data: unkn
   return latest;
 }
 
+/** The names the app's latest secrets version holds: each `SecretsUpdated` sets and unsets some, in order. */
+export function currentSecretNames(events: readonly { type: string; data: unknown }[]): Set<string> {
+  const names = new Set<string>();
+  for (const e of events) {
+    if (e.type !== 'SecretsUpdated') continue;
+    const { set, unset } = e.data as { set?: unknown; unset?: unknown };
+    if (typeof set === 'object' && set !== null) Object.keys(set).forEach((n) => names.add(n));
+    if (Array.isArray(unset)) unset.forEach((n) => names.delete(String(n)));
+  }
+  return names;
+}
+
 /**
  * The release whose image and config a secrets release re-deploys: the one the app will be on when
  * it runs. Normally the last complete release; when releases are running or queued, the newest of
