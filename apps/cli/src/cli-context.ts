@@ -49,3 +49,6 @@ export function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
 }
+
+/** commander's argument parser for a repeatable option: every value given, in order. */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { table, type CliContext } from '../cli-context';
+import { collect, table, type CliContext } from '../cli-context';
 import { CliError, ExitCode } from '../cli-error';
 
 interface AuditOpts {
@@ -37,7 +37,6 @@ interface VerifyReport {
   problems: { streamId: string; position: number; kind: string; message: string }[];
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** The query string of `GET /v1/audit` for these options, continuing after `after`. */
 export function auditQuery(opts: AuditOpts, after?: number): string {

@@ -3,8 +3,8 @@ import { NAMESPACE_PATTERN } from '@hangar/contracts';
 import { writeNatsAuth } from '@hangar/messaging';
 import type { CliContext } from '../cli-context';
 import { CliError } from '../cli-error';
+import { collect } from '../cli-context';
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `hangar nats init`: NATS with authentication for Hangar (DESIGN §4 "Trust"). */
 export function registerNats(program: Command, ctx: CliContext): void {

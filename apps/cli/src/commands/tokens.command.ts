@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { table, type CliContext } from '../cli-context';
+import { collect, table, type CliContext } from '../cli-context';
 
 interface TokenRecord {
   name: string;
@@ -10,7 +10,6 @@ interface TokenRecord {
   natsKey?: string;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `hangar tokens create|list|revoke` (DESIGN §7.1): API tokens with scopes; admin only. */
 export function registerTokens(program: Command, ctx: CliContext): void {
