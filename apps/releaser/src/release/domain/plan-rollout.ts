@@ -3,7 +3,7 @@ import type { MachineState } from '@hangar/machines-api';
 import type { MachineSnapshot } from './release.commands';
 import type { PlanEntry, ResolvedImage } from './release.events';
 import type { ReleaseState } from './release.state';
-import { withReplacements, type VolumeSnapshot } from './volume-plan';
+import { withReplacements, withVolumesForNewMachines, type VolumeSnapshot } from './volume-plan';
 
 export type RolloutPlan = { readonly entries: PlanEntry[]; readonly maxUnavailableCount: number };
 
@@ -42,7 +42,7 @@ export function planRollout(release: ReleaseState, _image: ResolvedImage, machin
   const canaries = release.strategy === 'canary' ? canaryEntries(release.releaseId, updates) : [];
 
   const startedCount = updates.filter((e) => e.wasStarted).length;
-  const entries = [...destroys, ...creates].filter((e) => selected(e.processGroup));
+  const entries = [...destroys, ...withVolumesForNewMachines(release.config, creates, volumes)].filter((e) => selected(e.processGroup));
   const rolled = withReplacements(release.releaseId, release.config, updates, volumes);
   return { entries: [...canaries, ...entries, ...rolled], maxUnavailableCount: maxUnavailableCount(release.maxUnavailable, startedCount) };
 }
