@@ -149,7 +149,7 @@ export async function holdLeases(hangar: FleetAccess, app: string, machineIds: r
 export interface FleetMachine {
   id: string;
   state: string;
-  config: { image?: string; env?: Record<string, string>; metadata?: Record<string, string> };
+  config: { image?: string; env?: Record<string, string>; metadata?: Record<string, string>; mounts?: { volume?: string; path: string; name?: string }[] };
 }
 
 /** `GET /v1/apps/<app>/machines` on fleet: the machines as they really are, env and metadata included. */
