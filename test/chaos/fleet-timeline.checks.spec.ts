@@ -37,9 +37,10 @@ function canaryRun(): RunObservation {
   return { ...run, strategy: 'canary', timeline: [...run.timeline, ...canary] };
 }
 
-/** One green per blue, cordoned until all serve; then the blues are cordoned, stopped and destroyed. */
+/** One green per blue, launched unrouted (skip_service_registration) until all serve; then the blues are cordoned, stopped and destroyed. */
 function bluegreenRun(): RunObservation {
-  const greens = NEW.flatMap((g, i) => [ev(g, 'launch', 'created', 100 + i), ev(g, 'cordon', 'starting', 101 + i), ev(g, 'start', 'started', 200 + i)]);
+  const launch = (g: string, t: number): TimelineEntry => ({ ...ev(g, 'launch', 'created', t), request: { skip_service_registration: true } });
+  const greens = NEW.flatMap((g, i) => [launch(g, 100 + i), ev(g, 'start', 'started', 200 + i)]);
   const switchOver = NEW.map((g, i) => ev(g, 'uncordon', 'started', 300 + i));
   const retire = [A, B, C].flatMap((b, i) => [ev(b, 'cordon', 'started', 400 + i), ev(b, 'stop', 'stopping', 500 + i), ev(b, 'exit', 'stopped', 501 + i), ev(b, 'destroy', 'destroyed', 600 + i)]);
   return {

@@ -13,6 +13,8 @@ export interface TimelineEntry {
   source: string;
   /** ms since the epoch. */
   timestamp: number;
+  /** A `launch` with `skip_service_registration` is born cordoned (bluegreen greens). */
+  request?: { skip_service_registration?: boolean; [k: string]: unknown };
 }
 
 /** A machine as fleet lists it at the end of the run. */
@@ -231,7 +233,11 @@ export function checkAvailability(run: RunObservation, v: Violations): void {
 
 function applyToMachine(m: { started: boolean; cordoned: boolean }, e: TimelineEntry): void {
   if (e.type === 'start' && e.status === 'started') m.started = true;
-  else if (e.type === 'update' || e.type === 'stop' || e.type === 'exit' || e.type === 'destroy' || e.type === 'launch') m.started = false;
+  else if (e.type === 'update' || e.type === 'stop' || e.type === 'exit' || e.type === 'destroy') m.started = false;
+  else if (e.type === 'launch') {
+    m.started = false;
+    m.cordoned = e.request?.skip_service_registration === true;
+  }
   else if (e.type === 'cordon') m.cordoned = true;
   else if (e.type === 'uncordon') m.cordoned = false;
 }

@@ -71,6 +71,7 @@ export class DeployRenderer {
           d.exitCode === undefined
             ? `Error release_command failed running on machine ${String(d.machineId ?? '?')}: ${String(d.reason)}`
             : `Error release_command failed running on machine ${String(d.machineId)} with exit code ${String(d.exitCode)}.`;
+        if (typeof d.logsUnavailable === 'string') return out(head, `Logs are not available from this provider: ${d.logsUnavailable}`);
         return out(head, 'Checking logs: fetching the last 100 lines below:', ...logs.map((l) => `  ${l}`));
       }
       case 'RolloutPlanned': {

@@ -1,4 +1,5 @@
 import type { MachineDetail, MachinePowerAction } from '@hangar/contracts';
+import { exitCodeOf } from '@hangar/machines-api';
 
 /** Where a machine is on its way to what `machine start|stop|restart` asked of it. */
 export type PowerProgress = { kind: 'done' } | { kind: 'waiting'; detail: string } | { kind: 'failed'; reason: string };
@@ -14,7 +15,7 @@ const GONE = ['stopped', 'failed', 'destroyed'];
 export function powerProgress(action: MachinePowerAction, m: Pick<MachineDetail, 'state' | 'checks' | 'events'>, skipHealthChecks = false): PowerProgress {
   if (action === 'stop') return m.state === 'stopped' || m.state === 'destroyed' ? { kind: 'done' } : { kind: 'waiting', detail: `state ${m.state}` };
   if (GONE.includes(m.state)) {
-    const code = m.events.find((e) => e.type === 'exit')?.request?.exit_event?.exit_code;
+    const code = exitCodeOf(m.events.find((e) => e.type === 'exit'));
     return { kind: 'failed', reason: `machine is ${m.state}${code === undefined ? '' : ` (exit code ${code})`}: it did not come up` };
   }
   if (m.state !== 'started') return { kind: 'waiting', detail: `state ${m.state}` };

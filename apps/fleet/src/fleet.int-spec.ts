@@ -264,7 +264,7 @@ describe('fleet through HttpMachinesApi', () => {
     expect(events.map((e) => e.type)).toEqual(['launch', 'start', 'start', 'exit', 'destroy']);
     expect(events[3].request?.exit_event?.exit_code).toBe(3);
     expect(events.map((e) => e.timestamp)).toEqual([...events.map((e) => e.timestamp)].sort((a, b) => a - b));
-    expect(await sut.logs(app, failing.id)).toEqual(['migrating', 'boom']);
+    expect(await sut.logs(app, failing.id)).toEqual({ available: true, lines: ['migrating', 'boom'] });
     const passed = (await sut.get(app, passing.id)).events?.find((e) => e.type === 'exit');
     expect(passed?.request?.exit_event?.exit_code).toBe(0);
   });

@@ -60,8 +60,18 @@ export interface MachineUpdateRequestedData {
   /** Wait for `started` with the new instance id and for checks to pass before reporting. */
   waitForHealth: boolean;
   waitTimeoutMs: number;
-  /** `create`: cordon the new machine at once, so the proxy does not route to it (bluegreen greens). */
+  /**
+   * `create`: launch with `skip_service_registration`, so the proxy does not route to the machine
+   * until it is uncordoned (bluegreen greens, as flyctl).
+   */
+  skipServiceRegistration?: boolean;
+  /** Recorded before this field existed: cordon the new machine right after creating it. Read as `skipServiceRegistration`. */
   cordoned?: boolean;
+  /**
+   * `create` of a machine with `[mounts]` and no volume picked at planning: adopt an unattached volume
+   * `name` in `region` (one an interrupted run made) or create it with `sizeGb`, then mount it.
+   */
+  createVolume?: { name: string; region: string; sizeGb: number };
   /**
    * The app's secrets version this operation delivers: machine-updater fetches its values from the
    * secrets service right before the call and merges them into `config.env` (DESIGN §6.6, G5).
@@ -93,6 +103,8 @@ export interface MachineUpdatedData {
   /** `release-command`: the command's exit code (0) and the last lines it printed. */
   exitCode?: number;
   logs?: string[];
+  /** `release-command`: why its lines cannot be shown (the provider serves no logs to this token). */
+  logsUnavailable?: string;
 }
 
 /** `machine-<id or key>`, written by machine-updater: the operation with `key` failed. */
@@ -106,6 +118,8 @@ export interface MachineUpdateFailedData {
   /** `release-command`: the exit code (absent on timeout) and the last 100 lines it printed. */
   exitCode?: number;
   logs?: string[];
+  /** `release-command`: why its lines cannot be shown (the provider serves no logs to this token). */
+  logsUnavailable?: string;
 }
 
 /** A machine or volume an app had when it was destroyed. */

@@ -1,5 +1,6 @@
 import type { Lease, LaunchMachineInput, Machine, MachineState, StopOptions, Volume } from './machine.types';
-import type { MachinesApi } from './machines-api';
+import type { MachineLogs, MachinesApi } from './machines-api';
+import { FlyLogsReader } from './fly-logs-reader';
 import { MachinesApiError, MachinesApiErrorCodes } from './machines-api.error';
 import { attemptRequest, describeTransportError, sleep, type AttemptOutcome } from './http-attempt';
 import { DEFAULT_RETRY, backoffDelay, isRetryable, type AttemptFailure, type RetryClass, type RetryOptions } from './retry-policy';
@@ -10,7 +11,14 @@ export const IDEMPOTENCY_METADATA_KEY = 'hangar_idempotency_key';
 /** The lease nonce header of the Fly Machines API. */
 export const LEASE_NONCE_HEADER = 'fly-machine-lease-nonce';
 
+/** Who serves the API: the local fleet, or Fly.io (where fleet-only routes do not exist). */
+export type MachinesProvider = 'fleet' | 'fly';
+
 export interface HttpMachinesApiOptions {
+  /** Default `fleet`; `fly` reads machine logs from Fly's logs API instead of fleet's route. */
+  provider?: MachinesProvider;
+  /** `fly` only: Fly's platform API for logs; default `https://api.fly.io`. */
+  flyApiUrl?: string;
   /** `https://api.machines.dev` or the local fleet (`http://127.0.0.1:4281`); paths go under `/v1`. */
   baseUrl: string;
   /** Sent as `Authorization: Bearer <token>` when given. */
@@ -231,10 +239,20 @@ export class HttpMachinesApi implements MachinesApi {
     });
   }
 
-  /** Fleet only: `GET /fleet/v1/apps/:app/machines/:id/logs`. */
-  async logs(app: string, id: string): Promise<string[]> {
+  /**
+   * On fleet its own `GET /fleet/v1/apps/:app/machines/:id/logs`; on Fly (which has no such route)
+   * the logs API flyctl reads ({@link FlyLogsReader}). Never throws.
+   */
+  async logs(app: string, id: string): Promise<MachineLogs> {
+    if (this.options.provider === 'fly') {
+      return new FlyLogsReader({ token: this.options.token, ...(this.options.flyApiUrl ? { apiUrl: this.options.flyApiUrl } : {}) }).logs(app, id);
+    }
     const path = `/fleet/v1/apps/${encodeURIComponent(app)}/machines/${encodeURIComponent(id)}/logs`;
-    return ((await this.call('GET', path, { retry: 'idempotent' })).body as { lines: string[] }).lines;
+    try {
+      return { available: true, lines: ((await this.call('GET', path, { retry: 'idempotent' })).body as { lines: string[] }).lines };
+    } catch (error) {
+      return { available: false, reason: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   private async findByIdempotencyKey(app: string, key: string): Promise<Machine | undefined> {

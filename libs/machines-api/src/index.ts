@@ -8,6 +8,8 @@ export type {
   MachineService,
   MachineConfig,
   MachineEvent,
+  MachineEventRequest,
+  MachineExitEvent,
   MachineCheckStatus,
   Machine,
   LaunchMachineInput,
@@ -15,9 +17,12 @@ export type {
   StopOptions,
   Volume,
 } from './machine.types';
-export type { MachinesApi } from './machines-api';
+export type { MachinesApi, MachineLogs } from './machines-api';
+export { exitCodeOf, exitEventOf, latestExitAfterStart } from './machine-events';
 export { HttpMachinesApi, IDEMPOTENCY_METADATA_KEY, LEASE_NONCE_HEADER } from './http-machines-api';
-export type { HttpMachinesApiOptions } from './http-machines-api';
+export type { HttpMachinesApiOptions, MachinesProvider } from './http-machines-api';
+export { FlyLogsReader } from './fly-logs-reader';
+export type { FlyLogsReaderOptions } from './fly-logs-reader';
 export { FleetLogsClient } from './fleet-logs-client';
 export type { FleetLogsClientOptions, FleetLogsQuery } from './fleet-logs-client';
 export { MachinesApiError, MachinesApiErrorCodes } from './machines-api.error';

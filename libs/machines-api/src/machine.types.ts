@@ -69,12 +69,36 @@ export interface MachineConfig {
   dns?: { skip_registration?: boolean };
 }
 
+/** fly-go `MachineExitEvent`: Go's `omitempty` drops a zero `exit_code`, so an absent code means 0. */
+export interface MachineExitEvent {
+  exit_code?: number;
+  guest_exit_code?: number;
+  guest_signal?: number;
+  oom_killed?: boolean;
+  requested_stop?: boolean;
+  restarting?: boolean;
+  signal?: number;
+  exited_at?: string;
+}
+
+/**
+ * fly-go `MachineRequest`: newer flyd reports the exit under `MonitorEvent.exit_event`, older under
+ * `exit_event`; fly-go's `GetExitCode` prefers the former (read it with `exitCodeOf`).
+ */
+export interface MachineEventRequest {
+  exit_event?: MachineExitEvent;
+  MonitorEvent?: { exit_event?: MachineExitEvent };
+  restart_count?: number;
+  instance_id?: string;
+  [k: string]: unknown;
+}
+
 export interface MachineEvent {
   type: 'launch' | 'update' | 'start' | 'stop' | 'exit' | 'destroy' | string;
   status: string;
   source: string;
   timestamp: number;
-  request?: { exit_event?: { exit_code: number; requested_stop?: boolean }; instance_id?: string; [k: string]: unknown };
+  request?: MachineEventRequest;
 }
 
 export interface MachineCheckStatus {
@@ -110,6 +134,11 @@ export interface LaunchMachineInput {
   region?: string;
   name?: string;
   skip_launch?: boolean;
+  /**
+   * Launch the machine without registering its services with the proxy (fly-go
+   * `SkipServiceRegistration`): it takes no traffic until uncordoned. flyctl's bluegreen creates greens so.
+   */
+  skip_service_registration?: boolean;
   lease_ttl?: number;
 }
 

@@ -1,6 +1,12 @@
 import type { Lease, LaunchMachineInput, Machine, MachineState, StopOptions, Volume } from './machine.types';
 
 /**
+ * A machine's output, or why there is none to show: `available: false` is never "it printed
+ * nothing" (a route the provider lacks, a token that may not read logs).
+ */
+export type MachineLogs = { readonly available: true; readonly lines: string[] } | { readonly available: false; readonly reason: string };
+
+/**
  * A typed client of the Fly Machines REST API: the real one or the local fleet (DESIGN §8a).
  * Idempotent calls (GETs, wait, lease release, destroy of an absent machine) are retried on
  * 408/429/5xx and transport errors; non-idempotent ones carry an idempotency key or a lease nonce.
@@ -32,8 +38,8 @@ export interface MachinesApi {
   /** `DELETE /v1/apps/:app/volumes/:id`: the volume and its data go; refused while a live machine has it attached. A retry finding it gone is success. */
   destroyVolume(app: string, id: string): Promise<void>;
   /**
-   * The machine's log lines, oldest first. Only the local fleet serves these (the real API streams
-   * logs elsewhere), so callers must cope with its absence.
+   * The machine's log lines, oldest first: from fleet's `GET /fleet/v1/…/logs`, or on Fly from its
+   * logs API as flyctl reads them. Never throws: what cannot be read says why.
    */
-  logs?(app: string, id: string): Promise<string[]>;
+  logs?(app: string, id: string): Promise<MachineLogs>;
 }

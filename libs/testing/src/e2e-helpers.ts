@@ -110,7 +110,7 @@ export function fleetFetch(hangar: FleetAccess, path: string, init: RequestInit 
 /** A fault for fleet to inject (apps/fleet `CreateFaultDto`): machines `match` picks suffer `effect`. */
 export interface FleetFault {
   match: { app?: string; image?: string; machineId?: string; command?: string };
-  effect: 'crash-on-start' | 'unhealthy' | 'slow-start' | 'update-error' | 'exit';
+  effect: 'crash-on-start' | 'unhealthy' | 'slow-start' | 'update-error' | 'exit' | 'exit-nested' | 'vanish';
   /** `slow-start`: extra boot time; `exit`: run time before the exit; ms. */
   delayMs?: number;
   /** How many machines it may hit; unlimited when absent. */
@@ -149,7 +149,7 @@ export async function holdLeases(hangar: FleetAccess, app: string, machineIds: r
 export interface FleetMachine {
   id: string;
   state: string;
-  config: { image?: string; env?: Record<string, string>; metadata?: Record<string, string> };
+  config: { image?: string; env?: Record<string, string>; metadata?: Record<string, string>; mounts?: { volume?: string; path: string; name?: string }[] };
 }
 
 /** `GET /v1/apps/<app>/machines` on fleet: the machines as they really are, env and metadata included. */

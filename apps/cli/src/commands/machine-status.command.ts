@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { MachineDetail } from '@hangar/contracts';
+import { exitEventOf } from '@hangar/machines-api';
 import { resolveApp, table, type CliContext } from '../cli-context';
 
 /**
@@ -60,8 +61,8 @@ function printStatus(ctx: CliContext, m: MachineDetail): void {
   }
   ctx.out('Event Logs');
   const rows = m.events.map((e) => {
-    const exit = e.request?.exit_event;
-    const info = exit ? `exit_code=${exit.exit_code},requested_stop=${exit.requested_stop === true}` : requestInfo(e.request);
+    const exit = exitEventOf(e.request);
+    const info = exit ? `exit_code=${exit.exit_code ?? 0},requested_stop=${exit.requested_stop === true}` : requestInfo(e.request);
     return [e.status, e.type, e.source, new Date(e.timestamp).toISOString(), info];
   });
   table([['STATE', 'EVENT', 'SOURCE', 'TIMESTAMP', 'INFO'], ...rows]).forEach((l) => ctx.out(l));

@@ -53,7 +53,17 @@ export class MachineCommandsService {
       const region = input.region ?? volume?.region ?? DEFAULT_REGION;
       const run = input.skip_launch ? null : await this.bootProfile(tx, { app, machineId: id, config: input.config });
       const name = input.name ?? `machine-${id}`;
-      const { machine, events } = launchMachine({ id, app, name, region, config: input.config, instanceId: this.ids.instanceId(), now, run });
+      const { machine, events } = launchMachine({
+        id,
+        app,
+        name,
+        region,
+        config: input.config,
+        instanceId: this.ids.instanceId(),
+        now,
+        run,
+        skipServiceRegistration: input.skip_service_registration === true,
+      });
       await insertMachine(tx, machine);
       await insertEvents(tx, machine, events);
       if (volume) await this.volumes.attach(tx, volume.id, id);

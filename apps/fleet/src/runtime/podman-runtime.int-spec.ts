@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { HttpMachinesApi, type Machine, type MachineConfig } from '@hangar/machines-api';
+import { HttpMachinesApi, type Machine, type MachineConfig, type MachineLogs } from '@hangar/machines-api';
 import { createTestDatabase, pushDemoImages, runPodman, uniqueSuffix, type PushedDemoImage, type TestDatabase } from '@hangar/testing';
 import { startFleet } from '../fleet.bootstrap';
 import { fleetConfig, fleetIdOf } from '../fleet.config';
@@ -75,7 +75,7 @@ describe('PodmanRuntime', () => {
     const gone = Date.now() + 30_000;
     while ((await containers(created.id)).length > 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 200));
     expect(await containers(created.id)).toEqual([]);
-    expect((await api.logs(app, created.id)).join('\n')).toContain('demo: serving /www');
+    expect(linesOf(await api.logs(app, created.id)).join('\n')).toContain('demo: serving /www');
 
     await api.destroy(app, created.id);
     await until(created.id, 'lost its container', () => true);
@@ -89,7 +89,7 @@ describe('PodmanRuntime', () => {
     const created = await api.create(app, { config: web(missing) });
     const stopped = await until(created.id, 'stopped', (m) => m.state === 'stopped');
     expect(stopped.events?.[0]).toMatchObject({ type: 'exit', request: { exit_event: { exit_code: 1, requested_stop: false } } });
-    expect((await api.logs(app, created.id)).join('\n')).toMatch(/fleet: could not pull the image: podman pull failed/);
+    expect(linesOf(await api.logs(app, created.id)).join('\n')).toMatch(/fleet: could not pull the image: podman pull failed/);
     expect(await containers(created.id)).toEqual([]);
   });
 
@@ -119,7 +119,7 @@ describe('PodmanRuntime', () => {
       [3, true],
       [3, true],
     ]);
-    expect((await api.logs(app, created.id)).join('\n')).toContain('exiting with code 3');
+    expect(linesOf(await api.logs(app, created.id)).join('\n')).toContain('exiting with code 3');
   });
 
   it("pulls an image of a mirrored registry from the builder's mirror (HANGAR_REGISTRY_MIRRORS)", async () => {
@@ -151,3 +151,8 @@ describe('PodmanRuntime', () => {
     expect(killed.events?.[0]).toMatchObject({ type: 'exit', request: { exit_event: { exit_code: 137, requested_stop: false } } });
   });
 });
+
+function linesOf(logs: MachineLogs): string[] {
+  if (!logs.available) throw new Error(`logs unavailable: ${logs.reason}`);
+  return logs.lines;
+}

@@ -3,14 +3,15 @@ import { MachinesApiErrorCodes, MetadataKeys, type Lease, type Machine, type Mac
 import { isTransientFailure } from './domain/transient-failure';
 import { judgeHealth } from './domain/health';
 import { MachineSteps } from './machine-steps';
+import { NewMachineVolumes } from './new-machine-volumes';
 
 /**
  * `retryable`: nothing definitive happened (the machines API was unreachable, a lease was held, the
  * process lost its claim on the operation): run the operation again later instead of reporting it.
  */
 export type OperationResult =
-  | { ok: true; machineId: string; instanceId?: string; state?: string; exitCode?: number; logs?: string[] }
-  | { ok: false; machineId?: string; reason: string; retryable?: boolean; exitCode?: number; logs?: string[] };
+  | { ok: true; machineId: string; instanceId?: string; state?: string; exitCode?: number; logs?: string[]; logsUnavailable?: string }
+  | { ok: false; machineId?: string; reason: string; retryable?: boolean; exitCode?: number; logs?: string[]; logsUnavailable?: string };
 
 export interface ExecutorHooks {
   /** Called with the lease nonce before the first call made under it (recorded write-ahead). */
@@ -40,9 +41,11 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class MachineOperationExecutor {
   private readonly steps: MachineSteps;
+  private readonly volumes: NewMachineVolumes;
 
   constructor(private readonly api: MachinesApi) {
     this.steps = new MachineSteps(api);
+    this.volumes = new NewMachineVolumes(api);
   }
 
   async execute(req: MachineUpdateRequestedData, hooks: ExecutorHooks): Promise<OperationResult> {
@@ -107,13 +110,15 @@ export class MachineOperationExecutor {
   private async create(req: MachineUpdateRequestedData, hooks: ExecutorHooks): Promise<OperationResult> {
     await this.api.createApp(req.app);
     await hooks.beforeMutation({ machineId: req.key });
+    const config = req.createVolume ? await this.volumes.mountFor(req) : req.config!;
+    // A bluegreen green takes no traffic from birth (flyctl: skip_service_registration); it is
+    // uncordoned once healthy. `cordoned` is how requests recorded before said the same.
+    const unrouted = req.skipServiceRegistration === true || req.cordoned === true;
     const created = await this.api.create(
       req.app,
-      { config: req.config!, region: req.region, ...(req.skipLaunch ? { skip_launch: true } : {}) },
+      { config, region: req.region, ...(req.skipLaunch ? { skip_launch: true } : {}), ...(unrouted ? { skip_service_registration: true } : {}) },
       req.key,
     );
-    // A bluegreen green is cordoned from birth: the proxy must not route to it before it is healthy.
-    if (req.cordoned) await this.api.cordon(req.app, created.id);
     return this.finish(req, created.id, created.instance_id);
   }
 

@@ -110,6 +110,7 @@ export class ReleaseProcess {
         ...('reason' in data ? { reason: data.reason } : {}),
         ...(data.exitCode === undefined ? {} : { exitCode: data.exitCode }),
         ...(data.logs ? { logs: data.logs } : {}),
+        ...(data.logsUnavailable ? { logsUnavailable: data.logsUnavailable } : {}),
         now: new Date().toISOString(),
       },
       commit,

@@ -9,7 +9,10 @@ export interface FaultContext {
 }
 
 /** Effects decided when a machine boots (create, update, start); `update-error` is decided by the update call itself. */
-export const BOOT_EFFECTS: readonly FaultEffect[] = ['crash-on-start', 'unhealthy', 'slow-start', 'exit'];
+export const BOOT_EFFECTS: readonly FaultEffect[] = ['crash-on-start', 'unhealthy', 'slow-start', 'exit', 'exit-nested', 'vanish'];
+
+/** Effects that end the run with an exit (one at most applies to a boot). */
+const EXIT_EFFECTS: readonly FaultEffect[] = ['exit', 'exit-nested', 'vanish'];
 
 /** Process groups whose machines run a command once and exit (flyctl's release and test machines). */
 const ONE_SHOT_GROUPS = new Set(['fly_app_release_command', 'fly_app_test_machine_command']);
@@ -48,8 +51,8 @@ export function isOneShot(config: MachineConfig): boolean {
 /** The boot faults that apply to this boot, oldest first; at most one of the run-ending ones (crash wins over exit). */
 export function selectBootFaults(faults: readonly Fault[], ctx: FaultContext): Fault[] {
   const matching = faults.filter((f) => BOOT_EFFECTS.includes(f.effect) && faultMatches(f, ctx));
-  const ending = matching.find((f) => f.effect === 'crash-on-start') ?? matching.find((f) => f.effect === 'exit');
-  return matching.filter((f) => (f.effect !== 'crash-on-start' && f.effect !== 'exit') || f === ending);
+  const ending = matching.find((f) => f.effect === 'crash-on-start') ?? matching.find((f) => EXIT_EFFECTS.includes(f.effect));
+  return matching.filter((f) => (f.effect !== 'crash-on-start' && !EXIT_EFFECTS.includes(f.effect)) || f === ending);
 }
 
 /** The first `update-error` fault that applies to an update, if any. */
@@ -70,8 +73,11 @@ export function runProfile(config: MachineConfig, baseBootMs: number, applied: r
   };
   const crash = applied.find((f) => f.effect === 'crash-on-start');
   if (crash) return { ...profile, outcome: 'crash', exitCode: 1, logs: crash.logs };
-  const exit = applied.find((f) => f.effect === 'exit');
-  if (exit) return { ...profile, outcome: 'exit', exitCode: exit.code ?? 0, runMs: exit.delayMs, logs: exit.logs };
+  const exit = applied.find((f) => EXIT_EFFECTS.includes(f.effect));
+  if (exit) {
+    const shape = exit.effect === 'exit-nested' ? { exitEvent: 'nested' as const } : exit.effect === 'vanish' ? { exitEvent: 'none' as const } : {};
+    return { ...profile, outcome: 'exit', exitCode: exit.code ?? 0, runMs: exit.delayMs, logs: exit.logs, ...shape };
+  }
   if (isOneShot(config)) return { ...profile, outcome: 'exit' };
   return profile;
 }

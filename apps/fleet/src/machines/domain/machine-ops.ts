@@ -25,6 +25,8 @@ export interface LaunchRequest {
   now: number;
   /** null = `skip_launch`: the machine stays `created` until started. */
   run: RunProfile | null;
+  /** `skip_service_registration`: the proxy does not route to it until it is uncordoned (Fly: not registered). */
+  skipServiceRegistration?: boolean;
 }
 
 export function launchMachine(req: LaunchRequest): SimResult {
@@ -36,14 +38,15 @@ export function launchMachine(req: LaunchRequest): SimResult {
     state: req.run ? 'starting' : 'created',
     instanceId: req.instanceId,
     config: req.config,
-    cordoned: false,
+    cordoned: req.skipServiceRegistration === true,
     createdAt: req.now,
     updatedAt: req.now,
     stateEnteredAt: req.now,
     run: req.run,
     logs: [],
   };
-  return { machine, events: [event(machine, 'launch', 'created', 'user', req.now)] };
+  const request = req.skipServiceRegistration ? { skip_service_registration: true } : undefined;
+  return { machine, events: [event(machine, 'launch', 'created', 'user', req.now, request)] };
 }
 
 /** Whether an update boots the new instance: only a running machine without `skip_launch` does; a stopped one stays stopped. */

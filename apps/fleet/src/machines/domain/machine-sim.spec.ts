@@ -104,3 +104,30 @@ describe('operations', () => {
     expect(() => updateMachine(machine, { config: { image: 'x' }, instanceId: 'i4', now: T0 + 80, run: null })).toThrow(/not found/);
   });
 });
+
+describe('exit event shapes (faults exit-nested, vanish)', () => {
+  const job = (exitEvent?: RunProfile['exitEvent']): RunProfile => ({ bootMs: 10, outcome: 'exit', exitCode: 1, runMs: 5, logs: ['boom'], unhealthy: false, ...(exitEvent ? { exitEvent } : {}) });
+  const config = { image: 'img', auto_destroy: true };
+
+  it('reports the exit only under request.MonitorEvent.exit_event for exit-nested', () => {
+    const { events } = advance(launched(job('nested'), config), T0 + 100);
+    const exit = events.find((e) => e.type === 'exit');
+    expect(exit?.request).toEqual({ MonitorEvent: { exit_event: expect.objectContaining({ exit_code: 1 }) } });
+  });
+
+  it('destroys a vanishing machine with no exit event at all', () => {
+    const { machine, events } = advance(launched(job('none'), config), T0 + 100);
+    expect(machine.state).toBe('destroyed');
+    expect(events.map((e) => e.type)).toEqual(['start', 'destroy']);
+    expect(machine.logs).toEqual(['boom']);
+  });
+});
+
+describe('skip_service_registration', () => {
+  it('launches the machine cordoned (no proxy traffic) and records it on the launch event', () => {
+    const { machine, events } = launchMachine({ id: 'g', app: 'a', name: 'n', region: 'local', config: { image: 'x' }, instanceId: 'i', now: T0, run: serve(), skipServiceRegistration: true });
+    expect(machine.cordoned).toBe(true);
+    expect(events[0]?.request).toEqual({ skip_service_registration: true });
+    expect(launched().cordoned).toBe(false);
+  });
+});

@@ -78,10 +78,12 @@ export function exitMachine(m: SimMachine, at: number, exitCode: number, request
 }
 
 function exit(m: SimMachine, at: number, exitCode: number, requestedStop: boolean, logs: string[]): SimResult {
-  const exitEvent = event(m, 'exit', 'stopped', 'flyd', at, {
-    exit_event: { exit_code: exitCode, requested_stop: requestedStop, restarting: false, exited_at: new Date(at).toISOString() },
-  });
+  const shape = requestedStop ? undefined : m.run?.exitEvent;
+  const exitDetail = { exit_code: exitCode, requested_stop: requestedStop, restarting: false, exited_at: new Date(at).toISOString() };
+  const exitEvent = event(m, 'exit', 'stopped', 'flyd', at, shape === 'nested' ? { MonitorEvent: { exit_event: exitDetail } } : { exit_event: exitDetail });
   const stopped: SimMachine = { ...enter(m, 'stopped', at), run: null, logs: [...m.logs, ...logs] };
+  // A machine that vanishes leaves no exit event: it is destroyed with only a `destroy` to show for it.
+  if (shape === 'none') return { machine: enter(stopped, 'destroyed', at), events: [event(m, 'destroy', 'destroyed', 'flyd', at)] };
   if (!m.config.auto_destroy) return { machine: stopped, events: [exitEvent] };
   return {
     machine: enter(stopped, 'destroyed', at),

@@ -13,6 +13,8 @@ export interface RunProfile {
   runMs: number;
   /** Printed when the run exits. */
   logs: string[];
+  /** How the exit is reported: absent the flat `request.exit_event`; `nested` under `MonitorEvent`; `none` destroyed without one. */
+  exitEvent?: 'nested' | 'none';
   /** Checks stay critical while started. */
   unhealthy: boolean;
   /**
@@ -79,7 +81,12 @@ export interface SimLease {
   expiresAt: number;
 }
 
-export type FaultEffect = 'crash-on-start' | 'unhealthy' | 'slow-start' | 'update-error' | 'exit';
+/**
+ * `exit-nested`: as `exit`, but the exit event is reported only under `request.MonitorEvent.exit_event`
+ * (as newer flyd does, and fly-go reads first); `vanish`: as `exit`, but the machine is destroyed
+ * with no exit event at all (its outcome is unknowable).
+ */
+export type FaultEffect = 'crash-on-start' | 'unhealthy' | 'slow-start' | 'update-error' | 'exit' | 'exit-nested' | 'vanish';
 
 export interface FaultMatch {
   app?: string;

@@ -19,6 +19,11 @@ export class LaunchMachineDto implements LaunchMachineInput {
   @IsBoolean()
   skip_launch?: boolean;
 
+  /** Create only: the machine is not registered with the proxy (born cordoned) until uncordoned. */
+  @IsOptional()
+  @IsBoolean()
+  skip_service_registration?: boolean;
+
   /** Seconds; the create answers with the lease `nonce`. */
   @IsOptional()
   @IsInt()

@@ -1,4 +1,4 @@
-import type { Machine } from '@hangar/machines-api';
+import { exitCodeOf, type Machine } from '@hangar/machines-api';
 
 /** What a poll of a machine says about an update waiting for it to become healthy. */
 export type HealthVerdict =
@@ -24,7 +24,7 @@ export function judgeHealth(machine: Machine, instanceId: string | undefined, re
   }
   if (machine.state === 'stopped' || machine.state === 'failed' || machine.state === 'destroyed') {
     const exit = (machine.events ?? []).find((e) => e.type === 'exit'); // Fly lists events newest first
-    const code = exit?.request?.exit_event?.exit_code;
+    const code = exitCodeOf(exit);
     return { kind: 'exited', reason: `machine ${machine.state}${code === undefined ? '' : ` with exit code ${code}`} before it became healthy` };
   }
   if (machine.state !== 'started') return { kind: 'waiting', detail: `state ${machine.state}` };

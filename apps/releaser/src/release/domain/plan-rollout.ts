@@ -4,7 +4,7 @@ import type { MachineSnapshot } from './release.commands';
 import type { PlanEntry, ResolvedImage } from './release.events';
 import type { ReleaseState } from './release.state';
 import { filterOutcome, passesFilters, type FilterOutcome } from './machine-filters';
-import { withReplacements, type VolumeSnapshot } from './volume-plan';
+import { withReplacements, withVolumesForNewMachines, type VolumeSnapshot } from './volume-plan';
 
 export type RolloutPlan = { readonly entries: PlanEntry[]; readonly maxUnavailableCount: number; readonly filters?: FilterOutcome };
 
@@ -53,7 +53,7 @@ export function planRollout(release: ReleaseState, _image: ResolvedImage, machin
   const rolled = withReplacements(release.releaseId, release.config, updates, volumes);
   const filters = filterOutcome(release, managed.map((m) => ({ id: m.id, region: m.region, group: groupOf(m) })));
   return {
-    entries: [...canaries, ...destroys, ...creates, ...rolled],
+    entries: [...canaries, ...destroys, ...withVolumesForNewMachines(release.config, creates, volumes), ...rolled],
     maxUnavailableCount: maxUnavailableCount(release.maxUnavailable, startedCount),
     ...(filters ? { filters } : {}),
   };

@@ -92,6 +92,7 @@ export function releaseCommandOutcome(state: ReleaseState, outcome: RecordStepOu
         ...(outcome.machineId ? { machineId: outcome.machineId } : {}),
         ...(outcome.exitCode === undefined ? {} : { exitCode: outcome.exitCode }),
         logs: (outcome.logs ?? []).slice(-100),
+        ...(outcome.logsUnavailable === undefined ? {} : { logsUnavailable: outcome.logsUnavailable }),
         reason: outcome.reason ?? reason,
       },
     },

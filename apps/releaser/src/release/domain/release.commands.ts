@@ -73,6 +73,8 @@ export type RecordStepOutcome = {
   /** Release command outcomes: its exit code and the last lines it printed. */
   readonly exitCode?: number;
   readonly logs?: readonly string[];
+  /** Why the release command's lines cannot be shown. */
+  readonly logsUnavailable?: string;
   readonly now: Instant;
 };
 

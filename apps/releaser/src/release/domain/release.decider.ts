@@ -150,7 +150,9 @@ function requestFor(state: ReleaseState, op: PlannedOperation): MachineUpdateReq
     skipLaunch: (op.kind === 'update' || (op.kind === 'create' && entry.action === 'green')) && !entry.wasStarted,
     waitForHealth: op.waitForHealth,
     waitTimeoutMs: state.waitTimeoutMs,
-    ...(op.kind === 'create' && state.strategy === 'bluegreen' ? { cordoned: true } : {}),
+    // A bluegreen green takes no traffic until it is healthy and uncordoned (flyctl's skip_service_registration).
+    ...(op.kind === 'create' && state.strategy === 'bluegreen' ? { skipServiceRegistration: true } : {}),
+    ...(op.kind === 'create' && entry.createVolume ? { createVolume: { ...entry.createVolume } } : {}),
     ...optional('secretsVersion', state.secretsVersion),
     // `--lease-timeout`: only an in-place update holds a lease (DESIGN §5 step 5).
     ...(op.kind === 'update' ? optional('leaseTimeoutMs', state.leaseTimeoutMs) : {}),
@@ -168,6 +170,10 @@ function targetConfig(state: ReleaseState, entry: PlanEntry) {
     releaseVersion: state.version,
     existing: { ...optional('guest', entry.guest), ...(entry.action === 'green' || entry.action === 'replace' ? {} : optional('mounts', entry.mounts)) },
   });
+  if (entry.action === 'create' && entry.volumeId) {
+    const mount = config.mounts?.[0];
+    return mount ? { ...config, mounts: [{ ...mount, volume: entry.volumeId }] } : config;
+  }
   if (entry.action === 'replace') {
     // The successor mounts the volume chosen at planning, or none when [mounts] was removed.
     const mount = config.mounts?.[0];

@@ -39,9 +39,17 @@ export type PlanEntry = {
   readonly guest?: MachineGuest;
   /** The machine's mounts: a deploy never changes which volume a machine has (DESIGN §6.4). */
   readonly mounts?: readonly MachineMount[];
-  /** `replace` onto a volume: the unattached volume the new machine mounts. */
+  /** `replace` onto a volume, or a `create` that found one: the unattached volume the new machine mounts. */
   readonly volumeId?: string;
+  /**
+   * A `create` of a group with `[mounts]` and no unattached volume of that name in its region: the
+   * volume machine-updater makes first (or adopts, when an interrupted run already made it).
+   */
+  readonly createVolume?: VolumeToCreate;
 };
+
+/** A volume to create for a new machine (flyctl's first deploy: `initial_size`, default 1 GB). */
+export type VolumeToCreate = { readonly name: string; readonly region: string; readonly sizeGb: number };
 
 export type Failure = { readonly machineId?: string; readonly key?: string; readonly reason: string };
 
@@ -157,6 +165,8 @@ export type ReleaseCommandFailed = {
     readonly exitCode?: number;
     /** The last (at most 100) lines the command printed. */
     readonly logs: readonly string[];
+    /** Why there are no lines to show (the provider serves no logs to this token): never shown as "no output". */
+    readonly logsUnavailable?: string;
     readonly reason: string;
   };
 };

@@ -1,6 +1,6 @@
 import { mountsFor, type AppConfig } from '@hangar/app-config';
 import type { MachineSnapshot } from './release.commands';
-import type { PlanEntry } from './release.events';
+import type { PlanEntry, VolumeToCreate } from './release.events';
 
 /** One of the app's volumes as the machines API lists it. */
 export type VolumeSnapshot = {
@@ -88,5 +88,36 @@ export function withReplacements(releaseId: string, config: AppConfig, entries: 
       return { ...rest, key: `${releaseId}:replace:${e.machineId}`, action: 'replace' as const };
     }
     return e;
+  });
+}
+
+/** flyctl's `DefaultVolumeInitialSizeGB`. */
+export const DEFAULT_VOLUME_SIZE_GB = 1;
+
+/** `initial_size` (`"10gb"`, `"10"`, `"500mb"`) in whole GB, rounded up; the default when absent or unreadable. */
+export function initialSizeGb(initialSize: string | undefined): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(gb?|mb?|tb?)?\s*$/i.exec(initialSize ?? '');
+  if (!m) return DEFAULT_VOLUME_SIZE_GB;
+  const unit = (m[2] ?? 'g').toLowerCase()[0];
+  const gb = Number(m[1]) * (unit === 't' ? 1024 : unit === 'm' ? 1 / 1024 : 1);
+  return Math.max(1, Math.ceil(gb));
+}
+
+/**
+ * Gives each new machine of a group with `[mounts]` its volume, as flyctl's first deploy does: an
+ * unattached volume named `source` in the machine's region when there is one (each used once),
+ * else a volume to create with the mount's `initial_size`. Decided here, recorded with the plan, so
+ * a resumed rollout never makes a second volume for the same machine.
+ */
+export function withVolumesForNewMachines(config: AppConfig, entries: readonly PlanEntry[], volumes: readonly VolumeSnapshot[]): PlanEntry[] {
+  const pool = free(volumes);
+  return entries.map((e) => {
+    if (e.action !== 'create') return e;
+    const mount = mountsFor(config, e.processGroup)[0];
+    if (!mount) return e;
+    const i = pool.findIndex((v) => v.name === mount.source && v.region === e.region);
+    if (i >= 0) return { ...e, volumeId: pool.splice(i, 1)[0]!.id };
+    const createVolume: VolumeToCreate = { name: mount.source, region: e.region, sizeGb: initialSizeGb(mount.initialSize) };
+    return { ...e, createVolume };
   });
 }

@@ -14,8 +14,9 @@ import {
 } from './planner.types';
 
 /**
- * Bluegreen (DESIGN §6.2, reference §4.4): one green per blue, created cordoned (not routed);
- * when every green is started and healthy they are uncordoned; then each blue is cordoned, stopped
+ * Bluegreen (DESIGN §6.2, reference §4.4): one green per blue, created with
+ * `skip_service_registration` (not routed, as flyctl); when every green is started and healthy they
+ * are uncordoned (made routable, as flyctl); then each blue is cordoned, stopped
  * and destroyed. Any failure before the greens are uncordoned destroys the greens and leaves the
  * blues untouched. Machines of removed groups go with the blues.
  */
