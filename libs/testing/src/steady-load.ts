@@ -81,6 +81,12 @@ export async function steadyLoad(options: SteadyLoadOptions): Promise<SteadyLoad
     const timer = setInterval(() => {
       const elapsed = performance.now() - began;
       if (stopped || (options.durationMs !== undefined && elapsed >= options.durationMs)) {
+        // Those due before the end are sent even when this tick came late (a busy machine): the count
+        // for a duration is rps × duration, however the timer was served.
+        if (!stopped && options.durationMs !== undefined) {
+          const dueByEnd = Math.ceil((options.durationMs * options.rps) / 1000);
+          while (result.requests < dueByEnd) fire(result.requests++);
+        }
         clearInterval(timer);
         resolve();
         return;
