@@ -16,7 +16,10 @@ export type {
   Volume,
 } from './machine.types';
 export type { MachinesApi } from './machines-api';
-export { HttpMachinesApi, IDEMPOTENCY_METADATA_KEY, LEASE_NONCE_HEADER } from './http-machines-api';
+export { HttpMachinesApi, IDEMPOTENCY_METADATA_KEY, LEASE_NONCE_HEADER, MAX_WAIT_SEC } from './http-machines-api';
+export { authorizationHeader } from './auth-scheme';
+export { isHostUnreachable, withUsableConfig } from './partial-machine';
+export { RateGate, rateKey } from './rate-gate';
 export type { HttpMachinesApiOptions } from './http-machines-api';
 export { FleetLogsClient } from './fleet-logs-client';
 export type { FleetLogsClientOptions, FleetLogsQuery } from './fleet-logs-client';
