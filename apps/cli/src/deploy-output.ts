@@ -48,7 +48,8 @@ export class DeployRenderer {
       case 'RolloutPlanned': {
         const image = d.image as { imageId: string };
         const seen = this.phases.has('image');
-        return out(...(seen ? [] : [`image found: ${image.imageId}`]), `Deploying ${this.app} app with ${String(d.strategy)} strategy`);
+        const warnings = ((d.warnings as string[] | undefined) ?? []).map((w) => `WARN ${w}`);
+        return out(...(seen ? [] : [`image found: ${image.imageId}`]), ...warnings, `Deploying ${this.app} app with ${String(d.strategy)} strategy`);
       }
       case 'MachineUpdateRequested':
         return out(...this.requested(String(d.key), { kind: String(d.kind), ...(d.machineId ? { machineId: String(d.machineId) } : {}), processGroup: String(d.processGroup) }));

@@ -39,10 +39,10 @@ export class MachineSteps {
    * to exit within `waitTimeoutMs` (the release command timeout). Exit 0 succeeds; anything else, or
    * a timeout, fails with the exit code and the last 100 lines it printed.
    */
-  async releaseCommand(req: MachineUpdateRequestedData, beforeMutation: (machineId: string) => Promise<void>): Promise<StepResult> {
+  async releaseCommand(req: MachineUpdateRequestedData, beforeMutation: (machineId: string) => Promise<void>, resumed = false): Promise<StepResult> {
     await this.api.createApp(req.app);
     await beforeMutation(req.key);
-    const machine = await this.api.create(req.app, { config: req.config!, region: req.region }, req.key);
+    const machine = await this.api.create(req.app, { config: req.config!, region: req.region }, req.key, { resumed });
     const deadline = Date.now() + req.waitTimeoutMs;
     while (Date.now() < deadline) {
       const current = await this.api.get(req.app, machine.id).catch(() => undefined);

@@ -225,6 +225,7 @@ function toSnapshot(m: MachineView): MachineSnapshot {
     ...(m.releaseVersion ? { releaseVersion: m.releaseVersion } : {}),
     instanceId: m.instanceId,
     config: m.config,
+    ...(m.hostStatus ? { hostStatus: m.hostStatus } : {}),
   };
 }
 

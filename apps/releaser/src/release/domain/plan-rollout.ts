@@ -5,7 +5,7 @@ import type { PlanEntry, ResolvedImage } from './release.events';
 import type { ReleaseState } from './release.state';
 import { withReplacements, type VolumeSnapshot } from './volume-plan';
 
-export type RolloutPlan = { readonly entries: PlanEntry[]; readonly maxUnavailableCount: number };
+export type RolloutPlan = { readonly entries: PlanEntry[]; readonly maxUnavailableCount: number; readonly warnings: string[] };
 
 /** Machines on their way out are not part of the app any more (reference §1 "Selection"). */
 const GONE: readonly MachineState[] = ['destroying', 'destroyed'];
@@ -23,15 +23,20 @@ const FALLBACK_REGION = 'local';
 export function planRollout(release: ReleaseState, _image: ResolvedImage, machines: readonly MachineSnapshot[], volumes: readonly VolumeSnapshot[] = []): RolloutPlan {
   const configured = processGroupsOf(release.config);
   const groups = configured.length > 0 ? configured : [DEFAULT_PROCESS_GROUP];
-  const managed = machines
-    .filter((m) => m.managed && !GONE.includes(m.state) && !groupOf(m).startsWith(RESERVED_GROUP_PREFIX))
-    .sort(byGroupThenId);
+  const all = machines.filter((m) => m.managed && !GONE.includes(m.state) && !groupOf(m).startsWith(RESERVED_GROUP_PREFIX)).sort(byGroupThenId);
+  // flyctl skips the lease of a machine on an unreachable host; nothing can be done to it until the
+  // host is back, so it is left out of the rollout (a group that has one still counts as having machines).
+  const unreachable = all.filter((m) => m.hostStatus !== undefined && m.hostStatus !== 'ok');
+  const managed = all.filter((m) => !unreachable.includes(m));
+  const warnings = unreachable.map(
+    (m) => `Machine ${m.id} [${groupOf(m)}] is on an unreachable host (host_status ${m.hostStatus}): skipped; it keeps its current release until its host is back and a later deploy updates it`,
+  );
   const entry = (m: MachineSnapshot, action: PlanEntry['action']) => machineEntry(release.releaseId, m, action);
 
   const destroys = managed.filter((m) => !groups.includes(groupOf(m))).map((m) => entry(m, 'destroy'));
   const region = release.config.primaryRegion ?? firstRegion(managed) ?? firstRegion(machines) ?? FALLBACK_REGION;
   const creates = groups
-    .filter((g) => !managed.some((m) => groupOf(m) === g))
+    .filter((g) => !all.some((m) => groupOf(m) === g))
     .flatMap((g) => createEntries(release.releaseId, release.config, g, region));
   const atTarget = (m: MachineSnapshot) => m.releaseId === release.releaseId || (release.rollbackOf !== undefined && m.releaseId === release.rollbackOf.releaseId);
   const selected = (g: string) => release.processGroups === undefined || release.processGroups.length === 0 || release.processGroups.includes(g);
@@ -44,7 +49,7 @@ export function planRollout(release: ReleaseState, _image: ResolvedImage, machin
   const startedCount = updates.filter((e) => e.wasStarted).length;
   const entries = [...destroys, ...creates].filter((e) => selected(e.processGroup));
   const rolled = withReplacements(release.releaseId, release.config, updates, volumes);
-  return { entries: [...canaries, ...entries, ...rolled], maxUnavailableCount: maxUnavailableCount(release.maxUnavailable, startedCount) };
+  return { entries: [...canaries, ...entries, ...rolled], maxUnavailableCount: maxUnavailableCount(release.maxUnavailable, startedCount), warnings };
 }
 
 /** One canary per process group that has machines to update, in that group's region (reference §4.3). */

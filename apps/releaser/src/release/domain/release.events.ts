@@ -86,6 +86,8 @@ export type RolloutPlanned = {
     /** `maxUnavailable` resolved against the started machines: a count, ≥ 1. */
     readonly maxUnavailableCount: number;
     readonly entries: readonly PlanEntry[];
+    /** Machines left out of the plan and why (a machine on an unreachable host); absent when none. */
+    readonly warnings?: readonly string[];
   };
 };
 
