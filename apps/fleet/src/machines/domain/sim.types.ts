@@ -79,7 +79,12 @@ export interface SimLease {
   expiresAt: number;
 }
 
-export type FaultEffect = 'crash-on-start' | 'unhealthy' | 'slow-start' | 'update-error' | 'exit';
+/**
+ * `host-unreachable` lasts while the fault exists (it is not used up): the machines it matches are
+ * answered as Fly answers a machine whose host does not respond (no `config`, `host_status`
+ * `unreachable`), and every call on them is refused.
+ */
+export type FaultEffect = 'crash-on-start' | 'unhealthy' | 'slow-start' | 'update-error' | 'exit' | 'host-unreachable';
 
 export interface FaultMatch {
   app?: string;
