@@ -57,7 +57,7 @@ export interface FleetConfig {
    * a machine or volume asked for in another one is refused as Fly refuses an unknown region.
    */
   regions?: string[];
-  /** `HANGAR_FLEET_RECORD`: a file every `/v1` request and its response is appended to as NDJSON (the contract test reads it). */
+  /** `HANGAR_FLEET_RECORD`: a file every request (but `/healthz`) and its response is appended to as NDJSON (the contract test reads it). */
   recordPath?: string;
   /** Where the edge proxy listens (`<app>.localhost` → the app's machines); absent in tests that build fleet alone. */
   edge?: EdgeListenConfig;

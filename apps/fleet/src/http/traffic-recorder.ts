@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import type { NextFunction, Request, Response } from 'express';
 
-/** One `/v1` exchange as the contract test reads it (`HANGAR_FLEET_RECORD`). */
+/** One exchange as the contract test reads it (`HANGAR_FLEET_RECORD`). */
 export interface RecordedExchange {
   method: string;
   /** Path without the query. */
@@ -16,12 +16,13 @@ export interface RecordedExchange {
 const REDACTED = '[REDACTED]';
 
 /**
- * Express middleware appending every `/v1` request and fleet's answer to `file` as NDJSON. Env values
+ * Express middleware appending every request but `/healthz` (the Machines API under `/v1` and fleet's
+ * own `/fleet/v1`) and fleet's answer to `file` as NDJSON. Env values
  * (the app's secrets) are replaced by a placeholder, and no token is written: only its scheme.
  */
 export function trafficRecorder(file: string) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!req.path.startsWith('/v1/')) return next();
+    if (req.path === '/healthz') return next();
     const chunks: Buffer[] = [];
     const write = res.write.bind(res) as (...args: unknown[]) => boolean;
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
