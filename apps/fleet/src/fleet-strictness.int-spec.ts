@@ -118,6 +118,6 @@ describe('fleet as strict as the Fly Machines API', () => {
     const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { method: string; path: string; request: { authScheme?: string } });
     expect(lines.some((l) => l.method === 'POST' && l.path === `/v1/apps/${app}/machines`)).toBe(true);
     expect(lines.some((l) => l.path === '/fleet/v1/faults')).toBe(true);
-    expect(lines.every((l) => l.request.authScheme === 'Bearer')).toBe(true);
+    expect(new Set(lines.map((l) => l.request.authScheme))).toEqual(new Set(['Bearer', 'FlyV1', 'Basic']));
   });
 });
