@@ -21,6 +21,14 @@ describe(renderDeployEvent.name, () => {
     ]);
   });
 
+  it('prints the plan warnings (a machine on an unreachable host) before the rollout', () => {
+    const lines = renderDeployEvent(
+      { type: 'RolloutPlanned', data: { image: { imageId: 'img_1' }, strategy: 'rolling', warnings: ['Machine m2 [app] is on an unreachable host (host_status unreachable): skipped'] } },
+      'a',
+    ).stdout;
+    expect(lines).toEqual(['image found: img_1', 'WARN Machine m2 [app] is on an unreachable host (host_status unreachable): skipped', 'Deploying a app with rolling strategy']);
+  });
+
   it('ends a failed release with the error on stderr and exit code 1', () => {
     const failed = renderDeployEvent({ type: 'RolloutStepFailed', data: { machineId: 'abc', reason: 'unhealthy' } }, 'a');
     expect(failed.stdout).toEqual(['  Machine abc update finished: failed: unhealthy']);

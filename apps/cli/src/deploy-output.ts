@@ -77,8 +77,9 @@ export class DeployRenderer {
       case 'RolloutPlanned': {
         const image = d.image as { imageId: string };
         const seen = this.phases.has('image');
+        const warnings = ((d.warnings as string[] | undefined) ?? []).map((w) => `WARN ${w}`);
         return {
-          stdout: [...(seen ? [] : [`image found: ${image.imageId}`]), `Deploying ${this.app} app with ${String(d.strategy)} strategy`],
+          stdout: [...(seen ? [] : [`image found: ${image.imageId}`]), ...warnings, `Deploying ${this.app} app with ${String(d.strategy)} strategy`],
           stderr: filterLines(d.filters as FilterOutcome | undefined, this.app),
         };
       }

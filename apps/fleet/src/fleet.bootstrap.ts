@@ -6,6 +6,7 @@ import { resolveMachinesApiToken } from '@hangar/contracts';
 import type { FleetConfig } from './fleet.config';
 import { FleetModule, type FleetModuleOverrides } from './fleet.module';
 import { PodmanRuntimeLifecycle } from './runtime/runtime.module-parts';
+import { trafficRecorder } from './http/traffic-recorder';
 
 export interface FleetAppOptions extends FleetModuleOverrides {
   /** Nest logger; default errors and warnings only. */
@@ -23,6 +24,7 @@ export async function createFleetApp(config: FleetConfig, options: FleetAppOptio
     abortOnError: false,
   });
   app.useBodyParser('json', { limit: '5mb' });
+  if (config.recordPath) app.use(trafficRecorder(config.recordPath));
   return app;
 }
 

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { parseCredentials, parseMirrors } from '../../builder/src/builder.config';
 import { EnvConfigError, fleetIdOf, optionalToken, readServiceEnv, type Env } from '@hangar/contracts';
+import type { RateLimitSetting } from './http/rate-limit';
 
 /** Everything fleet needs from its environment, validated (DESIGN §7.4, §7.5). */
 export interface FleetConfig {
@@ -46,6 +47,18 @@ export interface FleetConfig {
   registryMirrors?: Record<string, string>;
   /** Labels fleet's containers (`hangar.fleet=<id>`): the database name, so two fleets on one host never touch each other's. */
   fleetId?: string;
+  /**
+   * `HANGAR_FLEET_RATE_LIMIT` (`<per second>` or `<per second>/<burst>`; unset or `off`: no limit):
+   * calls on one machine's one action beyond it are answered 429 with `Retry-After`, as Fly does.
+   */
+  rateLimit?: RateLimitSetting;
+  /**
+   * `HANGAR_FLEET_REGIONS` (comma list; unset: any region is accepted): the regions this fleet has;
+   * a machine or volume asked for in another one is refused as Fly refuses an unknown region.
+   */
+  regions?: string[];
+  /** `HANGAR_FLEET_RECORD`: a file every request (but `/healthz`) and its response is appended to as NDJSON (the contract test reads it). */
+  recordPath?: string;
   /** Where the edge proxy listens (`<app>.localhost` → the app's machines); absent in tests that build fleet alone. */
   edge?: EdgeListenConfig;
 }
@@ -91,7 +104,32 @@ export function fleetConfig(env: Env = process.env): FleetConfig {
     registryMirrors: parseMirrors(env.HANGAR_REGISTRY_MIRRORS),
     fleetId: fleetIdOf(e.databaseUrl),
     edge: edgeListenConfig(env),
+    ...optional('rateLimit', rateLimitSetting(env)),
+    ...optional('regions', regionList(env)),
+    ...optional('recordPath', env.HANGAR_FLEET_RECORD?.trim() || undefined),
   };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+function rateLimitSetting(env: Env): RateLimitSetting | undefined {
+  const raw = env.HANGAR_FLEET_RATE_LIMIT?.trim() ?? '';
+  if (raw === '' || raw === 'off') return undefined;
+  const m = /^(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(raw);
+  const perSec = m ? Number(m[1]) : NaN;
+  if (!m || !(perSec > 0)) throw new EnvConfigError('HANGAR_FLEET_RATE_LIMIT', `must be <requests per second>[/<burst>] (e.g. 5 or 1/3) or off; got "${raw}"`);
+  return { perSec, burst: m[2] ? Math.max(1, Number(m[2])) : Math.max(1, Math.ceil(perSec)) };
+}
+
+function regionList(env: Env): string[] | undefined {
+  const raw = env.HANGAR_FLEET_REGIONS?.trim() ?? '';
+  if (raw === '') return undefined;
+  const regions = raw.split(',').map((r) => r.trim()).filter(Boolean);
+  const bad = regions.find((r) => !/^[a-z0-9-]{1,32}$/.test(r));
+  if (bad !== undefined) throw new EnvConfigError('HANGAR_FLEET_REGIONS', `must be a comma list of region codes (e.g. ams,iad); got "${bad}"`);
+  return regions;
 }
 
 function runtimeKind(env: Env): FleetRuntimeKind {

@@ -18,10 +18,10 @@ describe('fleet through HttpMachinesApi', () => {
     ...over,
   });
   const TOKEN = 'fleet-int-token';
-  const admin = async (method: string, path: string, body?: unknown) => {
+  const admin = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${fleet.url}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}`, ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
@@ -118,16 +118,23 @@ describe('fleet through HttpMachinesApi', () => {
     await sut.update(app, machine.id, { config: config() }, machine.nonce);
   });
 
-  it('returns the same machine for a repeated idempotency key, even for concurrent creates', async () => {
+  it('returns the same machine for a repeated Idempotency-Key header (a fleet-only extension), even for concurrent creates', async () => {
     const key = `k-${uniqueSuffix()}`;
-    const first = await sut.create(app, { config: config() }, key);
-    const again = await sut.create(app, { config: config() }, key);
-    const concurrent = await Promise.all([1, 2, 3].map(() => sut.create(app, { config: config() }, `${key}-c`)));
+    const post = async (k: string) => (await admin('POST', `/v1/apps/${app}/machines`, { config: config() }, { 'idempotency-key': k })).body.id as string;
+    const first = await post(key);
+    const again = await post(key);
+    const concurrent = await Promise.all([1, 2, 3].map(() => post(`${key}-c`)));
 
-    expect(again.id).toBe(first.id);
-    expect(new Set(concurrent.map((m) => m.id)).size).toBe(1);
-    const keyed = (await sut.list(app)).filter((m) => m.config.metadata?.hangar_idempotency_key?.startsWith(key));
-    expect(keyed.map((m) => m.id).sort()).toEqual([first.id, concurrent[0].id].sort());
+    expect(again).toBe(first);
+    expect(new Set(concurrent).size).toBe(1);
+  });
+
+  it('does not deduplicate by the metadata the client writes, as Fly does not: the client finds its machine itself', async () => {
+    const key = `m-${uniqueSuffix()}`;
+    const first = await sut.create(app, { config: config() }, key);
+    const second = await sut.create(app, { config: config() }, key);
+    expect(second.id).not.toBe(first.id);
+    expect((await sut.create(app, { config: config() }, key, { resumed: true })).id).toMatch(new RegExp(`^(${first.id}|${second.id})$`));
   });
 
   it('keeps checks critical on an unhealthy machine', async () => {

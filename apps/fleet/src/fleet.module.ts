@@ -22,6 +22,8 @@ import { MachineQueriesService } from './machines/machine-queries.service';
 import { MachineStore } from './machines/machine-store';
 import { MachineWaiter } from './machines/machine-waiter';
 import { MachinesController } from './machines/machines.controller';
+import { HostReachability, HostReachabilityGuard } from './machines/host-reachability';
+import { FleetRateLimitGuard } from './http/rate-limit.guard';
 import { MachineObservations } from './runtime/machine-observations';
 import { edgeProxyProvider, PodmanRuntimeLifecycle, podmanRuntimeProvider } from './runtime/runtime.module-parts';
 import { VolumesController } from './volumes/volumes.controller';
@@ -60,6 +62,7 @@ export class FleetModule {
         MachineWaiter,
         MachineObservations,
         MachineStore,
+        HostReachability,
         podmanRuntimeProvider,
         edgeProxyProvider,
         PodmanRuntimeLifecycle,
@@ -72,6 +75,8 @@ export class FleetModule {
         FaultsService,
         { provide: APP_FILTER, useClass: FleetExceptionFilter },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
+        { provide: APP_GUARD, useClass: FleetRateLimitGuard },
+        { provide: APP_GUARD, useClass: HostReachabilityGuard },
         { provide: APP_INTERCEPTOR, useClass: ViewerRedactionInterceptor },
       ],
     };

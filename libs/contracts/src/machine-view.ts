@@ -15,6 +15,12 @@ export interface MachineView {
   instanceId: string;
   volume?: string;
   mountPath?: string;
+  /**
+   * The Machines API's `host_status` when it is not `ok` (`unreachable`, `unknown`): the machine's
+   * host does not answer, `config` is only the partial config the API could rebuild, deploys skip it
+   * and no call on it can work until the host is back. Absent when the host is fine.
+   */
+  hostStatus?: string;
   config: MachineConfig;
 }
 
@@ -27,7 +33,6 @@ export interface MachineDetail extends MachineView {
   name: string;
   privateIp?: string;
   cordoned?: boolean;
-  hostStatus?: string;
   createdAt: string;
   updatedAt: string;
   /** Fly's `events[]`, newest first. */

@@ -1,10 +1,11 @@
 import { attemptRequest, describeTransportError, sleep } from './http-attempt';
 import type { MachineLogs } from './machines-api';
+import { authorizationHeader } from './auth-scheme';
 
 export interface FlyLogsReaderOptions {
   /** Fly's platform API, where flyctl's `GetAppLogs` goes; default `https://api.fly.io`. */
   apiUrl?: string;
-  /** The machines API token: a `FlyV1 …` macaroon is sent as is, anything else as `Bearer`. */
+  /** The machines API token, sent with the scheme fly-go gives it (`authorizationHeader`). */
   token?: string;
   /** How long to keep polling for lines still being ingested, ms; default 10 000 (flyctl waits up to 20 s). */
   settleMs?: number;
@@ -58,7 +59,7 @@ export class FlyLogsReader {
   private authorization(): Record<string, string> {
     const token = this.options.token;
     if (!token) return {};
-    return { authorization: /^FlyV1 /.test(token) ? token : `Bearer ${token}` };
+    return { authorization: authorizationHeader(token) };
   }
 }
 

@@ -8,6 +8,8 @@ interface Seen {
   url: string;
   headers: IncomingMessage['headers'];
   body: unknown;
+  /** ms since the epoch when the request arrived. */
+  at: number;
 }
 
 type Reply = { status: number; body?: unknown; headers?: Record<string, string> } | 'hang-up';
@@ -42,7 +44,7 @@ class ScriptedServer {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString();
-    this.seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: text ? JSON.parse(text) : undefined });
+    this.seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: text ? JSON.parse(text) : undefined, at: Date.now() });
     const key = [...this.routes.keys()].find((k) => `${req.method} ${req.url}`.startsWith(k));
     const replies = key ? this.routes.get(key)! : [{ status: 404, body: { error: 'no route' } }];
     const reply = replies.length > 1 ? replies.shift()! : replies[0];
@@ -115,7 +117,7 @@ describe(HttpMachinesApi.name, () => {
     expect(server.count('POST', '/v1/apps/a/machines')).toBe(1);
   });
 
-  it('sends the idempotency key as header and metadata, and recovers a lost create by listing', async () => {
+  it('sends the idempotency key as metadata only, and adopts the machine a lost create made', async () => {
     server
       .on('POST', '/v1/apps/a/machines', { status: 504, body: { error: 'gateway timeout' } })
       .on('GET', '/v1/apps/a/machines', { status: 200, body: [machine('other'), machine('made', { [IDEMPOTENCY_METADATA_KEY]: 'k1' })] });
@@ -124,9 +126,35 @@ describe(HttpMachinesApi.name, () => {
 
     expect(created.id).toBe('made');
     const post = server.seen.find((s) => s.method === 'POST')!;
-    expect(post.headers['idempotency-key']).toBe('k1');
+    expect(post.headers['idempotency-key']).toBeUndefined();
     expect(post.body).toMatchObject({ config: { metadata: { keep: 'me', [IDEMPOTENCY_METADATA_KEY]: 'k1' } } });
     expect(server.count('POST', '/v1/apps/a/machines')).toBe(1);
+  });
+
+  it('adopts after a connection reset, never posting the create twice', async () => {
+    server
+      .on('POST', '/v1/apps/a/machines', 'hang-up', { status: 200, body: machine('second') })
+      .on('GET', '/v1/apps/a/machines', { status: 200, body: [machine('made', { [IDEMPOTENCY_METADATA_KEY]: 'k3' })] });
+
+    expect((await sut.create('a', { config: { image: 'nginx' } }, 'k3')).id).toBe('made');
+    expect(server.count('POST', '/v1/apps/a/machines')).toBe(1);
+  });
+
+  it('looks for the machine before the first post when an earlier run may have sent the create', async () => {
+    server
+      .on('POST', '/v1/apps/a/machines', { status: 200, body: machine('duplicate') })
+      .on('GET', '/v1/apps/a/machines', { status: 200, body: [machine('made', { [IDEMPOTENCY_METADATA_KEY]: 'k4' })] });
+
+    expect((await sut.create('a', { config: { image: 'nginx' } }, 'k4', { resumed: true })).id).toBe('made');
+    expect(server.count('POST', '/v1/apps/a/machines')).toBe(0);
+  });
+
+  it('does not adopt a destroyed machine that carried the key, and creates', async () => {
+    server
+      .on('POST', '/v1/apps/a/machines', { status: 200, body: machine('fresh') })
+      .on('GET', '/v1/apps/a/machines', { status: 200, body: [{ ...machine('old', { [IDEMPOTENCY_METADATA_KEY]: 'k5' }), state: 'destroyed' }] });
+
+    expect((await sut.create('a', { config: { image: 'nginx' } }, 'k5', { resumed: true })).id).toBe('fresh');
   });
 
   it('re-posts a keyed create when the listing does not show it', async () => {
@@ -237,3 +265,123 @@ describe(HttpMachinesApi.name, () => {
     ]);
   });
 });
+
+describe(`${HttpMachinesApi.name} against Fly's wire behaviour`, () => {
+  let server: ScriptedServer;
+  let baseUrl: string;
+  let sut: HttpMachinesApi;
+
+  beforeEach(async () => {
+    server = new ScriptedServer();
+    baseUrl = await server.start();
+    sut = new HttpMachinesApi({ baseUrl, token: 'secret', retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, rateLimitBudgetMs: 5_000 });
+  });
+
+  afterEach(() => server.stop());
+
+  it.each([
+    ['fleet-or-personal-token', 'Bearer fleet-or-personal-token'],
+    ['Bearer fo1_oauth', 'Bearer fo1_oauth'],
+    ['fm2_abc,fm2_disch', 'FlyV1 fm2_abc,fm2_disch'],
+    ['FlyV1 fm2_abc,fm2_disch', 'FlyV1 fm2_abc,fm2_disch'],
+    ['FlyV1 fm1r_x', 'FlyV1 fm1r_x'],
+    ['fm1a_y, fo1_user', 'FlyV1 fm1a_y'],
+  ])('sends token %j as %j (fly-go Tokens.FlapsHeader)', async (token, header) => {
+    server.on('GET', '/v1/apps/a/machines', { status: 200, body: [] });
+    await new HttpMachinesApi({ baseUrl, token }).list('a');
+    expect(server.seen[0].headers.authorization).toBe(header);
+  });
+
+  it('waits out Retry-After on a 429 without spending the call attempts', async () => {
+    server.on(
+      'POST',
+      '/v1/apps/a/machines/m1/stop',
+      { status: 429, body: { error: 'rate limit exceeded' }, headers: { 'retry-after': '1' } },
+      { status: 429, body: { error: 'rate limit exceeded' }, headers: { 'retry-after': '0' } },
+      { status: 429, body: { error: 'rate limit exceeded' }, headers: { 'retry-after': '0' } },
+      { status: 200, body: { ok: true } },
+    );
+
+    const startedAt = Date.now();
+    await sut.stop('a', 'm1');
+
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(950);
+    expect(server.count('POST', '/v1/apps/a/machines/m1/stop')).toBe(4);
+  });
+
+  it('holds back the same machine and action for other callers, but not other machines', async () => {
+    server
+      .on('GET', '/v1/apps/a/machines/m1', { status: 429, body: { error: 'slow down' }, headers: { 'retry-after': '1' } }, { status: 200, body: machine('m1') })
+      .on('GET', '/v1/apps/a/machines/m2', { status: 200, body: machine('m2') });
+
+    const first = sut.get('a', 'm1');
+    await until(() => server.count('GET', '/v1/apps/a/machines/m1') === 1);
+    const otherStartedAt = Date.now();
+    await sut.get('a', 'm2');
+    expect(Date.now() - otherStartedAt).toBeLessThan(500);
+    const second = sut.get('a', 'm1');
+    await Promise.all([first, second]);
+
+    const m1Times = server.seen.filter((s) => s.url === '/v1/apps/a/machines/m1').map((s) => s.at);
+    expect(m1Times).toHaveLength(3);
+    expect(m1Times[1] - m1Times[0]).toBeGreaterThanOrEqual(900);
+    expect(m1Times[2] - m1Times[0]).toBeGreaterThanOrEqual(900);
+  });
+
+  it('gives up with the 429 once the rate-limit budget is spent', async () => {
+    const quick = new HttpMachinesApi({ baseUrl, retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 5 }, rateLimitBudgetMs: 300 });
+    server.on('POST', '/v1/apps/a/machines/m1', { status: 429, body: { error: 'rate limit exceeded' }, headers: { 'retry-after': '1' } });
+
+    await expect(quick.update('a', 'm1', { config: { image: 'x' } }, 'n')).rejects.toMatchObject({ status: 429 });
+    expect(server.count('POST', '/v1/apps/a/machines/m1')).toBe(1);
+  });
+
+  it('never asks the server to hold a wait longer than 60 s, and loops to the caller timeout', async () => {
+    server.on('GET', '/v1/apps/a/machines/m1/wait', { status: 408, body: { error: 'deadline_exceeded' } }, { status: 408, body: { error: 'deadline_exceeded' } }, { status: 200, body: { ok: true } });
+
+    await sut.wait('a', 'm1', { state: 'stopped', timeoutSec: 3600 });
+
+    const urls = server.seen.map((s) => new URL(s.url, 'http://x'));
+    expect(urls).toHaveLength(3);
+    for (const u of urls) expect(Number(u.searchParams.get('timeout'))).toBe(60);
+  });
+
+  it('reads the lease from fly-go’s { status, data } answer and refuses one without data.nonce', async () => {
+    server.on(
+      'POST',
+      '/v1/apps/a/machines/m1/lease',
+      { status: 200, body: { status: 'success', data: { nonce: 'n1', expires_at: 1700000000, owner: 'me@example.com', version: 'v1' } } },
+      { status: 200, body: { nonce: 'flat', expires_at: 1 } },
+    );
+
+    expect(await sut.acquireLease('a', 'm1', 13, 'hangar release r1')).toEqual({
+      nonce: 'n1',
+      expires_at: 1700000000,
+      owner: 'me@example.com',
+      version: 'v1',
+      description: 'hangar release r1',
+    });
+    expect(server.seen[0].url).toBe('/v1/apps/a/machines/m1/lease?ttl=13');
+    await expect(sut.acquireLease('a', 'm1', 13)).rejects.toThrow(/without data\.nonce/);
+  });
+
+  it('reads a machine on an unreachable host without config: partial config stands in, marked incomplete', async () => {
+    const partial = { id: 'm9', name: 'm9', state: 'started', region: 'ams', instance_id: 'i', host_status: 'unreachable', incomplete_config: { image: 'nginx:1', metadata: { fly_platform_version: 'v2' } }, created_at: '', updated_at: '' };
+    const bare = { ...partial, id: 'm8', incomplete_config: undefined, image_ref: { registry: 'docker.io', repository: 'library/nginx', tag: '1', digest: '' } };
+    server.on('GET', '/v1/apps/a/machines', { status: 200, body: [partial, bare] });
+
+    const [m9, m8] = await sut.list('a');
+
+    expect(m9).toMatchObject({ host_status: 'unreachable', config: { image: 'nginx:1', metadata: { fly_platform_version: 'v2' } }, incomplete_config: { image: 'nginx:1' } });
+    expect(m8.config).toEqual({ image: 'docker.io/library/nginx:1' });
+    expect(m8.incomplete_config).toBeDefined();
+  });
+});
+
+async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -2,10 +2,19 @@ import type { Lease, LaunchMachineInput, Machine, MachineState, StopOptions, Vol
 import type { MachineLogs, MachinesApi } from './machines-api';
 import { FlyLogsReader } from './fly-logs-reader';
 import { MachinesApiError, MachinesApiErrorCodes } from './machines-api.error';
+import { authorizationHeader } from './auth-scheme';
 import { attemptRequest, describeTransportError, sleep, type AttemptOutcome } from './http-attempt';
+import { withUsableConfig } from './partial-machine';
+import { RateGate, rateKey } from './rate-gate';
 import { DEFAULT_RETRY, backoffDelay, isRetryable, type AttemptFailure, type RetryClass, type RetryOptions } from './retry-policy';
 
-/** Config metadata key carrying a create's idempotency key, for APIs without an idempotency header. */
+/**
+ * Config metadata key carrying the key of the operation that created a machine (Hangar's
+ * `<release>:create:<group>:<n>`, …). The Fly Machines API has no idempotency for creates (an
+ * `Idempotency-Key` header is ignored), so a create whose outcome is unknown is made safe the way
+ * flyctl's bluegreen does it with `fly_flyctl_bluegreen_launch_id`: look for a machine carrying the
+ * key before creating again.
+ */
 export const IDEMPOTENCY_METADATA_KEY = 'hangar_idempotency_key';
 
 /** The lease nonce header of the Fly Machines API. */
@@ -21,13 +30,22 @@ export interface HttpMachinesApiOptions {
   flyApiUrl?: string;
   /** `https://api.machines.dev` or the local fleet (`http://127.0.0.1:4281`); paths go under `/v1`. */
   baseUrl: string;
-  /** Sent as `Authorization: Bearer <token>` when given. */
+  /**
+   * Sent as `Authorization: FlyV1 <macaroons>` for Fly macaroon tokens (`fm1r_`, `fm1a_`, `fm2_`, with
+   * or without a `FlyV1 ` prefix), else `Bearer <token>`, as fly-go does ({@link authorizationHeader}).
+   */
   token?: string;
   /** Budget of one HTTP request in ms (a wait call gets its own wait time on top); default 30 000. */
   timeoutMs?: number;
   retry?: Partial<RetryOptions>;
   /** Jitter source, injectable so tests can pin delays; default `Math.random`. */
   random?: () => number;
+  /**
+   * How long one call keeps retrying while it is answered 429, in ms; default 60 000 (fly-go's
+   * `flaps.Retry` gives up after one minute). A 429 means the request was turned away before it
+   * ran, so it is retried whatever the call, waiting the `Retry-After` the API sent.
+   */
+  rateLimitBudgetMs?: number;
 }
 
 interface CallOptions {
@@ -47,8 +65,10 @@ interface CallResult {
   body: unknown;
 }
 
-/** Longest server-side hold of one wait request the API allows, in seconds. */
-const MAX_WAIT_SEC = 60;
+/** Longest server-side hold of one wait request the API allows, in seconds (fly-go `proxyTimeoutThreshold`). */
+export const MAX_WAIT_SEC = 60;
+/** Longest a single `Retry-After` is honoured before the call's own budget decides, ms. */
+const MAX_RETRY_AFTER_MS = 60_000;
 const EARLY_TIMEOUT_PAUSE_MS = 200;
 
 /**
@@ -61,12 +81,19 @@ export class HttpMachinesApi implements MachinesApi {
   private readonly timeoutMs: number;
   private readonly retry: RetryOptions;
   private readonly random: () => number;
+  private readonly rateLimitBudgetMs: number;
+  private readonly gate = new RateGate();
+  private readonly authorization: string | undefined;
+  private readonly options: HttpMachinesApiOptions;
 
-  constructor(private readonly options: HttpMachinesApiOptions) {
+  constructor(options: HttpMachinesApiOptions) {
+    this.options = options;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.random = options.random ?? Math.random;
+    this.rateLimitBudgetMs = options.rateLimitBudgetMs ?? 60_000;
+    this.authorization = options.token ? authorizationHeader(options.token) : undefined;
   }
 
   /** Creates the app; an app that already exists counts as success. */
@@ -78,23 +105,30 @@ export class HttpMachinesApi implements MachinesApi {
     });
   }
 
+  /** A machine on an unreachable host comes with `host_status` and its partial config as `config` (see {@link withUsableConfig}). */
   async list(app: string): Promise<Machine[]> {
-    return (await this.call('GET', `${machinesPath(app)}`, { retry: 'idempotent' })).body as Machine[];
+    return ((await this.call('GET', `${machinesPath(app)}`, { retry: 'idempotent' })).body as Machine[]).map(withUsableConfig);
   }
 
   async get(app: string, id: string): Promise<Machine> {
-    return (await this.call('GET', machinePath(app, id), { retry: 'idempotent' })).body as Machine;
+    return withUsableConfig((await this.call('GET', machinePath(app, id), { retry: 'idempotent' })).body as Machine);
   }
 
   /**
-   * Launches a machine. With `idempotencyKey` the key travels as the `Idempotency-Key` header (fleet
-   * honours it) and as config metadata `hangar_idempotency_key`; before a retry the app's machines are
-   * searched for that key, so a create whose answer was lost is not made twice even where the API
-   * has no idempotency. A machine found that way carries no lease `nonce`.
+   * Launches a machine. With `idempotencyKey` the key goes into config metadata
+   * `hangar_idempotency_key` (no header: the Fly API ignores `Idempotency-Key`). When the outcome of
+   * an attempt is unknown (no answer, 408, 5xx) the app's machines are searched for that key before
+   * posting again, and a machine found is adopted; `opts.resumed` (an earlier run of the same
+   * operation may have sent this create) searches before the first attempt too. A machine found that
+   * way carries no lease `nonce`.
    */
-  async create(app: string, input: LaunchMachineInput, idempotencyKey?: string): Promise<Machine> {
+  async create(app: string, input: LaunchMachineInput, idempotencyKey?: string, opts: { resumed?: boolean } = {}): Promise<Machine> {
     if (idempotencyKey === undefined) {
       return (await this.call('POST', machinesPath(app), { body: input, retry: 'once' })).body as Machine;
+    }
+    if (opts.resumed) {
+      const found = await this.findCreated(app, idempotencyKey);
+      if (found) return found;
     }
     const body: LaunchMachineInput = {
       ...input,
@@ -102,11 +136,16 @@ export class HttpMachinesApi implements MachinesApi {
     };
     const result = await this.call('POST', machinesPath(app), {
       body,
-      headers: { 'Idempotency-Key': idempotencyKey },
       retry: 'keyed',
-      beforeRetry: () => this.findByIdempotencyKey(app, idempotencyKey),
+      beforeRetry: () => this.findCreated(app, idempotencyKey).catch(() => undefined),
     });
     return result.body as Machine;
+  }
+
+  /** The live machine a keyed create made, if any (throws when the list cannot be read: unknown is not "none"). */
+  async findCreated(app: string, idempotencyKey: string): Promise<Machine | undefined> {
+    const machines = await this.list(app);
+    return machines.find((m) => m.config?.metadata?.[IDEMPOTENCY_METADATA_KEY] === idempotencyKey && m.state !== 'destroyed');
   }
 
   async update(app: string, id: string, input: LaunchMachineInput, nonce?: string): Promise<Machine> {
@@ -255,18 +294,20 @@ export class HttpMachinesApi implements MachinesApi {
     }
   }
 
-  private async findByIdempotencyKey(app: string, key: string): Promise<Machine | undefined> {
-    try {
-      const machines = (await this.call('GET', machinesPath(app), { retry: 'once' })).body as Machine[];
-      return machines.find((m) => m.config?.metadata?.[IDEMPOTENCY_METADATA_KEY] === key);
-    } catch {
-      return undefined;
-    }
-  }
-
+  /**
+   * One API call with its retries. A 429 holds back every call on the same machine and action
+   * ({@link rateKey}) for the `Retry-After` the API sent (else the backoff delay), and is retried
+   * for up to `rateLimitBudgetMs` without using up the call's attempts; other failures are retried
+   * per the call's {@link RetryClass}.
+   */
   private async call(method: string, path: string, opts: CallOptions): Promise<CallResult> {
+    const key = rateKey(method, path);
+    const budgetEnd = Date.now() + this.rateLimitBudgetMs;
     let attempt = 0;
+    let throttled = 0;
     for (;;) {
+      const held = this.gate.delayFor(key);
+      if (held > 0) await sleep(held);
       attempt += 1;
       const outcome = await attemptRequest(`${this.baseUrl}${path}`, {
         method,
@@ -277,21 +318,30 @@ export class HttpMachinesApi implements MachinesApi {
       if ('status' in outcome && (outcome.ok || opts.accept?.(outcome.status, attempt, outcome.apiMessage))) {
         return { status: outcome.status, body: outcome.body };
       }
+      if ('status' in outcome && outcome.status === 429) {
+        throttled += 1;
+        attempt -= 1;
+        const wanted = Math.min(MAX_RETRY_AFTER_MS, outcome.retryAfterMs ?? backoffDelay(throttled, this.retry, this.random));
+        if (Date.now() + wanted <= budgetEnd) {
+          this.gate.hold(key, wanted);
+          continue;
+        }
+        throw this.toError(method, path, outcome, attempt + throttled);
+      }
       const failure: AttemptFailure = 'status' in outcome ? outcome.status : 'transport';
       if (attempt < this.retry.attempts && isRetryable(opts.retry, failure)) {
-        const retryAfter = 'status' in outcome ? outcome.retryAfterMs : undefined;
-        await sleep(backoffDelay(attempt, this.retry, this.random, retryAfter));
+        await sleep(backoffDelay(attempt, this.retry, this.random));
         const found = await opts.beforeRetry?.();
         if (found !== undefined) return { status: 200, body: found };
         continue;
       }
-      throw this.toError(method, path, outcome, attempt);
+      throw this.toError(method, path, outcome, attempt + throttled);
     }
   }
 
   private headers(opts: CallOptions): Record<string, string> {
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
-    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    if (this.authorization) headers.authorization = this.authorization;
     if (opts.nonce) headers[LEASE_NONCE_HEADER] = opts.nonce;
     return headers;
   }

@@ -19,10 +19,13 @@ export type {
 } from './machine.types';
 export type { MachinesApi, MachineLogs } from './machines-api';
 export { exitCodeOf, exitEventOf, latestExitAfterStart } from './machine-events';
-export { HttpMachinesApi, IDEMPOTENCY_METADATA_KEY, LEASE_NONCE_HEADER } from './http-machines-api';
+export { HttpMachinesApi, IDEMPOTENCY_METADATA_KEY, LEASE_NONCE_HEADER, MAX_WAIT_SEC } from './http-machines-api';
 export type { HttpMachinesApiOptions, MachinesProvider } from './http-machines-api';
 export { FlyLogsReader } from './fly-logs-reader';
 export type { FlyLogsReaderOptions } from './fly-logs-reader';
+export { authorizationHeader } from './auth-scheme';
+export { isHostUnreachable, withUsableConfig } from './partial-machine';
+export { RateGate, rateKey } from './rate-gate';
 export { FleetLogsClient } from './fleet-logs-client';
 export type { FleetLogsClientOptions, FleetLogsQuery } from './fleet-logs-client';
 export { MachinesApiError, MachinesApiErrorCodes } from './machines-api.error';

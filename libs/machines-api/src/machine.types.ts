@@ -12,7 +12,9 @@ export type MachineState =
   | 'replacing'
   | 'destroying'
   | 'destroyed'
-  | 'failed';
+  | 'failed'
+  /** Fly: the machine's memory was snapshotted (`POST …/suspend`, or autostop `suspend`); `start` resumes it. */
+  | 'suspended';
 
 export interface MachineGuest {
   cpu_kind?: string;
@@ -115,7 +117,13 @@ export interface Machine {
   region: string;
   instance_id: string;
   private_ip?: string;
+  /**
+   * The machine's config. On the wire Fly leaves it out when `host_status` is not `ok`; the client
+   * fills it from `incomplete_config` (`withUsableConfig`), so code can always read it.
+   */
   config: MachineConfig;
+  /** Fly: a partial config rebuilt from other sources when the host is unreachable; never to be sent back. */
+  incomplete_config?: Partial<MachineConfig>;
   image_ref?: { registry: string; repository: string; tag: string; digest: string };
   created_at: string;
   updated_at: string;

@@ -15,8 +15,11 @@ export interface MachinesApi {
   createApp(app: string): Promise<void>;
   list(app: string): Promise<Machine[]>;
   get(app: string, id: string): Promise<Machine>;
-  /** `idempotencyKey` makes a retried create return the machine the first attempt made. */
-  create(app: string, input: LaunchMachineInput, idempotencyKey?: string): Promise<Machine>;
+  /**
+   * `idempotencyKey` (stored in config metadata) makes a retried create return the machine the first
+   * attempt made; `opts.resumed` looks for it before the first attempt too (an earlier run may have sent it).
+   */
+  create(app: string, input: LaunchMachineInput, idempotencyKey?: string, opts?: { resumed?: boolean }): Promise<Machine>;
   update(app: string, id: string, input: LaunchMachineInput, nonce?: string): Promise<Machine>;
   destroy(app: string, id: string, opts?: { nonce?: string; force?: boolean }): Promise<void>;
   /** `nonce` is the lease's, when the caller holds one (Fly refuses a leased machine's start without it). */

@@ -110,7 +110,8 @@ export function fleetFetch(hangar: FleetAccess, path: string, init: RequestInit 
 /** A fault for fleet to inject (apps/fleet `CreateFaultDto`): machines `match` picks suffer `effect`. */
 export interface FleetFault {
   match: { app?: string; image?: string; machineId?: string; command?: string };
-  effect: 'crash-on-start' | 'unhealthy' | 'slow-start' | 'update-error' | 'exit' | 'exit-nested' | 'vanish';
+  /** `host-unreachable`: while the fault exists, the machines it matches are answered without config and refused every call. */
+  effect: 'crash-on-start' | 'unhealthy' | 'slow-start' | 'update-error' | 'exit' | 'exit-nested' | 'vanish' | 'host-unreachable';
   /** `slow-start`: extra boot time; `exit`: run time before the exit; ms. */
   delayMs?: number;
   /** How many machines it may hit; unlimited when absent. */

@@ -11,6 +11,8 @@ interface MachineStatus {
   image: string;
   volume?: string;
   mountPath?: string;
+  /** `unreachable` / `unknown` when the machine's host does not answer (absent when it is fine). */
+  hostStatus?: string;
 }
 
 /** Fetches `status --json`'s document: `{ app, machines }`. */
@@ -21,9 +23,12 @@ export async function fetchStatus(ctx: CliContext, app: string, at?: string): Pr
 export function printMachines(ctx: CliContext, machines: MachineStatus[]): void {
   const rows = [['ID', 'PROCESS', 'VERSION', 'REGION', 'STATE', 'MANAGED', 'IMAGE']];
   for (const m of machines) {
-    rows.push([m.id, m.processGroup, m.releaseVersion ? `v${m.releaseVersion}` : '-', m.region, m.state, m.managed ? 'yes' : 'no (machine run)', m.image]);
+    const state = m.hostStatus ? `${m.state} (host ${m.hostStatus})` : m.state;
+    rows.push([m.id, m.processGroup, m.releaseVersion ? `v${m.releaseVersion}` : '-', m.region, state, m.managed ? 'yes' : 'no (machine run)', m.image || '-']);
   }
   table(rows).forEach((l) => ctx.out(l));
+  const unreachable = machines.filter((m) => m.hostStatus).length;
+  if (unreachable > 0) ctx.out(`\n${unreachable} machine(s) on an unreachable host: deploys skip them; their config is only partly known until the host is back`);
 }
 
 /** `hangar status` (DESIGN §7.1): machines with group, release, state and managed or not. */

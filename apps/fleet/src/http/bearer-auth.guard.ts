@@ -15,7 +15,8 @@ export interface FleetRequest extends Request {
 const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 
 /**
- * Every route but `/healthz` needs `Authorization: Bearer <token>`, always: the machines API token
+ * Every route but `/healthz` needs `Authorization: Bearer <token>` (or `FlyV1 <token>`, the scheme
+ * fly-go uses for macaroon tokens), always: the machines API token
  * (everything), or the viewer token, which may only read (403 otherwise, review H1).
  */
 @Injectable()
@@ -27,14 +28,14 @@ export class BearerAuthGuard implements CanActivate {
     if (!config.token) throw new Error('fleet needs a token: createFleetApp resolves HANGAR_MACHINES_API_TOKEN or the development one');
     // fleetConfig refuses equal tokens; the development token is only known here.
     if (config.viewerToken === config.token) throw new Error('HANGAR_FLEET_VIEWER_TOKEN must differ from the machines API token: a viewer would get full access');
-    this.full = Buffer.from(`Bearer ${config.token}`);
-    this.viewer = config.viewerToken ? Buffer.from(`Bearer ${config.viewerToken}`) : undefined;
+    this.full = Buffer.from(config.token);
+    this.viewer = config.viewerToken ? Buffer.from(config.viewerToken) : undefined;
   }
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FleetRequest>();
     if (request.path === '/healthz') return true;
-    const given = Buffer.from(request.headers.authorization ?? '');
+    const given = Buffer.from(credentialOf(request.headers.authorization));
     if (same(given, this.full)) {
       request.fleetAccess = 'full';
       return true;
@@ -48,6 +49,12 @@ export class BearerAuthGuard implements CanActivate {
     }
     throw fleetError(FleetErrorCodes.UNAUTHORIZED, 'unauthorized: a valid Authorization: Bearer <token> header is required');
   }
+}
+
+/** The token of an `Authorization: Bearer <t>` or `FlyV1 <t>` header; '' for any other. */
+function credentialOf(header: string | undefined): string {
+  const m = /^(bearer|flyv1) (.+)$/i.exec(header ?? '');
+  return m ? m[2] : '';
 }
 
 function same(given: Buffer, expected: Buffer): boolean {

@@ -14,6 +14,7 @@ const STATUS: Record<string, number> = {
   [FleetErrorCodes.CONFLICT]: 409,
   [FleetErrorCodes.PRECONDITION]: 412,
   [FleetErrorCodes.UNPROCESSABLE]: 422,
+  [FleetErrorCodes.RATE_LIMITED]: 429,
   [FleetErrorCodes.FAULT_INJECTED]: 500,
   [FleetErrorCodes.UNAVAILABLE]: 503,
 };

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { IDEMPOTENCY_METADATA_KEY, type LaunchMachineInput, type Machine, type MachineConfig, type MachineState } from '@hangar/machines-api';
+import { type LaunchMachineInput, type Machine, type MachineConfig, type MachineState } from '@hangar/machines-api';
 import type { Pool, PoolClient } from 'pg';
 import { findApp } from '../apps/app.repository';
 import { withTransaction } from '../database/fleet-database';
@@ -19,7 +19,13 @@ import { MachineStore, type MutationOutcome } from './machine-store';
 
 type CreateOutcome = { kind: 'existing'; existing: string } | { kind: 'created'; machine: SimMachine; nonce?: string };
 
-/** Region of a machine created without one and without a volume to take it from. */
+/** Fly refuses a region it does not have; fleet does when it has a region list (`HANGAR_FLEET_REGIONS`). */
+export function assertKnownRegion(regions: readonly string[] | undefined, region: string | undefined): void {
+  if (regions === undefined || region === undefined || regions.includes(region)) return;
+  throw fleetError(FleetErrorCodes.INVALID, `invalid region "${region}": not one of this platform's regions (${regions.join(', ')})`);
+}
+
+/** Region of a machine created without one and without a volume to take it from (with a region list: its first). */
 export const DEFAULT_REGION = 'local';
 
 /** The Machines API calls that change a machine. Each is a transaction around a pure simulator step. */
@@ -34,13 +40,14 @@ export class MachineCommandsService {
   ) {}
 
   /**
-   * Launches a machine. An idempotency key (header, or config metadata `hangar_idempotency_key`)
-   * already used in this app returns the machine made the first time, with its lease nonce while
-   * that lease lasts.
+   * Launches a machine. An `Idempotency-Key` header already used in this app returns the machine made
+   * the first time, with its lease nonce while that lease lasts: a fleet-only extension (Fly ignores
+   * the header, and Hangar's client does not send it); config metadata is never used to deduplicate,
+   * as Fly does not.
    */
   async create(app: string, input: LaunchMachineInput, headerKey?: string): Promise<Machine> {
     assertValidConfig(input.config);
-    const key = headerKey ?? input.config.metadata?.[IDEMPOTENCY_METADATA_KEY];
+    const key = headerKey;
     const id = this.ids.machineId();
     const created = await withTransaction<CreateOutcome>(this.pool, async (tx) => {
       if (!(await findApp(tx, app))) throw fleetError(FleetErrorCodes.NOT_FOUND, `app ${app} not found`);
@@ -49,8 +56,9 @@ export class MachineCommandsService {
         if (owner !== id) return { kind: 'existing', existing: owner };
       }
       const now = this.store.now();
+      assertKnownRegion(this.config.regions, input.region);
       const volume = await this.volumes.claimForNewMachine(tx, app, input.config.mounts, input.region, now);
-      const region = input.region ?? volume?.region ?? DEFAULT_REGION;
+      const region = input.region ?? volume?.region ?? this.config.regions?.[0] ?? DEFAULT_REGION;
       const run = input.skip_launch ? null : await this.bootProfile(tx, { app, machineId: id, config: input.config });
       const name = input.name ?? `machine-${id}`;
       const { machine, events } = launchMachine({

@@ -12,6 +12,8 @@ import { MachineObservations } from '../runtime/machine-observations';
 import type { SimMachine, SimResult } from './domain/sim.types';
 import { deleteLease, findLease, findMachine, insertEvents, recentEvents, saveMachine } from './machine.repository';
 import { MachineWaiter } from './machine-waiter';
+import { HostReachability } from './host-reachability';
+import { unreachableView } from './domain/unreachable-host';
 
 /** What a mutation hands back: the machine after it, a value for the caller, or a failure to raise once the transaction committed. */
 export interface MutationOutcome<T> {
@@ -38,6 +40,7 @@ export class MachineStore {
     @Inject(FLEET_CLOCK) private readonly clock: FleetClock,
     private readonly waiter: MachineWaiter,
     private readonly observations: MachineObservations,
+    private readonly hosts: HostReachability,
   ) {}
 
   now(): number {
@@ -82,8 +85,10 @@ export class MachineStore {
    */
   async views(results: readonly SimResult[], nonce?: string): Promise<Machine[]> {
     const stored = await recentEvents(this.pool, results.map((r) => r.machine.id), MACHINE_EVENTS_LIMIT);
+    const unreachable = await this.hosts.unreachableOf(results.map((r) => r.machine));
     return results.map((r) => {
       const wire = toWireMachine(r.machine, [...[...r.events].reverse(), ...(stored.get(r.machine.id) ?? [])], nonce);
+      if (unreachable.has(r.machine.id)) return unreachableView(wire);
       return r.machine.run?.external || this.observations.get(r.machine.id, r.machine.instanceId) ? this.observed(r.machine, wire) : wire;
     });
   }

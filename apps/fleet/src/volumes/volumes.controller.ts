@@ -1,3 +1,6 @@
+import { Inject } from '@nestjs/common';
+import { FLEET_CONFIG, type FleetConfig } from '../fleet.config';
+import { assertKnownRegion } from '../machines/machine-commands.service';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import type { Volume } from '@hangar/machines-api';
 import { flyBody } from '../http/validation';
@@ -7,7 +10,10 @@ import { VolumesService } from './volumes.service';
 /** `/v1/apps/:app/volumes`. */
 @Controller('v1/apps/:app/volumes')
 export class VolumesController {
-  constructor(private readonly volumes: VolumesService) {}
+  constructor(
+    private readonly volumes: VolumesService,
+    @Inject(FLEET_CONFIG) private readonly config: FleetConfig,
+  ) {}
 
   @Get()
   list(@Param('app') app: string): Promise<Volume[]> {
@@ -17,6 +23,7 @@ export class VolumesController {
   @Post()
   @HttpCode(200)
   create(@Param('app') app: string, @Body(flyBody) body: CreateVolumeDto): Promise<Volume> {
+    assertKnownRegion(this.config.regions, body.region);
     return this.volumes.create(app, body);
   }
 

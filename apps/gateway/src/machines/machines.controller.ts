@@ -53,5 +53,6 @@ export function toStatus(m: MachineView): MachineStatus {
     image: m.image,
     ...(m.volume ? { volume: m.volume } : {}),
     ...(m.mountPath ? { mountPath: m.mountPath } : {}),
+    ...(m.hostStatus ? { hostStatus: m.hostStatus } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import { ulid } from 'ulid';
 import { ErrorCodes, HangarError, commandPattern, streams, type MachineView } from '@hangar/contracts';
 import { EVENT_STORE, type EventStore } from '@hangar/event-store';
-import type { Machine, MachinesApi, Volume } from '@hangar/machines-api';
+import { isHostUnreachable, type Machine, type MachinesApi, type Volume } from '@hangar/machines-api';
 import { MACHINES_API } from '../machine-updater.tokens';
 import { listVolumes } from '../volumes/volumes.handler';
 import { noVolumeAvailable, pickUnattachedVolume } from '../volumes/domain/volume-choice';
@@ -26,6 +26,10 @@ export class MachineLifecycleHandler {
   @MessagePattern(commandPattern('machine-updater', 'clone-machine'))
   async clone(@Payload() dto: CloneMachineDto): Promise<{ machine: MachineView }> {
     const source = await this.live(dto.app, dto.machineId);
+    // Its config is only the partial one the API could rebuild: cloning it would make a different machine (flyctl refuses too).
+    if (isHostUnreachable(source)) {
+      throw new HangarError('MACHINE.HOST_UNREACHABLE', `machine ${source.id} is on an unreachable host, try again later`, { machineId: source.id, hostStatus: source.host_status });
+    }
     const region = dto.region ?? source.region;
     const volume = await this.volumeFor(dto.app, source, region);
     const created = await this.api.create(dto.app, { config: cloneConfig(source.config, volume), region }, `clone:${ulid()}`);

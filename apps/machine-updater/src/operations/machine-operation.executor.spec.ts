@@ -163,4 +163,31 @@ describe(MachineOperationExecutor.name, () => {
     expect(result).toMatchObject({ ok: false });
     expect(result.ok === false && result.retryable).toBeFalsy();
   });
+
+  it('does not touch a machine on an unreachable host: no lease, no update, a definite failure naming it', async () => {
+    api.machine = { ...api.machine, host_status: 'unreachable' };
+    const result = await sut.execute(request(), hooks());
+    expect(result).toEqual({ ok: false, machineId: ID, reason: `machine ${ID} is on an unreachable host (host_status unreachable); it was not updated` });
+    expect(api.acquired).toBe(0);
+    expect(api.updates).toHaveLength(0);
+  });
+
+  it('asks the client to look for the machine of a create an earlier run may have sent', async () => {
+    const creates: unknown[] = [];
+    const made = { ...api.machine, id: 'made', instance_id: 'i-made' };
+    (api as unknown as { create: MachinesApi['create'] }).create = async (_app, _input, key, opts) => {
+      creates.push({ key, opts });
+      return made;
+    };
+    (api as unknown as { createApp: () => Promise<void> }).createApp = async () => undefined;
+    const req: MachineUpdateRequestedData = { ...request(), kind: 'create', key: `${RELEASE}:create:app:1`, machineId: undefined, waitForHealth: false };
+
+    await sut.execute(req, { ...hooks(), resumed: true });
+    await sut.execute(req, hooks());
+
+    expect(creates).toEqual([
+      { key: `${RELEASE}:create:app:1`, opts: { resumed: true } },
+      { key: `${RELEASE}:create:app:1`, opts: { resumed: false } },
+    ]);
+  });
 });

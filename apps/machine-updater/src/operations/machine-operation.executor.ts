@@ -1,5 +1,5 @@
 import type { MachineUpdateRequestedData } from '@hangar/contracts';
-import { MachinesApiErrorCodes, MetadataKeys, type Lease, type Machine, type MachinesApi } from '@hangar/machines-api';
+import { MachinesApiErrorCodes, MetadataKeys, isHostUnreachable, type Lease, type Machine, type MachinesApi } from '@hangar/machines-api';
 import { isTransientFailure } from './domain/transient-failure';
 import { judgeHealth } from './domain/health';
 import { MachineSteps } from './machine-steps';
@@ -21,6 +21,11 @@ export interface ExecutorHooks {
    * under that lease (refreshing it) instead of failing on "lease held" or waiting for it to expire.
    */
   resumeNonce?: string;
+  /**
+   * An earlier run of this operation recorded its first mutation: a create it sent may have made its
+   * machine (the Machines API has no idempotency), so look for that machine before creating.
+   */
+  resumed?: boolean;
 }
 
 /**
@@ -65,7 +70,7 @@ export class MachineOperationExecutor {
         case 'stop':
           return await this.steps.stop(req);
         case 'release-command':
-          return await this.steps.releaseCommand(req, (machineId) => hooks.beforeMutation({ machineId }));
+          return await this.steps.releaseCommand(req, (machineId) => hooks.beforeMutation({ machineId }), hooks.resumed === true);
         default: {
           const never: never = req.kind;
           return { ok: false, reason: `unknown operation ${String(never)}` };
@@ -80,6 +85,7 @@ export class MachineOperationExecutor {
   private async update(req: MachineUpdateRequestedData, hooks: ExecutorHooks): Promise<OperationResult> {
     const machineId = req.machineId!;
     const current = await this.api.get(req.app, machineId);
+    if (isHostUnreachable(current)) return unreachable(machineId, current);
     if (alreadyAtRelease(current, req.releaseId)) {
       // A redelivery, or a run that died after its update (maybe mid-wait): never update twice, only
       // wait for the instance it made to be healthy, then let go of the lease that run left behind.
@@ -118,6 +124,7 @@ export class MachineOperationExecutor {
       req.app,
       { config, region: req.region, ...(req.skipLaunch ? { skip_launch: true } : {}), ...(unrouted ? { skip_service_registration: true } : {}) },
       req.key,
+      { resumed: hooks.resumed === true },
     );
     return this.finish(req, created.id, created.instance_id);
   }
@@ -133,7 +140,7 @@ export class MachineOperationExecutor {
     await this.api.destroy(req.app, machineId, { force: true }).catch((error: unknown) => {
       if ((error as { code?: string }).code !== 'MACHINE.NOT_FOUND') throw error;
     });
-    const created = await this.api.create(req.app, { config: req.config!, region: req.region }, req.key);
+    const created = await this.api.create(req.app, { config: req.config!, region: req.region }, req.key, { resumed: hooks.resumed === true });
     return this.finish(req, created.id, created.instance_id);
   }
 
@@ -207,6 +214,11 @@ export class MachineOperationExecutor {
 /** The API takes whole seconds: a `--lease-timeout` of 2.5s leases for 3 s. */
 function leaseTtlSec(req: MachineUpdateRequestedData): number {
   return req.leaseTimeoutMs === undefined ? DEFAULT_LEASE_TTL_SEC : Math.ceil(req.leaseTimeoutMs / 1000);
+}
+
+/** flyctl skips the lease of a machine on an unreachable host, and no call on it can work: say so, never crash on its partial config. */
+function unreachable(machineId: string, machine: Machine): OperationResult {
+  return { ok: false, machineId, reason: `machine ${machineId} is on an unreachable host (host_status ${machine.host_status}); it was not updated` };
 }
 
 function alreadyAtRelease(machine: Machine, releaseId: string): boolean {

@@ -43,10 +43,10 @@ export class MachineSteps {
    * timeout or an unknown outcome (gone, or ended without an exit event) fails, with the last 100
    * lines it printed or why they cannot be shown.
    */
-  async releaseCommand(req: MachineUpdateRequestedData, beforeMutation: (machineId: string) => Promise<void>): Promise<StepResult> {
+  async releaseCommand(req: MachineUpdateRequestedData, beforeMutation: (machineId: string) => Promise<void>, resumed = false): Promise<StepResult> {
     await this.api.createApp(req.app);
     await beforeMutation(req.key);
-    const machine = await this.api.create(req.app, { config: req.config!, region: req.region }, req.key);
+    const machine = await this.api.create(req.app, { config: req.config!, region: req.region }, req.key, { resumed });
     const verdict = await this.awaitEnd(req.app, machine.id, req.waitTimeoutMs);
     const output = await this.logsOf(req.app, machine.id);
     if (verdict.kind === 'exited' && verdict.exitCode === 0) return { ok: true, machineId: machine.id, exitCode: 0, ...output };

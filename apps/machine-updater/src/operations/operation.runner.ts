@@ -111,6 +111,7 @@ export class OperationRunner implements BeforeApplicationShutdown, OnApplication
         : delivery.redact(
             await this.executor.execute(delivery.request, {
               ...(history.leaseNonce ? { resumeNonce: history.leaseNonce } : {}),
+              ...(history.started ? { resumed: true } : {}),
               beforeMutation: async ({ machineId, nonce }) => {
                 await this.claims.assertHeld(req.key);
                 const data = { app: req.app, key: req.key, kind: req.kind, releaseId: req.releaseId, ...(nonce ? { leaseNonce: nonce } : {}) };

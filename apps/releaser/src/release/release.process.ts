@@ -226,6 +226,7 @@ function toSnapshot(m: MachineView): MachineSnapshot {
     ...(m.releaseVersion ? { releaseVersion: m.releaseVersion } : {}),
     instanceId: m.instanceId,
     config: m.config,
+    ...(m.hostStatus ? { hostStatus: m.hostStatus } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
 import type { FaultEffect } from '../../machines/domain/sim.types';
 
-export const FAULT_EFFECTS: readonly FaultEffect[] = ['crash-on-start', 'unhealthy', 'slow-start', 'update-error', 'exit', 'exit-nested', 'vanish'];
+export const FAULT_EFFECTS: readonly FaultEffect[] = ['crash-on-start', 'unhealthy', 'slow-start', 'update-error', 'exit', 'exit-nested', 'vanish', 'host-unreachable'];
 
 export class FaultMatchDto {
   @IsOptional()

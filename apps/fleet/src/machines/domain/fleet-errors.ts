@@ -16,6 +16,7 @@ export const FleetErrorCodes = {
   UNPROCESSABLE: 'FLEET.UNPROCESSABLE',
   FAULT_INJECTED: 'FLEET.FAULT_INJECTED',
   UNAVAILABLE: 'FLEET.UNAVAILABLE',
+  RATE_LIMITED: 'FLEET.RATE_LIMITED',
 } as const;
 
 export type FleetErrorCode = (typeof FleetErrorCodes)[keyof typeof FleetErrorCodes];

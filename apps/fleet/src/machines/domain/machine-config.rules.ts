@@ -24,4 +24,27 @@ export function assertValidConfig(config: unknown): asserts config is MachineCon
   }
   if (c.checks !== undefined && (typeof c.checks !== 'object' || Array.isArray(c.checks))) fail('config.checks must be an object of named checks');
   if (c.services !== undefined && !Array.isArray(c.services)) fail('config.services must be a list');
+  for (const [path, value] of durationFields(c)) {
+    if (value !== undefined && !isFlyDuration(value)) fail(`${path} must be a duration such as "10s" or "1m30s" (or integer nanoseconds); got ${JSON.stringify(value)}`);
+  }
+}
+
+const GO_DURATION = /^(?:0|(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+)$/;
+
+/** What fly-go's `Duration.ParseDuration` accepts: a Go duration string, or a number of nanoseconds. */
+export function isFlyDuration(value: unknown): boolean {
+  if (typeof value === 'string') return GO_DURATION.test(value);
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function durationFields(c: Partial<MachineConfig>): [string, unknown][] {
+  const fields: [string, unknown][] = [['config.stop_config.timeout', c.stop_config?.timeout]];
+  const check = (path: string, k: Record<string, unknown> | undefined) => {
+    for (const f of ['interval', 'timeout', 'grace_period']) fields.push([`${path}.${f}`, k?.[f]]);
+  };
+  if (c.checks && typeof c.checks === 'object') for (const [name, k] of Object.entries(c.checks)) check(`config.checks.${name}`, k as unknown as Record<string, unknown>);
+  if (Array.isArray(c.services)) {
+    c.services.forEach((svc, i) => (svc?.checks ?? []).forEach((k, j) => check(`config.services[${i}].checks[${j}]`, k as unknown as Record<string, unknown>)));
+  }
+  return fields;
 }

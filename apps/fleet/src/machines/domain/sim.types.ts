@@ -85,8 +85,11 @@ export interface SimLease {
  * `exit-nested`: as `exit`, but the exit event is reported only under `request.MonitorEvent.exit_event`
  * (as newer flyd does, and fly-go reads first); `vanish`: as `exit`, but the machine is destroyed
  * with no exit event at all (its outcome is unknowable).
+ * `host-unreachable` lasts while the fault exists (it is not used up): the machines it matches are
+ * answered as Fly answers a machine whose host does not respond (no `config`, `host_status`
+ * `unreachable`), and every call on them is refused.
  */
-export type FaultEffect = 'crash-on-start' | 'unhealthy' | 'slow-start' | 'update-error' | 'exit' | 'exit-nested' | 'vanish';
+export type FaultEffect = 'crash-on-start' | 'unhealthy' | 'slow-start' | 'update-error' | 'exit' | 'exit-nested' | 'vanish' | 'host-unreachable';
 
 export interface FaultMatch {
   app?: string;

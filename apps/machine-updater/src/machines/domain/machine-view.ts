@@ -1,5 +1,5 @@
 import type { MachineView } from '@hangar/contracts';
-import { MetadataKeys, type Machine } from '@hangar/machines-api';
+import { MetadataKeys, isHostUnreachable, type Machine } from '@hangar/machines-api';
 
 /** Maps a machines-API machine to Hangar's view: managed = `fly_platform_version` is `v2` (DESIGN §1). */
 export function toMachineView(machine: Machine): MachineView {
@@ -19,6 +19,7 @@ export function toMachineView(machine: Machine): MachineView {
     instanceId: machine.instance_id,
     ...(mount?.volume ? { volume: mount.volume } : {}),
     ...(mount?.path ? { mountPath: mount.path } : {}),
+    ...(isHostUnreachable(machine) ? { hostStatus: machine.host_status } : {}),
     // The env is left out: it holds the app's secret values, which no reply may carry (DESIGN G5).
     config: withoutEnv(machine.config),
   };

@@ -13,7 +13,11 @@ describe(operationHistory.name, () => {
       [e('1', 'MachineUpdateStarted', { key: KEY, leaseNonce: 'first' }), e('2', 'MachineUpdateStarted', { key: KEY, leaseNonce: 'second' })],
       KEY,
     );
-    expect(history).toEqual({ leaseNonce: 'second' });
+    expect(history).toEqual({ leaseNonce: 'second', started: true });
+  });
+
+  it('marks a create whose earlier run got to its post as started, so the resumed run looks for its machine first', () => {
+    expect(operationHistory([e('1', 'MachineUpdateStarted', { key: KEY })], KEY)).toEqual({ started: true });
   });
 
   it('keeps the first recorded outcome: the operation is never carried out again', () => {

@@ -11,6 +11,8 @@ export type OperationHistory = {
   readonly outcome?: RecordedOutcome;
   /** The lease nonce the latest interrupted run recorded before mutating under it. */
   readonly leaseNonce?: string;
+  /** An earlier run got as far as its first mutation (it may have sent a create whose machine exists). */
+  readonly started?: boolean;
 };
 
 type StreamEvent = { readonly eventId: string; readonly type: string; readonly data: Readonly<Record<string, unknown>> };
@@ -25,7 +27,7 @@ export function operationHistory(events: readonly StreamEvent[], key: string): O
       history = { ...history, outcome: { eventId: e.eventId, type: e.type, data: e.data } as unknown as RecordedOutcome };
     } else if (e.type === EventTypes.MachineUpdateStarted) {
       const nonce = e.data.leaseNonce;
-      history = typeof nonce === 'string' ? { leaseNonce: nonce } : {};
+      history = typeof nonce === 'string' ? { leaseNonce: nonce, started: true } : { started: true };
     }
   }
   return history;

@@ -31,6 +31,24 @@ describe(planRollout.name, () => {
     ]);
   });
 
+  it('leaves a machine on an unreachable host out of the plan with a warning, and creates nothing in its place', () => {
+    const config = appConfig({ processes: { web: 'bin/web', worker: 'bin/worker' } });
+    const machines = [
+      machine(1, { processGroup: 'web' }),
+      machine(2, { processGroup: 'web', hostStatus: 'unreachable' }),
+      machine(3, { processGroup: 'worker', hostStatus: 'unreachable' }),
+    ];
+
+    const plan = planRollout(release(config, 1), IMAGE, machines);
+
+    expect(plan.entries.map((e) => e.key)).toEqual([`${RELEASE_ID}:update:${machineId(1)}`]);
+    expect(plan.warnings).toEqual([
+      `Machine ${machineId(2)} [web] is on an unreachable host (host_status unreachable): skipped; it keeps its current release until its host is back and a later deploy updates it`,
+      `Machine ${machineId(3)} [worker] is on an unreachable host (host_status unreachable): skipped; it keeps its current release until its host is back and a later deploy updates it`,
+    ]);
+    expect(plan.maxUnavailableCount).toBe(1);
+  });
+
   it('skips machines already at this release and records where each machine came from', () => {
     const { entries } = planRollout(release(), IMAGE, [machine(1, { releaseId: RELEASE_ID, releaseVersion: 3 }), machine(2, { state: 'stopped' })]);
     expect(entries).toEqual([

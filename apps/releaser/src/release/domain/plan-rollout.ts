@@ -6,7 +6,7 @@ import type { ReleaseState } from './release.state';
 import { filterOutcome, passesFilters, type FilterOutcome } from './machine-filters';
 import { withReplacements, withVolumesForNewMachines, type VolumeSnapshot } from './volume-plan';
 
-export type RolloutPlan = { readonly entries: PlanEntry[]; readonly maxUnavailableCount: number; readonly filters?: FilterOutcome };
+export type RolloutPlan = { readonly entries: PlanEntry[]; readonly maxUnavailableCount: number; readonly filters?: FilterOutcome; readonly warnings: string[] };
 
 /** Machines on their way out are not part of the app any more (reference §1 "Selection"). */
 const GONE: readonly MachineState[] = ['destroying', 'destroyed'];
@@ -28,9 +28,14 @@ const FALLBACK_REGION = 'local';
 export function planRollout(release: ReleaseState, _image: ResolvedImage, machines: readonly MachineSnapshot[], volumes: readonly VolumeSnapshot[] = []): RolloutPlan {
   const configured = processGroupsOf(release.config);
   const groups = configured.length > 0 ? configured : [DEFAULT_PROCESS_GROUP];
-  const managed = machines
-    .filter((m) => m.managed && !GONE.includes(m.state) && !groupOf(m).startsWith(RESERVED_GROUP_PREFIX))
-    .sort(byGroupThenId);
+  const all = machines.filter((m) => m.managed && !GONE.includes(m.state) && !groupOf(m).startsWith(RESERVED_GROUP_PREFIX)).sort(byGroupThenId);
+  // flyctl skips the lease of a machine on an unreachable host; nothing can be done to it until the
+  // host is back, so it is left out of the rollout (a group that has one still counts as having machines).
+  const unreachable = all.filter((m) => m.hostStatus !== undefined && m.hostStatus !== 'ok');
+  const managed = all.filter((m) => !unreachable.includes(m));
+  const warnings = unreachable.map(
+    (m) => `Machine ${m.id} [${groupOf(m)}] is on an unreachable host (host_status ${m.hostStatus}): skipped; it keeps its current release until its host is back and a later deploy updates it`,
+  );
   const entry = (m: MachineSnapshot, action: PlanEntry['action']) => machineEntry(release.releaseId, m, action);
   const passes = (m: MachineSnapshot) => passesFilters(release, { id: m.id, region: m.region, group: groupOf(m) });
   const selected = (g: string) => release.processGroups === undefined || release.processGroups.length === 0 || release.processGroups.includes(g);
@@ -40,7 +45,7 @@ export function planRollout(release: ReleaseState, _image: ResolvedImage, machin
   const creates = release.updateOnly
     ? []
     : groups
-        .filter((g) => selected(g) && !managed.some((m) => groupOf(m) === g))
+        .filter((g) => selected(g) && !all.some((m) => groupOf(m) === g))
         .flatMap((g) => createEntries(release.releaseId, release.config, g, region, release.ha !== false));
   const atTarget = (m: MachineSnapshot) => m.releaseId === release.releaseId || (release.rollbackOf !== undefined && m.releaseId === release.rollbackOf.releaseId);
   const updateAction = release.strategy === 'bluegreen' ? 'green' : 'update';
@@ -56,6 +61,7 @@ export function planRollout(release: ReleaseState, _image: ResolvedImage, machin
     entries: [...canaries, ...destroys, ...withVolumesForNewMachines(release.config, creates, volumes), ...rolled],
     maxUnavailableCount: maxUnavailableCount(release.maxUnavailable, startedCount),
     ...(filters ? { filters } : {}),
+    warnings,
   };
 }
 

@@ -22,6 +22,8 @@ export type MachineSnapshot = {
   readonly releaseVersion?: number;
   readonly instanceId: string;
   readonly config: MachineConfig;
+  /** `unreachable` / `unknown` when the machine's host does not answer: the plan skips it with a warning. */
+  readonly hostStatus?: string;
 };
 
 export type QueueRelease = DeployFlags & {

@@ -77,10 +77,10 @@ function plan(command: PlanRollout, state: ReleaseState): ReleaseEvent[] {
   const problems = volumeProblems(state.config, command.machines, volumes, { allowDetach: state.allowVolumeDetach === true });
   const refused = state.strategy === 'bluegreen' ? checkBluegreen(state, command.machines) : problems.join('; ') || undefined;
   if (refused) return failRelease({ type: 'FailRelease', reason: refused, now: command.now }, state);
-  const { entries, maxUnavailableCount, filters } = planRollout(state, command.image, command.machines, volumes);
+  const { entries, maxUnavailableCount, filters, warnings } = planRollout(state, command.image, command.machines, volumes);
   const planned: RolloutPlanned = {
     type: 'RolloutPlanned',
-    data: { releaseId: state.releaseId, app: state.app, image: command.image, strategy: state.strategy, maxUnavailableCount, entries, ...(filters ? { filters } : {}) },
+    data: { releaseId: state.releaseId, app: state.app, image: command.image, strategy: state.strategy, maxUnavailableCount, entries, ...(filters ? { filters } : {}), ...(warnings.length > 0 ? { warnings } : {}) },
   };
   return [planned, ...advance(evolve(state, planned), command.now)];
 }

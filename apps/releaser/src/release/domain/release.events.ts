@@ -112,6 +112,8 @@ export type RolloutPlanned = {
     readonly entries: readonly PlanEntry[];
     /** Present when a deploy filter applied: flyctl's `… filter(s) applied, deploying to N/M machines`. */
     readonly filters?: FilterOutcome;
+    /** Machines left out of the plan and why (a machine on an unreachable host); absent when none. */
+    readonly warnings?: readonly string[];
   };
 };
 
