@@ -1,4 +1,4 @@
-import { readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
+import { readServiceEnv, type Env, type MachinesProvider, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 
 export interface MachineUpdaterConfig {
@@ -7,6 +7,8 @@ export interface MachineUpdaterConfig {
   nats: NatsEndpoint;
   namespace: string;
   machinesApiUrl: string;
+  /** `HANGAR_MACHINES_PROVIDER` and friends (`readMachinesProvider`); `machinesApiUrl` is its URL. */
+  machinesProvider: MachinesProvider;
   /** `HANGAR_MACHINES_API_TOKEN`, or the development one fleet also uses (`resolveMachinesApiToken`). */
   machinesApiToken?: string;
   /** Where development credentials live (`HANGAR_STATE_DIR`), and whether this is production: for `resolveMachinesApiToken`. */
@@ -25,6 +27,7 @@ export function machineUpdaterConfig(env: Env = process.env): MachineUpdaterConf
     nats: e.nats,
     namespace: e.namespace,
     machinesApiUrl: e.machinesApiUrl,
+    machinesProvider: e.machinesProvider,
     ...(e.machinesApiToken ? { machinesApiToken: e.machinesApiToken } : {}),
     state: { stateDir: e.stateDir, production: e.production },
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
