@@ -9,6 +9,7 @@ import { CurrentConfigHandler } from './app/current-config.handler';
 import { LegacyAppMigration } from './app/migrate-to-v2';
 import { IpsHandler } from './ips/ips.handler';
 import { IP_POOLS } from './ips/ip-pools.token';
+import { MACHINES_PROVIDER } from './machines-provider.token';
 import { ReleasesHandler } from './release/releases.handler';
 import { ReleaseProcess } from './release/release.process';
 import { DryRun } from './release/dry-run';
@@ -30,7 +31,7 @@ export class ReleaserModule {
         MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'releaser', eventsStream: config.eventsStream }) }),
       ],
       controllers: [AppsHandler, DestroyAppHandler, CurrentConfigHandler, ReleasesHandler, ScaleHandler, IpsHandler, RegistryReleaseHandler],
-      providers: [DryRun, VolumeCheck, ReleaseProcess, RolloutConsumer, ReleaseReconciler, { provide: RECONCILE_OPTIONS, useValue: { intervalMs: config.reconcileIntervalMs } }, LegacyAppMigration, { provide: IP_POOLS, useValue: config.ipPools }, SecretsReleaseConsumer, SecretsReleaseReconciler],
+      providers: [DryRun, VolumeCheck, ReleaseProcess, RolloutConsumer, ReleaseReconciler, { provide: RECONCILE_OPTIONS, useValue: { intervalMs: config.reconcileIntervalMs } }, LegacyAppMigration, { provide: IP_POOLS, useValue: config.ipPools }, { provide: MACHINES_PROVIDER, useValue: config.machinesProvider }, SecretsReleaseConsumer, SecretsReleaseReconciler],
     };
   }
 }

@@ -52,7 +52,11 @@ export interface MachineUpdateRequestedData {
   releaseId: string;
   releaseVersion: number;
   processGroup: string;
-  region: string;
+  /**
+   * Where the machine goes. Absent for a create with no `primary_region` and no machine to follow:
+   * the request then sends no region and the platform chooses, as flyctl does (Fly rejects `local`).
+   */
+  region?: string;
   /** The full target config (image, env, services, checks, metadata with the release keys). */
   config?: MachineConfig;
   /** Update but leave stopped (the machine was not started before). */

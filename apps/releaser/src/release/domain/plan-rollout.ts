@@ -11,7 +11,6 @@ export type RolloutPlan = { readonly entries: PlanEntry[]; readonly maxUnavailab
 const GONE: readonly MachineState[] = ['destroying', 'destroyed'];
 /** Groups flyctl reserves for release-command, test and console machines; a deploy never touches them. */
 const RESERVED_GROUP_PREFIX = 'fly_app_';
-const FALLBACK_REGION = 'local';
 
 /**
  * The fixed rollout plan (DESIGN §5 step 4, §6.3; reference §1): managed machines of groups still in
@@ -29,7 +28,9 @@ export function planRollout(release: ReleaseState, _image: ResolvedImage, machin
   const entry = (m: MachineSnapshot, action: PlanEntry['action']) => machineEntry(release.releaseId, m, action);
 
   const destroys = managed.filter((m) => !groups.includes(groupOf(m))).map((m) => entry(m, 'destroy'));
-  const region = release.config.primaryRegion ?? firstRegion(managed) ?? firstRegion(machines) ?? FALLBACK_REGION;
+  // With none of these the request names no region and the platform picks one, as flyctl does:
+  // `local` is only fleet's name for itself, and Fly rejects it.
+  const region = release.config.primaryRegion ?? firstRegion(managed) ?? firstRegion(machines);
   const creates = groups
     .filter((g) => !managed.some((m) => groupOf(m) === g))
     .flatMap((g) => createEntries(release.releaseId, release.config, g, region));
@@ -55,7 +56,7 @@ function canaryEntries(releaseId: string, updates: readonly PlanEntry[]): PlanEn
     key: `${releaseId}:canary:${u.processGroup}`,
     action: 'canary' as const,
     processGroup: u.processGroup,
-    region: u.region,
+    ...(u.region === undefined ? {} : { region: u.region }),
     wasStarted: false,
     ...(u.guest ? { guest: u.guest } : {}),
   }));
@@ -81,12 +82,12 @@ export function firstDeployCount(config: AppConfig, group: string): number {
   return hasServices(config, group) ? 2 : 1;
 }
 
-function createEntries(releaseId: string, config: AppConfig, group: string, region: string): PlanEntry[] {
+function createEntries(releaseId: string, config: AppConfig, group: string, region: string | undefined): PlanEntry[] {
   return Array.from({ length: firstDeployCount(config, group) }, (_, i) => ({
     key: `${releaseId}:create:${group}:${i + 1}`,
     action: 'create' as const,
     processGroup: group,
-    region,
+    ...(region === undefined ? {} : { region }),
     wasStarted: false,
   }));
 }

@@ -29,7 +29,8 @@ export type PlanEntry = {
   /** Absent for `create`. */
   readonly machineId?: string;
   readonly processGroup: string;
-  readonly region: string;
+  /** Absent for a create with no `primary_region` and no machine to follow: the platform chooses. */
+  readonly region?: string;
   /** The machine was `started`/`starting` when planned: its update makes it unavailable for a while. */
   readonly wasStarted: boolean;
   readonly fromReleaseVersion?: number;
