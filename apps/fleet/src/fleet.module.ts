@@ -25,6 +25,8 @@ import { MachinesController } from './machines/machines.controller';
 import { MachineObservations } from './runtime/machine-observations';
 import { edgeProxyProvider, PodmanRuntimeLifecycle, podmanRuntimeProvider } from './runtime/runtime.module-parts';
 import { VolumesController } from './volumes/volumes.controller';
+import { IpAssignmentsController } from './ips/ip-assignments.controller';
+import { IpAssignmentsService } from './ips/ip-assignments.service';
 import { VolumesService } from './volumes/volumes.service';
 
 /** Ports a test may replace; production uses the system clock and random Fly-shaped ids. */
@@ -46,6 +48,7 @@ export class FleetModule {
         MachineLeaseController,
         MachineMetadataController,
         VolumesController,
+        IpAssignmentsController,
         MachineInspectionController,
         LogsController,
         // Fault injection exists only where it was asked for (HANGAR_FLEET_FAULTS=1): tests, chaos, benchmarks.
@@ -69,6 +72,7 @@ export class FleetModule {
         LeaseService,
         AppsService,
         VolumesService,
+        IpAssignmentsService,
         FaultsService,
         { provide: APP_FILTER, useClass: FleetExceptionFilter },
         { provide: APP_GUARD, useClass: BearerAuthGuard },

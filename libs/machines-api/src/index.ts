@@ -14,6 +14,9 @@ export type {
   Lease,
   StopOptions,
   Volume,
+  ProviderApp,
+  IpAssignment,
+  AssignIpInput,
 } from './machine.types';
 export type { MachinesApi } from './machines-api';
 export { HttpMachinesApi, IDEMPOTENCY_METADATA_KEY, LEASE_NONCE_HEADER } from './http-machines-api';

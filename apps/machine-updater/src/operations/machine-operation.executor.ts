@@ -9,7 +9,7 @@ import { MachineSteps } from './machine-steps';
  * process lost its claim on the operation): run the operation again later instead of reporting it.
  */
 export type OperationResult =
-  | { ok: true; machineId: string; instanceId?: string; state?: string; exitCode?: number; logs?: string[] }
+  | { ok: true; machineId: string; instanceId?: string; state?: string; region?: string; exitCode?: number; logs?: string[] }
   | { ok: false; machineId?: string; reason: string; retryable?: boolean; exitCode?: number; logs?: string[] };
 
 export interface ExecutorHooks {
@@ -104,7 +104,6 @@ export class MachineOperationExecutor {
   }
 
   private async create(req: MachineUpdateRequestedData, hooks: ExecutorHooks): Promise<OperationResult> {
-    await this.api.createApp(req.app);
     await hooks.beforeMutation({ machineId: req.key });
     const created = await this.api.create(
       req.app,
@@ -113,7 +112,9 @@ export class MachineOperationExecutor {
     );
     // A bluegreen green is cordoned from birth: the proxy must not route to it before it is healthy.
     if (req.cordoned) await this.api.cordon(req.app, created.id);
-    return this.finish(req, created.id, created.instance_id);
+    // Where the platform put it: the request may have named no region.
+    const result = await this.finish(req, created.id, created.instance_id);
+    return result.ok && created.region ? { ...result, region: created.region } : result;
   }
 
   /**

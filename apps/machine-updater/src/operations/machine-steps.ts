@@ -40,7 +40,6 @@ export class MachineSteps {
    * a timeout, fails with the exit code and the last 100 lines it printed.
    */
   async releaseCommand(req: MachineUpdateRequestedData, beforeMutation: (machineId: string) => Promise<void>): Promise<StepResult> {
-    await this.api.createApp(req.app);
     await beforeMutation(req.key);
     const machine = await this.api.create(req.app, { config: req.config!, region: req.region }, req.key);
     const deadline = Date.now() + req.waitTimeoutMs;
