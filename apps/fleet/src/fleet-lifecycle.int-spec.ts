@@ -31,7 +31,7 @@ describe('fleet across restarts', () => {
 
   it('keeps machines, boot progress and leases when fleet is restarted on the same database', async () => {
     let sut = await start();
-    await sut.createApp(app);
+    await sut.createApp(app, 'personal');
     const booting = await sut.create(app, { config: { image: 'registry.local/web:v1' } });
     const leased = await sut.create(app, { config: { image: 'registry.local/web:v1' } });
     const lease = await sut.acquireLease(app, leased.id, 60);
@@ -101,7 +101,7 @@ describe('fleet across restarts', () => {
     const admin = new Client({ connectionString: TEST_PG_ADMIN_URL });
     try {
       const sut = new HttpMachinesApi({ baseUrl: fresh.url, token: TOKEN });
-      await sut.createApp(app);
+      await sut.createApp(app, 'personal');
       expect(await sut.list(app)).toEqual([]);
     } finally {
       await fresh.app.close();

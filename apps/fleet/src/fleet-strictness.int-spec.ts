@@ -32,7 +32,7 @@ describe('fleet as strict as the Fly Machines API', () => {
     const env = { DATABASE_URL: db.url, HANGAR_FLEET_REGIONS: 'ams,iad', HANGAR_FLEET_RATE_LIMIT: '2/2', HANGAR_FLEET_RECORD: record, HANGAR_MACHINES_API_TOKEN: TOKEN, HANGAR_FLEET_FAULTS: '1' };
     fleet = await startFleet({ ...fleetConfig(env), host: '127.0.0.1', port: 0, bootMs: 20 });
     sut = new HttpMachinesApi({ baseUrl: fleet.url, token: TOKEN, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 } });
-    await sut.createApp(app);
+    await sut.createApp(app, 'personal');
   });
 
   afterAll(async () => {

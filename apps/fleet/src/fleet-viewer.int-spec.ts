@@ -29,7 +29,7 @@ describe('fleet viewer token', () => {
     db = await createTestDatabase('fleet_viewer_test');
     fleet = await startFleet({ databaseUrl: db.url, host: '127.0.0.1', port: 0, bootMs: 10, token: TOKEN, viewerToken: VIEWER, faults: true });
     sut = new HttpMachinesApi({ baseUrl: fleet.url, token: TOKEN, retry: { attempts: 1, baseDelayMs: 10, maxDelayMs: 10 } });
-    await sut.createApp(app);
+    await sut.createApp(app, 'personal');
   });
 
   afterAll(async () => {

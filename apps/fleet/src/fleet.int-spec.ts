@@ -37,7 +37,7 @@ describe('fleet through HttpMachinesApi', () => {
     db = await createTestDatabase('fleet_test');
     fleet = await startFleet({ databaseUrl: db.url, host: '127.0.0.1', port: 0, bootMs: BOOT_MS, token: TOKEN, faults: true });
     sut = new HttpMachinesApi({ baseUrl: fleet.url, token: TOKEN, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 20 } });
-    await sut.createApp(app);
+    await sut.createApp(app, 'personal');
   });
 
   afterAll(async () => {

@@ -27,6 +27,8 @@ import { FleetRateLimitGuard } from './http/rate-limit.guard';
 import { MachineObservations } from './runtime/machine-observations';
 import { edgeProxyProvider, PodmanRuntimeLifecycle, podmanRuntimeProvider } from './runtime/runtime.module-parts';
 import { VolumesController } from './volumes/volumes.controller';
+import { IpAssignmentsController } from './ips/ip-assignments.controller';
+import { IpAssignmentsService } from './ips/ip-assignments.service';
 import { VolumesService } from './volumes/volumes.service';
 
 /** Ports a test may replace; production uses the system clock and random Fly-shaped ids. */
@@ -48,6 +50,7 @@ export class FleetModule {
         MachineLeaseController,
         MachineMetadataController,
         VolumesController,
+        IpAssignmentsController,
         MachineInspectionController,
         LogsController,
         // Fault injection exists only where it was asked for (HANGAR_FLEET_FAULTS=1): tests, chaos, benchmarks.
@@ -72,6 +75,7 @@ export class FleetModule {
         LeaseService,
         AppsService,
         VolumesService,
+        IpAssignmentsService,
         FaultsService,
         { provide: APP_FILTER, useClass: FleetExceptionFilter },
         { provide: APP_GUARD, useClass: BearerAuthGuard },

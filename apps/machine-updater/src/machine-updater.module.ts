@@ -11,6 +11,8 @@ import { AdoptMachinesHandler } from './machines/adopt-machines.handler';
 import { MachinePowerHandler } from './machines/machine-power.handler';
 import { MachineStatusHandler } from './machines/machine-status.handler';
 import { VolumesHandler } from './volumes/volumes.handler';
+import { ProviderAppsHandler } from './provider/provider-apps.handler';
+import { ProviderIpsHandler } from './provider/provider-ips.handler';
 import { AppTeardown } from './teardown/app-teardown.service';
 import { AppTeardownHandler } from './teardown/app-teardown.handler';
 import { AppTeardownConsumer } from './teardown/app-teardown.consumer';
@@ -32,9 +34,9 @@ export class MachineUpdaterModule {
         EventStoreModule.forRootAsync({ useFactory: () => ({ databaseUrl: config.databaseUrl, auditKey: resolveAuditKey(config.audit).key }) }),
         MessagingModule.forRootAsync({ useFactory: () => ({ nats: config.nats, ns: config.namespace, service: 'machine-updater', eventsStream: config.eventsStream }) }),
       ],
-      controllers: [MachinesHandler, MachineLifecycleHandler, MachinePowerHandler, MachineStatusHandler, AdoptMachinesHandler, VolumesHandler, OperationReconcileHandler, AppTeardownHandler],
+      controllers: [MachinesHandler, MachineLifecycleHandler, MachinePowerHandler, MachineStatusHandler, AdoptMachinesHandler, VolumesHandler, OperationReconcileHandler, AppTeardownHandler, ProviderAppsHandler, ProviderIpsHandler],
       providers: [
-        { provide: MACHINES_API, useFactory: () => new HttpMachinesApi({ baseUrl: config.machinesApiUrl, provider: config.machinesProvider, token: resolveMachinesApiToken({ machinesApiToken: config.machinesApiToken, stateDir: config.state.stateDir, production: config.state.production }) }) },
+        { provide: MACHINES_API, useFactory: () => new HttpMachinesApi({ baseUrl: config.machinesApiUrl, provider: config.machinesProvider.kind, flyApiUrl: config.machinesProvider.flyApiUrl, token: resolveMachinesApiToken({ machinesApiToken: config.machinesApiToken, stateDir: config.state.stateDir, production: config.state.production }) }) },
         { provide: MachineOperationExecutor, useFactory: (api: MachinesApi) => new MachineOperationExecutor(api), inject: [MACHINES_API] },
         { provide: OperationClaims, useFactory: (pool: Pool) => new OperationClaims(pool.options), inject: [PG_POOL] },
         { provide: SecretsDelivery, useFactory: (commands: CommandClient) => new SecretsDelivery(new NatsSecretValuesSource(commands)), inject: [CommandClient] },

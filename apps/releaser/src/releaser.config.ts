@@ -1,4 +1,4 @@
-import { EnvConfigError, readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
+import { EnvConfigError, readServiceEnv, type Env, type MachinesProvider, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 import { parseCidr, type IpFamily, type IpRange } from './ips/domain/ip-address';
 import type { IpPools } from './ips/domain/ip-pool.decider';
@@ -8,7 +8,12 @@ export interface ReleaserConfig {
   /** `NATS_URL`, `HANGAR_NATS_CREDENTIALS`, `HANGAR_NATS_INSECURE`: where and as whom this service reaches NATS. */
   nats: NatsEndpoint;
   namespace: string;
-  /** `HANGAR_IPV4_POOL` / `HANGAR_IPV6_POOL`: where `ips allocate-v4|v6` take addresses from. */
+  /**
+   * `HANGAR_MACHINES_PROVIDER` and friends (`readMachinesProvider`): `fly` sends app creation and IPs to
+   * Fly's API, refuses images Fly cannot pull at plan time, and has no default org unless `HANGAR_FLY_ORG`.
+   */
+  machinesProvider: MachinesProvider;
+  /** `HANGAR_IPV4_POOL` / `HANGAR_IPV6_POOL`: where `ips allocate-v4|v6` take addresses from (fleet provider only). */
   ipPools: IpPools;
   /** `HANGAR_RECONCILE_INTERVAL_MS` (default 10 000): how often running releases are checked for lost work. */
   reconcileIntervalMs: number;
@@ -28,6 +33,7 @@ export function releaserConfig(env: Env = process.env): ReleaserConfig {
     databaseUrl: e.databaseUrl,
     nats: e.nats,
     namespace: e.namespace,
+    machinesProvider: e.machinesProvider,
     ipPools: { v4: pool(env, 'HANGAR_IPV4_POOL', 'v4'), v6: pool(env, 'HANGAR_IPV6_POOL', 'v6') },
     reconcileIntervalMs: reconcileInterval(env),
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },

@@ -5,6 +5,10 @@ export interface AppSummary {
   name: string;
   platformVersion: 'v2' | 'legacy';
   createdAt: string;
+  /** The machines provider's org the app is in (`apps create --org`, `HANGAR_FLY_ORG`); absent for apps created before it was recorded. */
+  org?: string;
+  /** `apps import`: the highest `fly_release_version` its managed machines had; Hangar's releases continue from the next version. */
+  importedVersion?: number;
   /** The last complete release. */
   currentRelease?: { id: string; version: number };
   /** The release holding the app's deploy lock (DESIGN G4). */

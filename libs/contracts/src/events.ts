@@ -52,7 +52,11 @@ export interface MachineUpdateRequestedData {
   releaseId: string;
   releaseVersion: number;
   processGroup: string;
-  region: string;
+  /**
+   * Where the machine goes. Absent for a create with no `primary_region` and no machine to follow:
+   * the request then sends no region and the platform chooses, as flyctl does (Fly rejects `local`).
+   */
+  region?: string;
   /** The full target config (image, env, services, checks, metadata with the release keys). */
   config?: MachineConfig;
   /** Update but leave stopped (the machine was not started before). */
@@ -71,7 +75,7 @@ export interface MachineUpdateRequestedData {
    * `create` of a machine with `[mounts]` and no volume picked at planning: adopt an unattached volume
    * `name` in `region` (one an interrupted run made) or create it with `sizeGb`, then mount it.
    */
-  createVolume?: { name: string; region: string; sizeGb: number };
+  createVolume?: { name: string; region?: string; sizeGb: number };
   /**
    * The app's secrets version this operation delivers: machine-updater fetches its values from the
    * secrets service right before the call and merges them into `config.env` (DESIGN §6.6, G5).

@@ -39,6 +39,8 @@ export type {
 } from './events';
 export { readServiceEnv, EnvConfigError, parseBase64Key, readEventsStreamLimits, optionalToken } from './service-env';
 export type { ServiceEnv, Env, NatsEndpoint, EventsStreamLimits } from './service-env';
+export { readMachinesProvider, isOrgSlug, MACHINES_PROVIDERS, FLY_MACHINES_API_URL, FLY_GRAPHQL_URL, FLEET_DEFAULT_ORG } from './machines-provider';
+export type { MachinesProvider, MachinesProviderKind } from './machines-provider';
 export { jsonBodyProblem, MAX_JSON_DEPTH } from './json-limits';
 export { resolveStateCredential, resolveStateKey, resolveMachinesApiToken } from './state-credential';
 export type { StateCredentialSource } from './state-credential';

@@ -1,4 +1,5 @@
 import { NAMESPACE_PATTERN } from './names';
+import { readMachinesProvider, type MachinesProvider } from './machines-provider';
 
 /**
  * The environment every Hangar process understands (DESIGN §7.4), parsed and validated. Each
@@ -22,8 +23,11 @@ export interface ServiceEnv {
   namespace: string;
   httpHost: string;
   httpPort: number;
+  /** `HANGAR_MACHINES_API_URL`: the same as `machinesProvider.machinesApiUrl`. */
   machinesApiUrl: string;
   machinesApiToken?: string;
+  /** `HANGAR_MACHINES_PROVIDER` (`fleet` | `fly`) with its URLs and default org (`readMachinesProvider`). */
+  machinesProvider: MachinesProvider;
   fleetPort: number;
   /** `HANGAR_FLEET_HOST` (default 127.0.0.1): fleet binds to loopback unless told otherwise. */
   fleetHost: string;
@@ -159,14 +163,16 @@ export function readServiceEnv(env: Env): ServiceEnv {
   }
   const auditKey = parseBase64Key(env, 'HANGAR_AUDIT_KEY');
   const production = env.NODE_ENV === 'production';
+  const machinesProvider = readMachinesProvider(env, fleetPort);
   return {
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/hangar', ['postgres', 'postgresql']),
     nats: natsEndpoint(env, production),
     namespace,
     httpHost: str(env, 'HANGAR_HTTP_HOST', '127.0.0.1'),
     httpPort: int(env, 'HANGAR_HTTP_PORT', 4280, 0, 65535),
-    machinesApiUrl: url(env, 'HANGAR_MACHINES_API_URL', `http://127.0.0.1:${fleetPort}`, ['http', 'https']),
+    machinesApiUrl: machinesProvider.machinesApiUrl,
     machinesApiToken: env.HANGAR_MACHINES_API_TOKEN || undefined,
+    machinesProvider,
     fleetPort,
     fleetHost: str(env, 'HANGAR_FLEET_HOST', '127.0.0.1'),
     fleetFaults: flag(env, 'HANGAR_FLEET_FAULTS'),

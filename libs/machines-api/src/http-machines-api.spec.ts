@@ -230,10 +230,41 @@ describe(HttpMachinesApi.name, () => {
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(900);
   });
 
-  it('treats an existing app as created', async () => {
-    server.on('POST', '/v1/apps', { status: 409, body: { error: 'app already exists' } });
-    await sut.createApp('a');
-    expect(server.seen[0].body).toEqual({ app_name: 'a', org_slug: 'personal' });
+  it('creates an app in the org it is given, naming it as the spec (app_name) and fly-go (name) do', async () => {
+    server.on('POST', '/v1/apps?wait=true', { status: 201, body: { id: 'a', name: 'a', organization: { slug: 'acme' }, status: 'pending' } });
+    await expect(sut.createApp('a', 'acme')).resolves.toEqual({ app: { name: 'a', organization: { slug: 'acme' }, status: 'pending' }, created: true });
+    expect(server.seen[0].body).toEqual({ app_name: 'a', name: 'a', org_slug: 'acme' });
+  });
+
+  it.each([
+    [409, 'app already exists'],
+    [422, 'Name has already been taken'],
+  ])('treats a %i "%s" as an existing app, read back to learn its org', async (status, error) => {
+    server
+      .on('POST', '/v1/apps?wait=true', { status, body: { error } })
+      .on('GET', '/v1/apps/a', { status: 200, body: { id: 'a', name: 'a', organization: { slug: 'personal' }, status: 'deployed' } });
+    await expect(sut.createApp('a', 'acme')).resolves.toEqual({ app: { name: 'a', organization: { slug: 'personal' }, status: 'deployed' }, created: false });
+  });
+
+  it('fails an app name held by an app this token cannot read', async () => {
+    server.on('POST', '/v1/apps?wait=true', { status: 422, body: { error: 'Name has already been taken' } }).on('GET', '/v1/apps/a', { status: 404, body: { error: 'app not found' } });
+    await expect(sut.createApp('a', 'acme')).rejects.toMatchObject({ code: MachinesApiErrorCodes.NOT_FOUND });
+  });
+
+  it('speaks fly-go\'s IP assignments API', async () => {
+    const assigned = { ip: '2a09:8280:1::1', region: 'global', service_name: '', shared: false, created_at: '2026-01-01T00:00:00Z' };
+    server
+      .on('POST', '/v1/apps/a/ip_assignments', { status: 200, body: assigned })
+      .on('GET', '/v1/apps/a/ip_assignments', { status: 200, body: { ips: [assigned] } })
+      .on('DELETE', '/v1/apps/a/ip_assignments/2a09:8280:1::1', { status: 200, body: {} });
+    await expect(sut.assignIp('a', { type: 'v6' })).resolves.toEqual(assigned);
+    await expect(sut.listIpAssignments('a')).resolves.toEqual([assigned]);
+    await sut.deleteIpAssignment('a', '2a09:8280:1::1');
+    expect(server.seen.map((s) => [s.method, s.url, s.body])).toEqual([
+      ['POST', '/v1/apps/a/ip_assignments', { type: 'v6' }],
+      ['GET', '/v1/apps/a/ip_assignments', undefined],
+      ['DELETE', '/v1/apps/a/ip_assignments/2a09:8280:1::1', undefined],
+    ]);
   });
 
   it('throws LEASE_HELD when a refresh comes back with another nonce, releasing that lease', async () => {

@@ -1,4 +1,4 @@
-import type { Lease, LaunchMachineInput, Machine, MachineState, StopOptions, Volume } from './machine.types';
+import type { AssignIpInput, IpAssignment, Lease, LaunchMachineInput, Machine, MachineState, ProviderApp, StopOptions, Volume } from './machine.types';
 import type { MachineLogs, MachinesApi } from './machines-api';
 import { FlyLogsReader } from './fly-logs-reader';
 import { MachinesApiError, MachinesApiErrorCodes } from './machines-api.error';
@@ -96,12 +96,42 @@ export class HttpMachinesApi implements MachinesApi {
     this.authorization = options.token ? authorizationHeader(options.token) : undefined;
   }
 
-  /** Creates the app; an app that already exists counts as success. */
-  async createApp(app: string, orgSlug = 'personal'): Promise<void> {
-    await this.call('POST', '/v1/apps', {
-      body: { app_name: app, org_slug: orgSlug },
+  /**
+   * `POST /v1/apps?wait=true` as fly-go's `CreateApp` sends it. The body names the app twice: `app_name`
+   * is the public spec's field, `name` is fly-go's (`flaps.CreateAppRequest`, what flyctl sends since
+   * 2025-11); the API reads one of them. A 409, or a 422 saying the name exists or is taken, means an
+   * app of that name is there: it is read back (`GET /v1/apps/:app`), so one in an org this token
+   * cannot see fails there (403/404) instead of passing as ours.
+   */
+  async createApp(app: string, orgSlug: string): Promise<{ app: ProviderApp; created: boolean }> {
+    const result = await this.call('POST', '/v1/apps?wait=true', {
+      body: { app_name: app, name: app, org_slug: orgSlug },
       retry: 'idempotent',
       accept: (status, _attempt, message) => status === 409 || (status === 422 && /exist|taken/i.test(message ?? '')),
+    });
+    if (result.status < 300) return { app: providerApp(result.body, app, orgSlug), created: true };
+    return { app: await this.getApp(app), created: false };
+  }
+
+  async getApp(app: string): Promise<ProviderApp> {
+    return providerApp((await this.call('GET', `/v1/apps/${encodeURIComponent(app)}`, { retry: 'idempotent' })).body, app);
+  }
+
+  async listIpAssignments(app: string): Promise<IpAssignment[]> {
+    const body = (await this.call('GET', ipAssignmentsPath(app), { retry: 'idempotent' })).body as { ips?: IpAssignment[] } | null;
+    return body?.ips ?? [];
+  }
+
+  /** Not retried once it may have run: a second assignment would be a second address. */
+  async assignIp(app: string, input: AssignIpInput): Promise<IpAssignment> {
+    return (await this.call('POST', ipAssignmentsPath(app), { body: input, retry: 'once' })).body as IpAssignment;
+  }
+
+  async deleteIpAssignment(app: string, ip: string): Promise<void> {
+    // `:` stays as it is, as fly-go sends it (`/ip_assignments/2a09:8280:1::1`): it is legal in a path segment.
+    await this.call('DELETE', `${ipAssignmentsPath(app)}/${encodeURIComponent(ip).replace(/%3A/gi, ':')}`, {
+      retry: 'idempotent',
+      accept: (status, attempt) => status === 404 && attempt > 1,
     });
   }
 
@@ -267,7 +297,7 @@ export class HttpMachinesApi implements MachinesApi {
     return (await this.call('GET', `/v1/apps/${encodeURIComponent(app)}/volumes`, { retry: 'idempotent' })).body as Volume[];
   }
 
-  async createVolume(app: string, input: { name: string; region: string; size_gb?: number }): Promise<Volume> {
+  async createVolume(app: string, input: { name: string; region?: string; size_gb?: number }): Promise<Volume> {
     return (await this.call('POST', `/v1/apps/${encodeURIComponent(app)}/volumes`, { body: input, retry: 'once' })).body as Volume;
   }
 
@@ -363,6 +393,17 @@ export class HttpMachinesApi implements MachinesApi {
       { method, path, status: outcome.status, attempts, ...(apiMessage === undefined ? {} : { apiMessage }) },
     );
   }
+}
+
+function ipAssignmentsPath(app: string): string {
+  return `/v1/apps/${encodeURIComponent(app)}/ip_assignments`;
+}
+
+/** The app in a create or get answer; a body without a name (an API that answers 201 with nothing) is the app asked for. */
+function providerApp(body: unknown, name: string, orgSlug?: string): ProviderApp {
+  const app = (body ?? {}) as Partial<ProviderApp>;
+  const slug = app.organization?.slug ?? orgSlug;
+  return { name: app.name || name, ...(slug ? { organization: { slug } } : {}), ...(app.status ? { status: app.status } : {}) };
 }
 
 function machinesPath(app: string): string {

@@ -16,6 +16,9 @@ export type {
   Lease,
   StopOptions,
   Volume,
+  ProviderApp,
+  IpAssignment,
+  AssignIpInput,
 } from './machine.types';
 export type { MachinesApi, MachineLogs } from './machines-api';
 export { exitCodeOf, exitEventOf, latestExitAfterStart } from './machine-events';

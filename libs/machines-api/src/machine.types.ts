@@ -177,6 +177,34 @@ export interface Volume {
   created_at: string;
 }
 
+/** An app of the Machines API (`GET /v1/apps/:app`, fly-go `flaps.App`): the fields Hangar reads. */
+export interface ProviderApp {
+  name: string;
+  organization?: { slug: string; name?: string };
+  status?: string;
+}
+
+/** `flaps.IPAssignment`: an address Fly.io assigned to the app (`GET|POST /v1/apps/:app/ip_assignments`). */
+export interface IpAssignment {
+  ip: string;
+  region?: string;
+  service_name?: string;
+  shared: boolean;
+  created_at: string;
+}
+
+/**
+ * `flaps.AssignIPRequest`: `type` is `v4` (dedicated), `shared_v4`, `v6` or `private_v6`; the other
+ * fields are optional (flyctl sends them empty for a public address).
+ */
+export interface AssignIpInput {
+  type: 'v4' | 'shared_v4' | 'v6' | 'private_v6';
+  region?: string;
+  org_slug?: string;
+  network?: string;
+  service_name?: string;
+}
+
 /** Metadata keys deploy writes (reference §1). */
 export const MetadataKeys = {
   platformVersion: 'fly_platform_version',

@@ -1,4 +1,4 @@
-import type { Lease, LaunchMachineInput, Machine, MachineState, StopOptions, Volume } from './machine.types';
+import type { AssignIpInput, IpAssignment, Lease, LaunchMachineInput, Machine, MachineState, ProviderApp, StopOptions, Volume } from './machine.types';
 
 /**
  * A machine's output, or why there is none to show: `available: false` is never "it printed
@@ -12,7 +12,19 @@ export type MachineLogs = { readonly available: true; readonly lines: string[] }
  * 408/429/5xx and transport errors; non-idempotent ones carry an idempotency key or a lease nonce.
  */
 export interface MachinesApi {
-  createApp(app: string): Promise<void>;
+  /**
+   * Creates the provider's app in `orgSlug` (Hangar does this once, at `apps create`; never on the
+   * machine path). An app of that name the token can read counts as there already: `created: false`.
+   */
+  createApp(app: string, orgSlug: string): Promise<{ app: ProviderApp; created: boolean }>;
+  /** `GET /v1/apps/:app`; a 404 (or 403: another org's app) throws `MACHINE.NOT_FOUND` / `API_ERROR`. */
+  getApp(app: string): Promise<ProviderApp>;
+  /** Fly's IP assignments API (`GET /v1/apps/:app/ip_assignments`): the app's public and private addresses. */
+  listIpAssignments(app: string): Promise<IpAssignment[]>;
+  /** `POST /v1/apps/:app/ip_assignments`: assigns a new address (or the shared IPv4) to the app. */
+  assignIp(app: string, input: AssignIpInput): Promise<IpAssignment>;
+  /** `DELETE /v1/apps/:app/ip_assignments/:ip`; an address already gone counts as released on a retry. */
+  deleteIpAssignment(app: string, ip: string): Promise<void>;
   list(app: string): Promise<Machine[]>;
   get(app: string, id: string): Promise<Machine>;
   /**
@@ -37,7 +49,7 @@ export interface MachinesApi {
   releaseLease(app: string, id: string, nonce: string): Promise<void>;
   setMetadata(app: string, id: string, key: string, value: string, nonce?: string): Promise<void>;
   listVolumes(app: string): Promise<Volume[]>;
-  createVolume(app: string, input: { name: string; region: string; size_gb?: number }): Promise<Volume>;
+  createVolume(app: string, input: { name: string; region?: string; size_gb?: number }): Promise<Volume>;
   /** `DELETE /v1/apps/:app/volumes/:id`: the volume and its data go; refused while a live machine has it attached. A retry finding it gone is success. */
   destroyVolume(app: string, id: string): Promise<void>;
   /**

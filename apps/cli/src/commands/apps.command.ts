@@ -5,18 +5,35 @@ import { CliError, ExitCode } from '../cli-error';
 import { appOverview, overviewLines, type MachineBrief } from './app-overview';
 import { terminalPrompter, type Prompter } from './legacy-migration';
 
-/** `hangar apps create [name] [--machines]`, `hangar apps list`, `hangar apps show`, `hangar apps destroy <app>`. */
+/** `hangar apps create [name] [--machines] [--org]`, `hangar apps import <name>`, `hangar apps list`, `hangar apps show`, `hangar apps destroy <app>`. */
 export function registerApps(program: Command, ctx: CliContext, prompter: () => Prompter = terminalPrompter): void {
   const apps = program.command('apps').description('Manage apps');
   apps
     .command('create [name]')
     .description('Create an app (a name like dry-pond-1475 is generated when omitted)')
     .option('--machines', 'create a legacy Machines app (deploy asks to migrate it)')
+    .option('-o, --org <slug>', "the machines provider's organization (default: the server's HANGAR_FLY_ORG; personal on fleet)")
     .option('--json', 'print JSON')
-    .action(async (name: string | undefined, opts: { machines?: boolean; json?: boolean }) => {
-      const { app } = await ctx.api().request<{ app: AppSummary }>('POST', '/v1/apps', { ...(name ? { name } : {}), ...(opts.machines ? { machines: true } : {}) });
+    .action(async (name: string | undefined, opts: { machines?: boolean; org?: string; json?: boolean }) => {
+      const { app } = await ctx
+        .api()
+        .request<{ app: AppSummary }>('POST', '/v1/apps', { ...(name ? { name } : {}), ...(opts.machines ? { machines: true } : {}), ...(opts.org ? { org: opts.org } : {}) });
       if (opts.json) ctx.json({ app });
       else ctx.out(`New app created: ${app.name}`);
+    });
+  apps
+    .command('import <name>')
+    .description("Adopt an existing app of the machines provider: machines with v2 metadata stay managed at their release, the rest unmanaged")
+    .option('-o, --org <slug>', 'refuse unless the app is in this organization')
+    .option('--json', 'print JSON')
+    .action(async (name: string, opts: { org?: string; json?: boolean }) => {
+      const result = await ctx
+        .api()
+        .request<{ app: AppSummary; imported: { org: string; releaseVersion: number; managed: string[]; unmanaged: string[] } }>('POST', '/v1/apps/import', { name, ...(opts.org ? { org: opts.org } : {}) });
+      if (opts.json) return ctx.json(result);
+      const { imported } = result;
+      ctx.out(`Imported app ${name} (org ${imported.org}): ${imported.managed.length} managed machine(s), ${imported.unmanaged.length} unmanaged`);
+      ctx.out(imported.releaseVersion > 0 ? `Its machines were at release v${imported.releaseVersion}; the next deploy is v${imported.releaseVersion + 1}` : 'No managed machine had a release: the next deploy is v1');
     });
   apps
     .command('list')

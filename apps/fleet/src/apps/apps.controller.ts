@@ -10,7 +10,7 @@ export class AppsController {
 
   @Post()
   create(@Body(flyBody) body: CreateAppDto): Promise<AppView> {
-    return this.apps.create(body.app_name, body.org_slug ?? 'personal');
+    return this.apps.create(body.app_name ?? body.name ?? '', body.org_slug || 'personal');
   }
 
   @Get()

@@ -2,9 +2,10 @@ import { Logger } from '@nestjs/common';
 import { Client, Pool, type PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { CreateFleetSchema1764140000000 } from '../migrations/1764140000000-create-fleet-schema.migration';
+import { FleetIpAssignments1767000000000 } from '../migrations/1767000000000-fleet-ip-assignments.migration';
 
 /** Every migration of fleet's schema, oldest first (explicit: no globs). */
-const MIGRATIONS = [CreateFleetSchema1764140000000];
+const MIGRATIONS = [CreateFleetSchema1764140000000, FleetIpAssignments1767000000000];
 
 /** Serialises fleet migrations across processes starting at once. */
 const MIGRATION_LOCK_SQL = `SELECT pg_advisory_lock(hashtext('hangar.fleet.migrations'))`;

@@ -49,7 +49,7 @@ describe('PodmanRuntime', () => {
     db = await createTestDatabase('fleet_podman');
     images = await pushDemoImages(`pod-${uniqueSuffix()}`, { ok: { variant: 'ok', label: 'ok' }, exits: { variant: 'exits' } });
     await start();
-    await api.createApp(app);
+    await api.createApp(app, 'personal');
   });
 
   afterAll(async () => {

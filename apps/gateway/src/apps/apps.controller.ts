@@ -14,7 +14,16 @@ export class AppsController {
   @HttpCode(201)
   create(@Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<{ app: AppSummary }> {
     const { name, app, ...rest } = objectBody(body);
-    return this.commands.request('releaser', 'create-app', { ...rest, ...(name ?? app ? { app: name ?? app } : {}), actor: req.actor });
+    return this.commands.request('releaser', 'create-app', { ...rest, ...(name ?? app ? { app: name ?? app } : {}), actor: req.actor }, { timeoutMs: 45000 });
+  }
+
+  /** `apps import <name>`: adopt the machines provider's existing app; body `{ name, org? }`. */
+  @Post('import')
+  @RequiresScope('admin')
+  @HttpCode(201)
+  import(@Body() body: unknown, @Req() req: AuthenticatedRequest): Promise<unknown> {
+    const { name, ...rest } = objectBody(body);
+    return this.commands.request('releaser', 'import-app', { ...rest, ...(name === undefined ? {} : { app: name }), actor: req.actor }, { timeoutMs: 45000 });
   }
 
   @Get()

@@ -20,6 +20,7 @@ const PINNED: Record<string, RouteScope | 'public'> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',
   'POST /v1/apps': 'admin',
+  'POST /v1/apps/import': 'admin',
   'GET /v1/apps': 'authenticated',
   'GET /v1/apps/:app': 'app:read',
   'DELETE /v1/apps/:app': 'app:deploy',

@@ -24,10 +24,12 @@ export const APPS_PATHS: PathsObject = {
           name: string('Generated like `dry-pond-1475` when omitted.', { pattern: APP_NAME_PATTERN.source }),
           app: string('Same as `name`.', { pattern: APP_NAME_PATTERN.source }),
           machines: boolean('A legacy Machines app (`apps create --machines`).'),
+          org: string('The machines provider’s org the app goes in (`apps create --org`); default `HANGAR_FLY_ORG`, else `personal` on fleet. Required with `HANGAR_MACHINES_PROVIDER=fly` when `HANGAR_FLY_ORG` is unset.', { pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
         }),
       },
+      description: 'Creates the provider’s app (`POST /v1/apps` of the Machines API) in the org, once; an app of that name the token can read is used as it is. Then records `AppCreated` with the provider, org and whether the app was made or found.',
       success: { status: 201, description: 'Created.', schema: object({ app: ref('AppSummary') }, ['app']) },
-      errors: { 409: 'RELEASE.APP_EXISTS.' },
+      errors: { 400: 'REQUEST.INVALID: a bad name or org, no org on Fly.io, or an existing provider app in another org than `org`.', 409: 'RELEASE.APP_EXISTS.', 422: 'PROVIDER.REFUSED: the machines API did not create the app (a deploy token, an unknown org, a name taken elsewhere).' },
     }),
     get: operation({
       operationId: 'listApps',
@@ -35,6 +37,37 @@ export const APPS_PATHS: PathsObject = {
       summary: 'List the apps the token may read',
       scope: 'authenticated',
       success: { status: 200, description: 'The apps, by name.', schema: object({ apps: arrayOf(ref('AppSummary')) }, ['apps']) },
+    }),
+  },
+  '/v1/apps/import': {
+    post: operation({
+      operationId: 'importApp',
+      tag: 'apps',
+      summary: 'Adopt an existing app of the machines provider (`apps import`)',
+      description:
+        'Lists the provider app’s machines and records them, changing nothing on the provider: machines with `fly_platform_version = v2` metadata stay managed at their `fly_release_version`, the rest unmanaged. Records `AppCreated` and `AppImported`; the app’s next release is one after the highest recorded version.',
+      scope: 'admin',
+      requestBody: {
+        schema: body(
+          {
+            name: string('The provider app’s name.', { pattern: APP_NAME_PATTERN.source }),
+            org: string('When given, the provider app must be in this org.', { pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
+          },
+          ['name'],
+        ),
+      },
+      success: {
+        status: 201,
+        description: 'Imported.',
+        schema: object(
+          {
+            app: ref('AppSummary'),
+            imported: object({ org: string(), releaseVersion: integer(), managed: arrayOf(string()), unmanaged: arrayOf(string()) }, ['org', 'releaseVersion', 'managed', 'unmanaged']),
+          },
+          ['app', 'imported'],
+        ),
+      },
+      errors: { 400: 'REQUEST.INVALID.', 404: 'PROVIDER.APP_NOT_FOUND: no such app this token can read.', 409: 'RELEASE.APP_EXISTS: Hangar has that app already.' },
     }),
   },
   '/v1/apps/{app}': {

@@ -105,6 +105,7 @@ export const FLEET_PATHS: PathsObject = {
       operationId: 'allocateIp',
       tag: 'ips',
       summary: 'Allocate an IP address (no release)',
+      description: 'From the local pools (`HANGAR_IPV4_POOL`, `HANGAR_IPV6_POOL`) on fleet; with `HANGAR_MACHINES_PROVIDER=fly`, from Fly.io’s IP assignments API (`POST /v1/apps/:app/ip_assignments`). Either way `IpAllocated` or `ProviderIpAllocated` is recorded in the app’s stream.',
       scope: 'app:deploy',
       parameters: [APP_PARAM],
       requestBody: {

@@ -51,6 +51,8 @@ export const SCHEMAS: Record<string, Schema> = {
       name: string(undefined, { pattern: APP_NAME_PATTERN.source }),
       platformVersion: string(undefined, { enum: ['v2', 'legacy'] }),
       createdAt: dateTime(),
+      org: string('The machines provider’s org the app is in (`apps create --org`, `HANGAR_FLY_ORG`).'),
+      importedVersion: integer('`apps import`: the highest `fly_release_version` its managed machines had; releases continue from the next version.'),
       currentRelease: { ...pointer, description: 'The last complete release.' },
       runningRelease: { ...pointer, description: 'The release holding the deploy lock.' },
       queuedReleases: arrayOf(pointer),
@@ -192,7 +194,13 @@ export const SCHEMAS: Record<string, Schema> = {
     ['id', 'name', 'region', 'sizeGb', 'state', 'createdAt'],
   ),
   IpAddress: object(
-    { address: string(), type: string(undefined, { enum: ['v4', 'v6'] }), shared: boolean(), allocatedAt: dateTime() },
+    {
+      address: string(),
+      type: string(undefined, { enum: ['v4', 'v6'] }),
+      shared: boolean(),
+      allocatedAt: dateTime(),
+      region: string('With `HANGAR_MACHINES_PROVIDER=fly`: the region Fly.io gives the address (`global` for an anycast one).'),
+    },
     ['address', 'type', 'shared', 'allocatedAt'],
   ),
   SecretsListing: object(

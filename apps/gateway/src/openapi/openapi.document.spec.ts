@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { getMetadataStorage } from 'class-validator';
 import type { OperationObject, SchemaObject } from '@nestjs/swagger';
-import { CreateAppDto } from '../../../releaser/src/app/dto/create-app.dto';
+import { CreateAppDto, ImportAppDto } from '../../../releaser/src/app/dto/create-app.dto';
 import { ScaleDto } from '../../../releaser/src/app/dto/scale.dto';
 import { CreateReleaseDto, STRATEGIES } from '../../../releaser/src/release/dto/create-release.dto';
 import { ReleaseActionDto } from '../../../releaser/src/release/dto/release-query.dto';
@@ -21,6 +21,7 @@ import { openApiDocument } from './openapi.document';
  */
 const BODIES: { operationId: string; dto: new () => object; gatewaySets: string[]; gatewayReads?: string[]; at?: string }[] = [
   { operationId: 'createApp', dto: CreateAppDto, gatewaySets: ['actor'], gatewayReads: ['name'] },
+  { operationId: 'importApp', dto: ImportAppDto, gatewaySets: ['actor', 'app'], gatewayReads: ['name'] },
   { operationId: 'deploy', dto: CreateReleaseDto, gatewaySets: ['app', 'trigger', 'actor'] },
   { operationId: 'scale', dto: ScaleDto, gatewaySets: ['app', 'actor'] },
   { operationId: 'rollbackRelease', dto: ReleaseActionDto, gatewaySets: ['app', 'version', 'actor'] },

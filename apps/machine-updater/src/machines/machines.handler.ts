@@ -30,13 +30,14 @@ export class MachinesHandler {
   /** Creates an unmanaged machine: no `fly_platform_version`, so deploys leave it alone. */
   @MessagePattern(commandPattern('machine-updater', 'run-machine'))
   async run(@Payload() dto: RunMachineDto): Promise<{ machine: MachineView }> {
-    await this.api.createApp(dto.app);
-    const region = dto.region ?? 'local';
-    const mount = dto.mount ? await this.volumeMount(dto.app, dto.mount, region) : undefined;
+    // Without `-r` no region is sent and the platform chooses, as `fly machine run` does.
+    // A volume fixes the region: the machine goes where the volume it mounts is.
+    const mount = dto.mount ? await this.volumeMount(dto.app, dto.mount, dto.region) : undefined;
+    const region = dto.region ?? mount?.region;
     const machine = await this.api.create(dto.app, {
-      region,
+      ...(region === undefined ? {} : { region }),
       config: {
-        ...(mount ? { mounts: [mount] } : {}),
+        ...(mount ? { mounts: [{ volume: mount.volume, name: mount.name, path: mount.path }] } : {}),
         image: dto.image,
         env: dto.env ?? {},
         ...(dto.cmd?.length ? { init: { cmd: dto.cmd } } : {}),
@@ -52,9 +53,9 @@ export class MachinesHandler {
     return { machine: toMachineView(machine) };
   }
 
-  private async volumeMount(app: string, mount: { volume: string; path: string }, region: string): Promise<{ volume: string; name: string; path: string }> {
+  private async volumeMount(app: string, mount: { volume: string; path: string }, region: string | undefined): Promise<{ volume: string; name: string; path: string; region: string }> {
     const volume = pickUnattachedVolume(await listVolumes(this.api, app), mount.volume, region);
     if (!volume) throw noVolumeAvailable(mount.volume, region, 'the machine');
-    return { volume: volume.id, name: volume.name, path: mount.path };
+    return { volume: volume.id, name: volume.name, path: mount.path, region: volume.region };
   }
 }

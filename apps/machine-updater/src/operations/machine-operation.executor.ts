@@ -10,7 +10,7 @@ import { NewMachineVolumes } from './new-machine-volumes';
  * process lost its claim on the operation): run the operation again later instead of reporting it.
  */
 export type OperationResult =
-  | { ok: true; machineId: string; instanceId?: string; state?: string; exitCode?: number; logs?: string[]; logsUnavailable?: string }
+  | { ok: true; machineId: string; instanceId?: string; state?: string; region?: string; exitCode?: number; logs?: string[]; logsUnavailable?: string }
   | { ok: false; machineId?: string; reason: string; retryable?: boolean; exitCode?: number; logs?: string[]; logsUnavailable?: string };
 
 export interface ExecutorHooks {
@@ -114,19 +114,20 @@ export class MachineOperationExecutor {
   }
 
   private async create(req: MachineUpdateRequestedData, hooks: ExecutorHooks): Promise<OperationResult> {
-    await this.api.createApp(req.app);
     await hooks.beforeMutation({ machineId: req.key });
-    const config = req.createVolume ? await this.volumes.mountFor(req) : req.config!;
+    const { config, region } = req.createVolume ? await this.volumes.mountFor(req) : { config: req.config!, region: req.region };
     // A bluegreen green takes no traffic from birth (flyctl: skip_service_registration); it is
     // uncordoned once healthy. `cordoned` is how requests recorded before said the same.
     const unrouted = req.skipServiceRegistration === true || req.cordoned === true;
     const created = await this.api.create(
       req.app,
-      { config, region: req.region, ...(req.skipLaunch ? { skip_launch: true } : {}), ...(unrouted ? { skip_service_registration: true } : {}) },
+      { config, region, ...(req.skipLaunch ? { skip_launch: true } : {}), ...(unrouted ? { skip_service_registration: true } : {}) },
       req.key,
       { resumed: hooks.resumed === true },
     );
-    return this.finish(req, created.id, created.instance_id);
+    // Where the platform put it: the request may have named no region.
+    const result = await this.finish(req, created.id, created.instance_id);
+    return result.ok && created.region ? { ...result, region: created.region } : result;
   }
 
   /**

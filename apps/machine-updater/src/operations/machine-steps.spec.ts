@@ -30,7 +30,6 @@ class ReleaseMachineApi implements Partial<MachinesApi> {
     private readonly after: Machine | 'gone',
     private readonly output: MachineLogs = { available: true, lines: ['migrating', 'done'] },
   ) {}
-  async createApp(): Promise<void> {}
   async create(): Promise<Machine> {
     return { id: ID, name: 'm', state: 'created', region: 'ams', instance_id: 'i1', config: request.config!, created_at: '', updated_at: '' };
   }

@@ -44,7 +44,6 @@ export class MachineSteps {
    * lines it printed or why they cannot be shown.
    */
   async releaseCommand(req: MachineUpdateRequestedData, beforeMutation: (machineId: string) => Promise<void>, resumed = false): Promise<StepResult> {
-    await this.api.createApp(req.app);
     await beforeMutation(req.key);
     const machine = await this.api.create(req.app, { config: req.config!, region: req.region }, req.key, { resumed });
     const verdict = await this.awaitEnd(req.app, machine.id, req.waitTimeoutMs);

@@ -21,7 +21,7 @@ const request: MachineUpdateRequestedData = {
 };
 
 class VolumesApi implements Partial<MachinesApi> {
-  created: { name: string; region: string; size_gb?: number }[] = [];
+  created: { name: string; region?: string; size_gb?: number }[] = [];
   constructor(
     public volumes: Volume[],
     public machines: Machine[] = [],
@@ -32,9 +32,10 @@ class VolumesApi implements Partial<MachinesApi> {
   async listVolumes(): Promise<Volume[]> {
     return this.volumes;
   }
-  async createVolume(_app: string, input: { name: string; region: string; size_gb?: number }): Promise<Volume> {
+  async createVolume(_app: string, input: { name: string; region?: string; size_gb?: number }): Promise<Volume> {
     this.created.push(input);
-    const v = vol(`vol_new${this.created.length}`, { name: input.name, region: input.region, size_gb: input.size_gb ?? 1 });
+    // Like fleet, the platform picks the region when none is sent.
+    const v = vol(`vol_new${this.created.length}`, { name: input.name, region: input.region ?? 'fra', size_gb: input.size_gb ?? 1 });
     this.volumes.push(v);
     return v;
   }
@@ -51,8 +52,18 @@ describe(pickVolume.name, () => {
 describe(NewMachineVolumes.name, () => {
   it('creates the volume with the planned size and mounts it', async () => {
     const api = new VolumesApi([vol('vol_x', { attached_machine_id: 'm0' })]);
-    const config = await new NewMachineVolumes(api as unknown as MachinesApi).mountFor(request);
+    const { config, region } = await new NewMachineVolumes(api as unknown as MachinesApi).mountFor(request);
+    expect(region).toBe('ams');
     expect(api.created).toEqual([{ name: 'data', region: 'ams', size_gb: 3 }]);
+    expect(config.mounts).toEqual([{ name: 'data', path: '/data', volume: 'vol_new1' }]);
+  });
+
+  it('with no region planned, sends none and creates the machine where the platform put the volume', async () => {
+    const api = new VolumesApi([]);
+    const regionless: MachineUpdateRequestedData = { ...request, region: undefined, createVolume: { name: 'data', sizeGb: 3 } };
+    const { config, region } = await new NewMachineVolumes(api as unknown as MachinesApi).mountFor(regionless);
+    expect(api.created).toEqual([{ name: 'data', size_gb: 3 }]);
+    expect(region).toBe('fra');
     expect(config.mounts).toEqual([{ name: 'data', path: '/data', volume: 'vol_new1' }]);
   });
 
@@ -62,7 +73,7 @@ describe(NewMachineVolumes.name, () => {
     const first = await sut.mountFor(request);
     const again = await sut.mountFor(request);
     expect(api.created).toHaveLength(1);
-    expect(again.mounts).toEqual(first.mounts);
+    expect(again.config.mounts).toEqual(first.config.mounts);
   });
 
   it('a machine the keyed create already made keeps its volume', async () => {
@@ -77,7 +88,8 @@ describe(NewMachineVolumes.name, () => {
       updated_at: '',
     };
     const api = new VolumesApi([vol('vol_made', { attached_machine_id: 'm1' })], [made]);
-    const config = await new NewMachineVolumes(api as unknown as MachinesApi).mountFor(request);
+    const { config, region } = await new NewMachineVolumes(api as unknown as MachinesApi).mountFor(request);
+    expect(region).toBe('ams');
     expect(api.created).toEqual([]);
     expect(config.mounts?.[0]?.volume).toBe('vol_made');
   });

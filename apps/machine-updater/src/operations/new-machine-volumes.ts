@@ -11,15 +11,16 @@ import { pickVolume } from './domain/volume-pick';
 export class NewMachineVolumes {
   constructor(private readonly api: MachinesApi) {}
 
-  async mountFor(req: MachineUpdateRequestedData): Promise<MachineConfig> {
+  /** The config with its volume, and the region the machine must be created in (its volume's). */
+  async mountFor(req: MachineUpdateRequestedData): Promise<{ config: MachineConfig; region?: string }> {
     const wanted = req.createVolume!;
     const config = req.config!;
     const mount = config.mounts?.[0];
-    if (!mount) return config;
+    if (!mount) return { config, ...(req.region ? { region: req.region } : {}) };
     const made = (await this.api.list(req.app)).find((m) => m.config?.metadata?.[IDEMPOTENCY_METADATA_KEY] === req.key);
-    if (made?.config.mounts?.[0]?.volume) return { ...config, mounts: [{ ...mount, volume: made.config.mounts[0].volume }] };
+    if (made?.config.mounts?.[0]?.volume) return { config: { ...config, mounts: [{ ...mount, volume: made.config.mounts[0].volume }] }, region: made.region };
     const found = pickVolume(await this.api.listVolumes(req.app), wanted.name, wanted.region);
-    const volume = found ?? (await this.api.createVolume(req.app, { name: wanted.name, region: wanted.region, size_gb: wanted.sizeGb }));
-    return { ...config, mounts: [{ ...mount, volume: volume.id }] };
+    const volume = found ?? (await this.api.createVolume(req.app, { name: wanted.name, ...(wanted.region ? { region: wanted.region } : {}), size_gb: wanted.sizeGb }));
+    return { config: { ...config, mounts: [{ ...mount, volume: volume.id }] }, region: volume.region };
   }
 }

@@ -77,7 +77,7 @@ describe(OperationRunner.name, () => {
     handle = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, migrations: eventStoreMigrations });
     fleet = await startFleet({ databaseUrl: db.url, host: '127.0.0.1', port: 0, bootMs: 50, token: FLEET_TOKEN });
     api = new HttpMachinesApi({ baseUrl: fleet.url, token: FLEET_TOKEN });
-    await api.createApp(app);
+    await api.createApp(app, 'personal');
   });
 
   afterAll(async () => {

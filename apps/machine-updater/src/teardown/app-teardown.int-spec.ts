@@ -21,7 +21,7 @@ describe(AppTeardown.name, () => {
 
   async function appWithMachines(): Promise<{ app: string; machines: string[]; volumes: string[] }> {
     const app = `td-${uniqueSuffix()}`;
-    await api.createApp(app);
+    await api.createApp(app, 'personal');
     const [held, spare] = [await api.createVolume(app, { name: 'data', region: 'local' }), await api.createVolume(app, { name: 'data', region: 'local' })];
     const withVolume = await api.create(app, { region: 'local', config: { image: 'img', mounts: [{ volume: held.id, path: '/data' }], metadata: { fly_platform_version: 'v2', fly_process_group: 'app' } } });
     const unmanaged = await api.create(app, { region: 'local', config: { image: 'other', metadata: {} } });

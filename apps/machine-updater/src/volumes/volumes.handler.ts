@@ -17,7 +17,6 @@ export class VolumesHandler {
 
   @MessagePattern(commandPattern('machine-updater', 'create-volume'))
   async create(@Payload() dto: CreateVolumeDto): Promise<{ volumes: VolumeView[] }> {
-    await this.api.createApp(dto.app);
     const created: Volume[] = [];
     for (let i = 0; i < (dto.count ?? 1); i++) {
       const volume = await this.api.createVolume(dto.app, { name: dto.name, region: dto.region, ...(dto.sizeGb ? { size_gb: dto.sizeGb } : {}) });

@@ -38,7 +38,7 @@ export class ScaleHandler {
       app: dto.app,
       machines,
       processGroup,
-      region: dto.region ?? release.config.primaryRegion ?? machines.find((m) => m.managed)?.region ?? 'local',
+      region: dto.region ?? release.config.primaryRegion ?? machines.find((m) => m.managed)?.region,
       count: dto.count,
       release: { releaseId: current.releaseId, version: current.version, config: release.config, image: release.image, secretsVersion: release.secretsVersion },
       requestId,

@@ -1,6 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ErrorCodes, HangarError, commandPattern, streams } from '@hangar/contracts';
+import { ErrorCodes, HangarError, commandPattern, streams, type MachinesProvider } from '@hangar/contracts';
 import { EVENT_STORE, retryOnConflict, type EventStore, type Tx } from '@hangar/event-store';
 import { appDecider, type AppState } from '../app/domain/app.decider';
 import type { AppIp } from '../app/domain/app.events';
@@ -11,6 +11,8 @@ import { decideAllocation, decideRelease, type IpDecision, type PoolView } from 
 import { ipPoolDecider, type IpPoolDecider, type IpPools } from './domain/ip-pool.decider';
 import { AllocateIpDto, ListIpsDto, ReleaseIpDto } from './dto/ip.dto';
 import { IP_POOLS } from './ip-pools.token';
+import { MACHINES_PROVIDER } from '../machines-provider.token';
+import { ProviderIps, type IpItem } from './provider-ips';
 
 /** Enough for every replica's contender to win once under a burst; each attempt re-reads both streams. */
 const CONFLICT_ATTEMPTS = 25;
@@ -18,7 +20,8 @@ const CONFLICT_ATTEMPTS = 25;
 /**
  * `ips allocate-v4|allocate-v6|list|release` (DESIGN §6.6): the pool stream is appended with its
  * expected version in the same transaction as the app's event, so no address is handed out twice,
- * across replicas too. No release is created.
+ * across replicas too. No release is created. With `HANGAR_MACHINES_PROVIDER=fly` the provider
+ * assigns the addresses instead ({@link ProviderIps}); the pools are fleet's.
  */
 @Controller()
 export class IpsHandler {
@@ -29,12 +32,15 @@ export class IpsHandler {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(IP_POOLS) private readonly pools: IpPools,
+    @Inject(MACHINES_PROVIDER) private readonly provider: MachinesProvider,
+    private readonly providerIps: ProviderIps,
   ) {
     this.deciders = { v4: ipPoolDecider(pools.v4), v6: ipPoolDecider(pools.v6) };
   }
 
   @MessagePattern(commandPattern('releaser', 'allocate-ip'))
-  allocate(@Payload() dto: AllocateIpDto): Promise<{ ip: AppIp }> {
+  allocate(@Payload() dto: AllocateIpDto): Promise<{ ip: AppIp | IpItem }> {
+    if (this.provider.kind === 'fly') return this.providerIps.allocate(dto.app, dto.type, dto.shared === true, dto.actor ?? 'anonymous');
     const request = { app: dto.app, family: dto.type, shared: dto.shared === true, now: new Date() };
     return this.write(dto.app, dto.type, dto.actor, ({ app, pool }) => decideAllocation(request, app, pool, this.pools)).then((d) => {
       const allocated = d.appEvents[0]!;
@@ -46,6 +52,7 @@ export class IpsHandler {
 
   @MessagePattern(commandPattern('releaser', 'release-ip'))
   async release(@Payload() dto: ReleaseIpDto): Promise<{ released: { app: string; address: string } }> {
+    if (this.provider.kind === 'fly') return this.providerIps.release(dto.app, dto.address, dto.actor ?? 'anonymous');
     const parsed = normaliseAddress(dto.address);
     if (!parsed) throw new HangarError(ErrorCodes.VALIDATION, `"${dto.address}" is not an IP address`, [{ path: 'address', message: 'must be an IPv4 or IPv6 address' }]);
     await this.write(dto.app, parsed.family, dto.actor, ({ app, pool }) => decideRelease({ app: dto.app, address: parsed.address }, app, pool));
@@ -53,7 +60,8 @@ export class IpsHandler {
   }
 
   @MessagePattern(commandPattern('releaser', 'list-ips'))
-  async list(@Payload() dto: ListIpsDto): Promise<{ ips: AppIp[] }> {
+  async list(@Payload() dto: ListIpsDto): Promise<{ ips: AppIp[] | IpItem[] }> {
+    if (this.provider.kind === 'fly') return this.providerIps.list(dto.app);
     const { state } = await loadAggregate(this.store, appDecider, streams.app(dto.app));
     if (!state.exists) throw appNotFound(dto.app);
     return { ips: [...state.ips] };

@@ -38,7 +38,11 @@ describe('releaser IP commands (integration)', () => {
     nc = await connect({ servers: TEST_NATS_URL });
     commands = new CommandClient(nc, ns);
     es = await createEventStore({ auditKey: TEST_AUDIT_KEY, databaseUrl: db.url, poolSize: 2 });
-    for (const app of ['ips-a', 'ips-b']) await commands.request('releaser', 'create-app', { app });
+    // As `apps create` records them (which also needs machine-updater, for the provider's app: not under test here).
+    for (const app of ['ips-a', 'ips-b']) {
+      const created = { app, platformVersion: 'v2', createdAt: new Date().toISOString(), provider: 'fleet', org: 'personal', providerApp: 'created' };
+      await es.store.append(`app-${app}`, [{ type: 'AppCreated', data: created, metadata: { actor: 'test' } }], { expectedVersion: 'NO_STREAM' });
+    }
   });
 
   afterAll(async () => {

@@ -14,7 +14,8 @@ import type { CreateReleaseInput } from './release-queue';
 export interface DryRunEntry {
   machineId?: string;
   processGroup: string;
-  region: string;
+  /** Absent when the platform will choose (no `primary_region`, no machine to follow). */
+  region?: string;
   action: string;
   fromVersion?: number;
   toVersion: number;
@@ -61,7 +62,7 @@ export class DryRun {
         entries: entries.map((e) => ({
           ...(e.machineId ? { machineId: e.machineId } : {}),
           processGroup: e.processGroup,
-          region: e.region,
+          ...(e.region === undefined ? {} : { region: e.region }),
           action: e.action,
           ...(e.fromReleaseVersion === undefined ? {} : { fromVersion: e.fromReleaseVersion }),
           toVersion: version,

@@ -7,6 +7,7 @@ import {
   type ImageResolvedData,
   type MachineUpdatedData,
   type MachineUpdateFailedData,
+  type MachinesProvider,
   type MachineView,
 } from '@hangar/contracts';
 import { EVENT_STORE, retryOnConflict, type EventMetadata, type EventStore, type Tx } from '@hangar/event-store';
@@ -17,6 +18,7 @@ import { evolveAll, loadAggregate, toNewEvents, type Loaded } from '../decider-s
 import { KeyedSerializer, ReleaseStateCache } from './release-state.cache';
 import type { VolumeSnapshot } from './domain/volume-plan';
 import { enqueueRelease, releaseIdOf, rollbackInput, type CreateReleaseInput, type ReleaseRef } from './release-queue';
+import { MACHINES_PROVIDER } from '../machines-provider.token';
 
 export type { CreateReleaseInput, ReleaseRef } from './release-queue';
 
@@ -44,6 +46,7 @@ export class ReleaseProcess {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly commands: CommandClient,
+    @Inject(MACHINES_PROVIDER) private readonly provider: MachinesProvider,
   ) {
     this.cache = new ReleaseStateCache(store);
   }
@@ -128,7 +131,7 @@ export class ReleaseProcess {
         const release = await this.cache.load(releaseId);
         if (release.state.status !== 'running' || release.state.plan) return;
         const { machines, volumes } = await fleetOf(this.commands, release.state.app);
-        const events = releaseDecider.decide({ type: 'PlanRollout', image, machines, volumes, now: new Date().toISOString() }, release.state);
+        const events = releaseDecider.decide({ type: 'PlanRollout', image, machines, volumes, provider: this.provider.kind, now: new Date().toISOString() }, release.state);
         if (events.length === 0) return;
         await commit((tx) => this.appendRelease(releaseId, release, events, tx, { correlationId: releaseId, causationId, actor: 'system' }));
         this.cache.committed(releaseId, release, events);

@@ -12,7 +12,7 @@ export type MachineFacts = Pick<MachineUpdatedData, 'image' | 'processGroup' | '
 export function machineFacts(req: MachineUpdateRequestedData): MachineFacts {
   return {
     processGroup: req.processGroup,
-    region: req.region,
+    ...(req.region === undefined ? {} : { region: req.region }),
     releaseVersion: req.releaseVersion,
     ...(req.config ? { image: req.config.image, managed: req.config.metadata?.[MetadataKeys.platformVersion] === 'v2' } : {}),
   };

@@ -9,8 +9,10 @@ const KINDS: readonly MachineOperationKind[] = ['update', 'create', 'destroy', '
 export function parseOperationRequest(data: unknown): { ok: true; request: MachineUpdateRequestedData } | { ok: false; reason: string } {
   if (typeof data !== 'object' || data === null) return { ok: false, reason: 'payload is not an object' };
   const d = data as Partial<MachineUpdateRequestedData>;
-  const missing = (['app', 'key', 'kind', 'releaseId', 'processGroup', 'region'] as const).filter((k) => typeof d[k] !== 'string');
+  const missing = (['app', 'key', 'kind', 'releaseId', 'processGroup'] as const).filter((k) => typeof d[k] !== 'string');
   if (missing.length) return { ok: false, reason: `missing or non-string field(s): ${missing.join(', ')}` };
+  // No region: the platform chooses one (a first deploy without primary_region).
+  if (d.region !== undefined && typeof d.region !== 'string') return { ok: false, reason: 'region must be a string when present' };
   if (!KINDS.includes(d.kind as MachineOperationKind)) return { ok: false, reason: `kind must be one of ${KINDS.join(', ')}; got ${String(d.kind)}` };
   const makesMachine = d.kind === 'create' || d.kind === 'release-command';
   if (!makesMachine && typeof d.machineId !== 'string') return { ok: false, reason: `machineId is required for ${d.kind}` };

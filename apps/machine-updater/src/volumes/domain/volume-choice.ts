@@ -26,18 +26,19 @@ export function toVolumeView(v: Volume): VolumeView {
   };
 }
 
-/** A volume a new machine may mount: named `name`, in `region`, attached to no live machine; the oldest first. */
-export function pickUnattachedVolume(volumes: readonly Volume[], name: string, region: string): Volume | undefined {
+/** A volume a new machine may mount: named `name`, in `region` (any when absent), attached to no live machine; the oldest first. */
+export function pickUnattachedVolume(volumes: readonly Volume[], name: string, region: string | undefined): Volume | undefined {
   return volumes
-    .filter((v) => v.name === name && v.region === region && !v.attached_machine_id && v.state !== 'destroyed' && v.state !== 'pending_destroy')
+    .filter((v) => v.name === name && (region === undefined || v.region === region) && !v.attached_machine_id && v.state !== 'destroyed' && v.state !== 'pending_destroy')
     .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id.localeCompare(b.id))[0];
 }
 
 /** No free volume: names the command that makes one (DESIGN §6.4). */
-export function noVolumeAvailable(name: string, region: string, purpose: string): HangarError {
+export function noVolumeAvailable(name: string, region: string | undefined, purpose: string): HangarError {
+  const where = region === undefined ? '' : ` in region ${region}`;
   return new HangarError(
     VolumeErrorCodes.NONE_AVAILABLE,
-    `${purpose} needs an unattached volume named ${name} in region ${region} and there is none: create one with \`hangar volumes create ${name} -r ${region}\``,
-    { name, region },
+    `${purpose} needs an unattached volume named ${name}${where} and there is none: create one with \`hangar volumes create ${name} -r ${region ?? '<region>'}\``,
+    { name, ...(region === undefined ? {} : { region }) },
   );
 }

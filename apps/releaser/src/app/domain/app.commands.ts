@@ -1,4 +1,4 @@
-import type { ReleaseTrigger } from '@hangar/contracts';
+import type { MachinesProviderKind, ReleaseTrigger } from '@hangar/contracts';
 import type { DestroyedMachineRef, DestroyedVolumeRef, PlatformVersion, ReleaseOutcome } from './app.events';
 
 /** A point in time as the handler's clock gave it; events store it as an ISO-8601 string. */
@@ -8,6 +8,39 @@ export type CreateApp = {
   readonly type: 'CreateApp';
   readonly app: string;
   readonly platformVersion: PlatformVersion;
+  /** Where the provider app is, and whether `apps create` made it or found it (absent while only validating). */
+  readonly provider?: ProviderAppRecord;
+  readonly now: Instant;
+};
+
+/** The machines provider's app behind a Hangar app: which provider, which org, made or found. */
+export type ProviderAppRecord = {
+  readonly provider: MachinesProviderKind;
+  readonly org: string;
+  /** `created` by this `apps create`; `existing` an app of that name the token could read; `imported` by `apps import`. */
+  readonly providerApp: 'created' | 'existing' | 'imported';
+};
+
+/** One machine of an app being imported, as the provider listed it. */
+export type ImportedMachine = {
+  readonly id: string;
+  /** `fly_platform_version = v2` in its metadata. */
+  readonly managed: boolean;
+  readonly processGroup: string;
+  /** `fly_release_version`, when it has one. */
+  readonly releaseVersion?: number;
+};
+
+/**
+ * `apps import <app>`: adopt the provider's existing app (issue 14 point 1). Its machines with v2
+ * metadata stay managed at their recorded release, the rest unmanaged; Hangar's versions continue
+ * after the highest recorded one. `provider` is absent while only validating.
+ */
+export type ImportApp = {
+  readonly type: 'ImportApp';
+  readonly app: string;
+  readonly provider?: ProviderAppRecord;
+  readonly machines: readonly ImportedMachine[];
   readonly now: Instant;
 };
 
@@ -60,4 +93,4 @@ export type DestroyApp = {
   readonly now: Instant;
 };
 
-export type AppCommand = CreateApp | EnqueueRelease | FinishRelease | AllocateIp | ReleaseIp | MigrateToV2 | DestroyApp;
+export type AppCommand = CreateApp | ImportApp | EnqueueRelease | FinishRelease | AllocateIp | ReleaseIp | MigrateToV2 | DestroyApp;

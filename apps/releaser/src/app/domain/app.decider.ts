@@ -1,5 +1,5 @@
 import { APP_NAME_PATTERN, ErrorCodes, HangarError } from '@hangar/contracts';
-import type { AllocateIp, AppCommand, CreateApp, DestroyApp, EnqueueRelease, FinishRelease, Instant, MigrateToV2, ReleaseIp } from './app.commands';
+import type { AllocateIp, AppCommand, CreateApp, DestroyApp, EnqueueRelease, FinishRelease, ImportApp, Instant, MigrateToV2, ReleaseIp } from './app.commands';
 import type { AppEvent, AppIp, AppLockAcquired, PlatformVersion, QueuedRelease } from './app.events';
 
 export type { AppCommand } from './app.commands';
@@ -25,6 +25,10 @@ export type AppState = {
   readonly ips: readonly AppIp[];
   /** Set once the app is destroyed (`exists` is then false again, and stays so: the name is retired). */
   readonly destroyedAt?: string;
+  /** The provider's org the app is in, when recorded. */
+  readonly org?: string;
+  /** `apps import`: the release version the provider's machines were at. */
+  readonly importedVersion?: number;
 };
 
 export function initialState(): AppState {
@@ -34,7 +38,17 @@ export function initialState(): AppState {
 export function evolve(state: AppState, event: AppEvent): AppState {
   switch (event.type) {
     case 'AppCreated':
-      return { ...state, exists: true, app: event.data.app, platformVersion: event.data.platformVersion, createdAt: event.data.createdAt };
+      return {
+        ...state,
+        exists: true,
+        app: event.data.app,
+        platformVersion: event.data.platformVersion,
+        createdAt: event.data.createdAt,
+        ...(event.data.org ? { org: event.data.org } : {}),
+      };
+    case 'AppImported':
+      // Versions are never reused: the provider's recorded releases count as handed out.
+      return { ...state, lastVersion: Math.max(state.lastVersion, event.data.releaseVersion), importedVersion: event.data.releaseVersion };
     case 'ReleaseEnqueued': {
       const { releaseId, version } = event.data;
       return {
@@ -64,6 +78,10 @@ export function evolve(state: AppState, event: AppEvent): AppState {
     }
     case 'IpReleased':
       return { ...state, ips: state.ips.filter((ip) => ip.address !== event.data.address) };
+    case 'ProviderIpAllocated':
+    case 'ProviderIpReleased':
+      // The provider's list is the truth for these (`ips list` asks it); nothing here depends on them.
+      return state;
     case 'AppMigratedToV2':
       return { ...state, platformVersion: 'v2' };
     case 'AppDestroyed':
@@ -79,6 +97,8 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
   switch (command.type) {
     case 'CreateApp':
       return createApp(command, state);
+    case 'ImportApp':
+      return importApp(command, state);
     case 'EnqueueRelease':
       return enqueueRelease(command, state);
     case 'FinishRelease':
@@ -101,6 +121,30 @@ export function decide(command: AppCommand, state: AppState): AppEvent[] {
 /** The app decider: `decide`, `evolve`, `initialState` (STYLE.md Shape 1). */
 export const appDecider = { decide, evolve, initialState } as const;
 
+/**
+ * An imported app is a v2 app: machines with v2 metadata are deploy's, the rest are left alone
+ * (as `machine run` ones are). A legacy migration would adopt those, which import must not do.
+ */
+function importApp(command: ImportApp, state: AppState): AppEvent[] {
+  const created = createApp({ type: 'CreateApp', app: command.app, platformVersion: 'v2', ...(command.provider ? { provider: command.provider } : {}), now: command.now }, state);
+  if (!command.provider) return created;
+  const managed = command.machines.filter((m) => m.managed);
+  const releaseVersion = Math.max(0, ...managed.map((m) => m.releaseVersion ?? 0));
+  return [
+    ...created,
+    {
+      type: 'AppImported',
+      data: {
+        app: command.app,
+        org: command.provider.org,
+        releaseVersion,
+        managed: managed.map((m) => ({ machineId: m.id, processGroup: m.processGroup, ...(m.releaseVersion === undefined ? {} : { releaseVersion: m.releaseVersion }) })),
+        unmanaged: command.machines.filter((m) => !m.managed).map((m) => m.id),
+      },
+    },
+  ];
+}
+
 function createApp(command: CreateApp, state: AppState): AppEvent[] {
   if (state.exists) throw new HangarError(ErrorCodes.APP_EXISTS, `app ${command.app} already exists`, { app: command.app });
   // Its streams (releases, secrets, machines) stay for audit, and would read as the new app's history.
@@ -113,7 +157,7 @@ function createApp(command: CreateApp, state: AppState): AppEvent[] {
   if (!APP_NAME_PATTERN.test(command.app)) {
     throw new HangarError(ErrorCodes.VALIDATION, `invalid app name "${command.app}"`, { app: command.app });
   }
-  return [{ type: 'AppCreated', data: { app: command.app, platformVersion: command.platformVersion, createdAt: isoOf(command.now) } }];
+  return [{ type: 'AppCreated', data: { app: command.app, platformVersion: command.platformVersion, createdAt: isoOf(command.now), ...(command.provider ?? {}) } }];
 }
 
 function enqueueRelease(command: EnqueueRelease, state: AppState): AppEvent[] {

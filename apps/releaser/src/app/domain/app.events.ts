@@ -1,4 +1,4 @@
-import type { AppDestroyedData, DestroyedMachineRef, DestroyedVolumeRef, ReleaseTrigger } from '@hangar/contracts';
+import type { AppDestroyedData, DestroyedMachineRef, DestroyedVolumeRef, MachinesProviderKind, ReleaseTrigger } from '@hangar/contracts';
 
 /** `v2`: deploys manage machines by metadata; `legacy`: needs an explicit migration first (DESIGN §6.7). */
 export type PlatformVersion = 'v2' | 'legacy';
@@ -9,9 +9,36 @@ export type ReleaseOutcome = 'complete' | 'failed' | 'cancelled';
 /** A queued or running release, as the app's deploy queue sees it. */
 export type QueuedRelease = { readonly releaseId: string; readonly version: number };
 
+/**
+ * `provider`, `org`, `providerApp`: the machines provider's app behind it (issue 14 point 1), made or
+ * found by `apps create`, or adopted by `apps import`; absent on apps created before they were recorded.
+ */
 export type AppCreated = {
   readonly type: 'AppCreated';
-  readonly data: { readonly app: string; readonly platformVersion: PlatformVersion; readonly createdAt: string };
+  readonly data: {
+    readonly app: string;
+    readonly platformVersion: PlatformVersion;
+    readonly createdAt: string;
+    readonly provider?: MachinesProviderKind;
+    readonly org?: string;
+    readonly providerApp?: 'created' | 'existing' | 'imported';
+  };
+};
+
+/**
+ * `apps import`, right after its `AppCreated`: what the provider's app had. `managed` machines (v2
+ * metadata) keep their recorded release; `releaseVersion` is the highest of those (0 when none), and
+ * the app's next release is `releaseVersion + 1`. Hangar has no release record of the versions before.
+ */
+export type AppImported = {
+  readonly type: 'AppImported';
+  readonly data: {
+    readonly app: string;
+    readonly org: string;
+    readonly releaseVersion: number;
+    readonly managed: readonly { readonly machineId: string; readonly processGroup: string; readonly releaseVersion?: number }[];
+    readonly unmanaged: readonly string[];
+  };
 };
 
 /** The release got its version and joined the app's FIFO queue. */
@@ -56,6 +83,22 @@ export type IpAllocated = {
   readonly data: { readonly app: string } & AppIp;
 };
 
+/**
+ * An address the machines provider (Fly.io's IP assignments API) assigned to the app, with
+ * `HANGAR_MACHINES_PROVIDER=fly`: recorded after the provider answered. The provider holds these,
+ * not a local pool, so they are not part of the app's pool addresses (`apps destroy` returns none of them).
+ */
+export type ProviderIpAllocated = {
+  readonly type: 'ProviderIpAllocated';
+  readonly data: { readonly app: string; readonly provider: 'fly'; readonly address: string; readonly type: 'v4' | 'v6'; readonly shared: boolean; readonly region?: string };
+};
+
+/** The provider released the address (`ips release` with `HANGAR_MACHINES_PROVIDER=fly`). */
+export type ProviderIpReleased = {
+  readonly type: 'ProviderIpReleased';
+  readonly data: { readonly app: string; readonly provider: 'fly'; readonly address: string };
+};
+
 export type IpReleased = {
   readonly type: 'IpReleased';
   readonly data: { readonly app: string; readonly address: string; readonly type: 'v4' | 'v6'; readonly shared: boolean };
@@ -88,12 +131,15 @@ export type AppDestroyed = { readonly type: 'AppDestroyed'; readonly data: AppDe
 
 export type AppEvent =
   | AppCreated
+  | AppImported
   | ReleaseEnqueued
   | AppLockAcquired
   | AppLockReleased
   | ScaleRequested
   | IpAllocated
   | IpReleased
+  | ProviderIpAllocated
+  | ProviderIpReleased
   | AppMigratedToV2
   | ReleaseDequeued
   | AppDestroyed;

@@ -6,7 +6,8 @@ export interface ScaleInput {
   app: string;
   machines: readonly MachineView[];
   processGroup: string;
-  region: string;
+  /** Absent: the platform chooses (no `--region`, `primary_region` or managed machine to follow). */
+  region?: string;
   count: number;
   /** The app's current (last complete) release: new machines get its config and image. */
   release: { releaseId: string; version: number; config: AppConfig; image: string; secretsVersion?: number };
@@ -44,7 +45,7 @@ export function planScale(input: ScaleInput): MachineUpdateRequestedData[] {
       ...base,
       kind: 'create' as const,
       key: `scale:${input.requestId}:create:${i}`,
-      region: input.region,
+      ...(input.region === undefined ? {} : { region: input.region }),
       config,
     }));
   }

@@ -12,7 +12,6 @@ export type RolloutPlan = { readonly entries: PlanEntry[]; readonly maxUnavailab
 const GONE: readonly MachineState[] = ['destroying', 'destroyed'];
 /** Groups flyctl reserves for release-command, test and console machines; a deploy never touches them. */
 const RESERVED_GROUP_PREFIX = 'fly_app_';
-const FALLBACK_REGION = 'local';
 
 /**
  * The fixed rollout plan (DESIGN §5 step 4, §6.3; reference §1): managed machines of groups still in
@@ -41,7 +40,9 @@ export function planRollout(release: ReleaseState, _image: ResolvedImage, machin
   const selected = (g: string) => release.processGroups === undefined || release.processGroups.length === 0 || release.processGroups.includes(g);
 
   const destroys = managed.filter((m) => !groups.includes(groupOf(m)) && passes(m)).map((m) => entry(m, 'destroy'));
-  const region = release.config.primaryRegion ?? firstRegion(managed) ?? firstRegion(machines) ?? FALLBACK_REGION;
+  // With none of these the request names no region and the platform picks one, as flyctl does:
+  // `local` is only fleet's name for itself, and Fly rejects it.
+  const region = release.config.primaryRegion ?? firstRegion(managed) ?? firstRegion(machines);
   const creates = release.updateOnly
     ? []
     : groups
@@ -73,7 +74,7 @@ function canaryEntries(releaseId: string, updates: readonly PlanEntry[]): PlanEn
     key: `${releaseId}:canary:${u.processGroup}`,
     action: 'canary' as const,
     processGroup: u.processGroup,
-    region: u.region,
+    ...(u.region === undefined ? {} : { region: u.region }),
     wasStarted: false,
     ...(u.guest ? { guest: u.guest } : {}),
   }));
@@ -99,12 +100,12 @@ export function firstDeployCount(config: AppConfig, group: string, ha = true): n
   return hasServices(config, group) ? 2 : 1;
 }
 
-function createEntries(releaseId: string, config: AppConfig, group: string, region: string, ha: boolean): PlanEntry[] {
+function createEntries(releaseId: string, config: AppConfig, group: string, region: string | undefined, ha: boolean): PlanEntry[] {
   return Array.from({ length: firstDeployCount(config, group, ha) }, (_, i) => ({
     key: `${releaseId}:create:${group}:${i + 1}`,
     action: 'create' as const,
     processGroup: group,
-    region,
+    ...(region === undefined ? {} : { region }),
     wasStarted: false,
   }));
 }

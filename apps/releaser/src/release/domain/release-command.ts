@@ -10,7 +10,6 @@ export const RELEASE_COMMAND_GROUP = 'fly_app_release_command';
 const DEFAULT_TIMEOUT_MS = 5 * 60 * 1000;
 /** `release_command_timeout = "none"`: no limit, as far as a wait can express it (a week). */
 const NO_LIMIT_MS = 7 * 24 * 60 * 60 * 1000;
-const FALLBACK_REGION = 'local';
 
 export function releaseCommandKey(state: ReleaseState): string {
   return `${state.releaseId}:release-command`;
@@ -58,7 +57,8 @@ export function releaseCommandRequest(state: ReleaseState, image: ResolvedImage,
         releaseId: state.releaseId,
         releaseVersion: state.version,
         processGroup: RELEASE_COMMAND_GROUP,
-        region: state.config.primaryRegion ?? FALLBACK_REGION,
+        // No primary region: none is sent and the platform chooses (Fly rejects fleet's `local`).
+        ...(state.config.primaryRegion === undefined ? {} : { region: state.config.primaryRegion }),
         config: releaseCommandConfig(state, image, command),
         skipLaunch: false,
         waitForHealth: false,

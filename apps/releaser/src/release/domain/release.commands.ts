@@ -1,5 +1,5 @@
 import type { AppConfig, DeployStrategy } from '@hangar/app-config';
-import type { ReleaseTrigger } from '@hangar/contracts';
+import type { MachinesProviderKind, ReleaseTrigger } from '@hangar/contracts';
 import type { MachineConfig, MachineState } from '@hangar/machines-api';
 import type { DeployFlags, ResolvedImage } from './release.events';
 import type { VolumeSnapshot } from './volume-plan';
@@ -57,6 +57,11 @@ export type PlanRollout = {
   readonly machines: readonly MachineSnapshot[];
   /** The app's volumes, for `[mounts]` changes (DESIGN §6.4). */
   readonly volumes?: readonly VolumeSnapshot[];
+  /**
+   * `HANGAR_MACHINES_PROVIDER` (absent: `fleet`). With `fly`, an image from a registry Fly.io cannot
+   * reach fails the release here, before any machine (or the release command) is touched.
+   */
+  readonly provider?: MachinesProviderKind;
   readonly now: Instant;
 };
 

@@ -3,9 +3,10 @@ import { machineConfigFor, pinnedImageRef } from './machine-config';
 import { planRollout } from './plan-rollout';
 import { nextOperations, type PlannedOperation } from './planners';
 import type { CancelRelease, FailRelease, Instant, PlanRollout, QueueRelease, RecordStepOutcome, ReleaseCommand } from './release.commands';
-import type { Failure, MachineUpdateRequested, PlanEntry, ReleaseEvent, RolloutPlanned } from './release.events';
+import type { Failure, MachineUpdateRequested, PlanEntry, ReleaseEvent, ResolvedImage, RolloutPlanned } from './release.events';
 import { volumeProblems } from './volume-plan';
 import { checkBluegreen, releaseCommandKey, releaseCommandOutcome, releaseCommandRequest } from './release-command';
+import { unreachableFromFly, unreachableImageReason } from './image-reachability';
 import { evolve, initialState, isTerminal, type ReleaseState } from './release.state';
 
 export type { MachineSnapshot, ReleaseCommand } from './release.commands';
@@ -61,6 +62,13 @@ function queueRelease(command: QueueRelease, state: ReleaseState): ReleaseEvent[
   return [{ type: 'ReleaseQueued', data: { ...fields, createdAt: isoOf(now) } }];
 }
 
+/** Fly.io pulls the pinned image itself: one from a registry only this network reaches would fail on every machine. */
+function unpullableImage(image: ResolvedImage): string | undefined {
+  const pinned = pinnedImageRef(image);
+  const problem = unreachableFromFly(pinned);
+  return problem ? unreachableImageReason(pinned, problem) : undefined;
+}
+
 function plan(command: PlanRollout, state: ReleaseState): ReleaseEvent[] {
   requireExists(state);
   if (isTerminal(state) || state.plan) return [];
@@ -68,6 +76,8 @@ function plan(command: PlanRollout, state: ReleaseState): ReleaseEvent[] {
     throw new HangarError(ReleaseErrorCodes.NOT_STARTED, `release ${state.releaseId} has not started`, { releaseId: state.releaseId });
   }
   if (state.cancelRequested) return [];
+  const unpullable = command.provider === 'fly' ? unpullableImage(command.image) : undefined;
+  if (unpullable) return failRelease({ type: 'FailRelease', reason: unpullable, now: command.now }, state);
   const releaseCommand = state.config.deploy?.releaseCommand;
   if (releaseCommand && !state.skipReleaseCommand && state.releaseCommand?.status !== 'succeeded') {
     // The release command runs before any machine changes (DESIGN §5 step 3).
@@ -78,6 +88,12 @@ function plan(command: PlanRollout, state: ReleaseState): ReleaseEvent[] {
   const refused = state.strategy === 'bluegreen' ? checkBluegreen(state, command.machines) : problems.join('; ') || undefined;
   if (refused) return failRelease({ type: 'FailRelease', reason: refused, now: command.now }, state);
   const { entries, maxUnavailableCount, filters, warnings } = planRollout(state, command.image, command.machines, volumes);
+  // Fly creates a volume only in a region it is told; fleet picks one itself.
+  const regionless = command.provider === 'fly' ? entries.find((e) => e.createVolume && e.createVolume.region === undefined) : undefined;
+  if (regionless) {
+    const reason = `[mounts] source "${regionless.createVolume!.name}" needs a volume for process group ${regionless.processGroup}, and a volume lives in one region: set primary_region in fly.toml (or create the volume with hangar volumes create ${regionless.createVolume!.name} -r <region>)`;
+    return failRelease({ type: 'FailRelease', reason, now: command.now }, state);
+  }
   const planned: RolloutPlanned = {
     type: 'RolloutPlanned',
     data: { releaseId: state.releaseId, app: state.app, image: command.image, strategy: state.strategy, maxUnavailableCount, entries, ...(filters ? { filters } : {}), ...(warnings.length > 0 ? { warnings } : {}) },
@@ -144,7 +160,7 @@ function requestFor(state: ReleaseState, op: PlannedOperation): MachineUpdateReq
     releaseId: state.releaseId,
     releaseVersion: state.version,
     processGroup: entry.processGroup,
-    region: entry.region,
+    ...optional('region', entry.region),
     ...(op.kind === 'create' || op.kind === 'update' || op.kind === 'replace' ? { config: targetConfig(state, entry) } : {}),
     // Stopped machines are updated but stay stopped (DESIGN §5 step 5); a stopped blue's green too.
     skipLaunch: (op.kind === 'update' || (op.kind === 'create' && entry.action === 'green')) && !entry.wasStarted,
@@ -220,7 +236,7 @@ function entryOf(state: ReleaseState, key: string): PlanEntry {
   const entry = state.plan?.entries.find((e) => e.key === key);
   const request = state.requests[key];
   if (!entry && request) {
-    return { key, action: request.kind === 'destroy' ? 'destroy' : 'update', processGroup: request.processGroup, region: request.region, wasStarted: false, ...optional('machineId', request.machineId) };
+    return { key, action: request.kind === 'destroy' ? 'destroy' : 'update', processGroup: request.processGroup, ...optional('region', request.region), wasStarted: false, ...optional('machineId', request.machineId) };
   }
   if (!entry) throw new HangarError(ErrorCodes.INTERNAL, `release ${state.releaseId} has no plan entry ${key}`);
   return entry;

@@ -30,7 +30,8 @@ export type PlanEntry = {
   /** Absent for `create`. */
   readonly machineId?: string;
   readonly processGroup: string;
-  readonly region: string;
+  /** Absent for a create with no `primary_region` and no machine to follow: the platform chooses. */
+  readonly region?: string;
   /** The machine was `started`/`starting` when planned: its update makes it unavailable for a while. */
   readonly wasStarted: boolean;
   readonly fromReleaseVersion?: number;
@@ -49,7 +50,8 @@ export type PlanEntry = {
 };
 
 /** A volume to create for a new machine (flyctl's first deploy: `initial_size`, default 1 GB). */
-export type VolumeToCreate = { readonly name: string; readonly region: string; readonly sizeGb: number };
+/** `region` absent: none was known (no `primary_region`, no machine to follow); the platform picks it and the machine follows its volume. */
+export type VolumeToCreate = { readonly name: string; readonly region?: string; readonly sizeGb: number };
 
 export type Failure = { readonly machineId?: string; readonly key?: string; readonly reason: string };
 

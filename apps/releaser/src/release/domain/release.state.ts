@@ -16,7 +16,7 @@ export type RequestInfo = {
   readonly kind: MachineOperationKind;
   readonly machineId?: string;
   readonly processGroup: string;
-  readonly region: string;
+  readonly region?: string;
 };
 
 /** The release stream `release-<id>` folded. */
@@ -102,7 +102,7 @@ export function evolve(state: ReleaseState, event: ReleaseEvent): ReleaseState {
     }
     case 'MachineUpdateRequested': {
       const { key, kind, machineId, processGroup, region } = event.data;
-      const info: RequestInfo = machineId === undefined ? { kind, processGroup, region } : { kind, machineId, processGroup, region };
+      const info: RequestInfo = { kind, ...(machineId === undefined ? {} : { machineId }), processGroup, ...(region === undefined ? {} : { region }) };
       return { ...state, ops: { ...state.ops, [key]: 'requested' }, requests: { ...state.requests, [key]: info } };
     }
     case 'ReleaseCommandStarted':

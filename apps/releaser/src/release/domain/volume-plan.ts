@@ -115,9 +115,13 @@ export function withVolumesForNewMachines(config: AppConfig, entries: readonly P
     if (e.action !== 'create') return e;
     const mount = mountsFor(config, e.processGroup)[0];
     if (!mount) return e;
-    const i = pool.findIndex((v) => v.name === mount.source && v.region === e.region);
-    if (i >= 0) return { ...e, volumeId: pool.splice(i, 1)[0]!.id };
-    const createVolume: VolumeToCreate = { name: mount.source, region: e.region, sizeGb: initialSizeGb(mount.initialSize) };
+    // With no region known, a volume of that name in any region will do, and the machine goes where it is.
+    const i = pool.findIndex((v) => v.name === mount.source && (e.region === undefined || v.region === e.region));
+    if (i >= 0) {
+      const volume = pool.splice(i, 1)[0]!;
+      return { ...e, region: volume.region, volumeId: volume.id };
+    }
+    const createVolume: VolumeToCreate = { name: mount.source, ...(e.region ? { region: e.region } : {}), sizeGb: initialSizeGb(mount.initialSize) };
     return { ...e, createVolume };
   });
 }
