@@ -71,6 +71,19 @@ export const FLY_GO_DIFFERENCES: readonly FlyGoDifference[] = [
     },
   },
   {
+    id: 'create-app-name-wait',
+    what: 'Creating an app posts to `/apps?wait=true` with the name as `name` (the spec says `app_name`; Hangar sends both, so a server reading either finds it) and may carry `app_role_id`.',
+    flyGo: 'flaps/flaps_apps.go CreateAppRequest (`json:"name"`, `json:"org_slug"`), CreateApp (`/apps?wait=true`)',
+    apply: (spec) => {
+      const create = op(spec, 'POST /apps');
+      create.query.set('wait', 'boolean');
+      spec.definitions['CreateAppRequest'] = {
+        ...spec.definitions['CreateAppRequest'],
+        properties: { ...((spec.definitions['CreateAppRequest'] ?? {})['properties'] as Record<string, unknown>), name: { type: 'string' }, app_role_id: { type: 'string' } },
+      };
+    },
+  },
+  {
     id: 'metadata-value-body',
     what: '`POST …/metadata/{key}` takes the value as the body `{ "value": "…" }` (the spec declares no body).',
     flyGo: 'flaps/flaps_machines.go SetMetadata',
