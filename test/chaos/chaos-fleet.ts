@@ -17,7 +17,10 @@ export class FleetClient {
    * and `unmanaged` ones without (as `machine run` makes them); resolves once all are started.
    */
   async seed(app: string, image: string, managed: number, unmanaged: number): Promise<{ managedIds: string[]; unmanagedIds: string[] }> {
-    await this.call('POST', '/v1/apps', { app_name: app, org_slug: 'personal' });
+    // `apps create` made the provider app already (DESIGN §2); a seed of an app Hangar does not know makes it here.
+    await this.call('POST', '/v1/apps', { app_name: app, org_slug: 'personal' }).catch((error: Error) => {
+      if (!/: 409 /.test(error.message)) throw error;
+    });
     const launch = (metadata: Record<string, string>) =>
       this.call<{ id: string }>('POST', `/v1/apps/${app}/machines`, {
         region: 'local',
