@@ -9,5 +9,5 @@ import { BuilderModule } from './builder.module';
 export async function startBuilderService(config: BuilderConfig, opts: { prepareDatabase?: boolean } = {}): Promise<INestMicroservice> {
   if (opts.prepareDatabase ?? true) await prepareHangarDatabase(config.databaseUrl);
   await runMigrations(config.databaseUrl, builderMigrations);
-  return startService(BuilderModule.forRoot(config), { nats: config.nats, ns: config.namespace, service: 'builder' });
+  return startService(BuilderModule.forRoot(config), { nats: config.nats, ns: config.namespace, service: 'builder', ...(config.ops ? { ops: config.ops } : {}) });
 }

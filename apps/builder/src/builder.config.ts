@@ -1,4 +1,4 @@
-import { EnvConfigError, readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
+import { type OpsEndpoint, EnvConfigError, readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 import type { RegistryCredentials } from './image/registry.client';
 
@@ -33,6 +33,8 @@ export interface BuilderConfig {
   audit: AuditKeySource;
   /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: retention of the event feed `<NS>_EVENTS`. */
   eventsStream: EventsStreamLimits;
+  /** `HANGAR_OPS_PORT` / `HANGAR_OPS_HOST`: this replica's probes and metrics (none when unset). */
+  ops?: OpsEndpoint;
 }
 
 /** The only reader of the environment in builder (DESIGN §7.4). */
@@ -50,6 +52,7 @@ export function builderConfig(env: Env = process.env): BuilderConfig {
     reconcileIntervalMs: reconcileInterval(env.HANGAR_RECONCILE_INTERVAL_MS),
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
     eventsStream: e.eventsStream,
+    ...(e.ops ? { ops: e.ops } : {}),
   };
 }
 

@@ -9,6 +9,9 @@ import { installBodyParsers } from './http/body-parsers';
 import { PublicUrl } from './webhooks/public-url';
 import { openApiDocument } from './openapi/openapi.document';
 import { DOCS_JSON_PATH, DOCS_PATH } from './openapi/service.paths';
+import { startOpsServer } from '@hangar/messaging';
+import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
 
 /** Starts the gateway on its port; returns the app, its URL and where a generated token lives. */
 export async function startGateway(config: GatewayConfig): Promise<{ app: INestApplication; url: string; tokenFile?: string }> {
@@ -22,5 +25,11 @@ export async function startGateway(config: GatewayConfig): Promise<{ app: INestA
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.httpHost}:${address.port}`;
   app.get(PublicUrl).listeningAt(url);
+  if (config.ops) {
+    const health = app.get(HealthController);
+    const metrics = app.get(MetricsController);
+    const ops = await startOpsServer({ endpoint: config.ops, service: 'gateway', ready: () => health.checks(), metrics: () => metrics.scrape() });
+    app.getHttpServer().once('close', () => void ops.close());
+  }
   return { app, url, ...(file ? { tokenFile: file } : {}) };
 }

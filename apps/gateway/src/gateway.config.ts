@@ -1,4 +1,4 @@
-import { EnvConfigError, optionalToken, readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
+import { EnvConfigError, optionalToken, readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits, type OpsEndpoint } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 
 export interface GatewayConfig {
@@ -27,6 +27,8 @@ export interface GatewayConfig {
    * `HANGAR_MACHINES_API_TOKEN`, else in development the generated token machine-updater also uses.
    */
   machinesApi: { url: string; token?: string };
+  /** `HANGAR_OPS_PORT` / `HANGAR_OPS_HOST`: the same /healthz, /readyz and /metrics on a port of their own, as every service has (none when unset). */
+  ops?: OpsEndpoint;
   /** How long `/metrics` reuses the gauges it read from the store, ms (default 5000). Not read from the environment: tests shorten it. */
   storeMetricsCacheMs?: number;
 }
@@ -48,6 +50,7 @@ export function gatewayConfig(env: Env = process.env): GatewayConfig {
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
     eventsStream: e.eventsStream,
     machinesApi: { url: e.machinesApiUrl, ...withToken(optionalToken(env, 'HANGAR_FLEET_VIEWER_TOKEN') ?? e.machinesApiToken) },
+    ...(e.ops ? { ops: e.ops } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { readServiceEnv, type Env, type MachinesProvider, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
+import { type OpsEndpoint, readServiceEnv, type Env, type MachinesProvider, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 
 export interface MachineUpdaterConfig {
@@ -17,6 +17,8 @@ export interface MachineUpdaterConfig {
   audit: AuditKeySource;
   /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: retention of the event feed `<NS>_EVENTS`. */
   eventsStream: EventsStreamLimits;
+  /** `HANGAR_OPS_PORT` / `HANGAR_OPS_HOST`: this replica's probes and metrics (none when unset). */
+  ops?: OpsEndpoint;
 }
 
 /** The only reader of the environment in machine-updater (DESIGN §7.4). */
@@ -32,5 +34,6 @@ export function machineUpdaterConfig(env: Env = process.env): MachineUpdaterConf
     state: { stateDir: e.stateDir, production: e.production },
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
     eventsStream: e.eventsStream,
+    ...(e.ops ? { ops: e.ops } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { EnvConfigError, readServiceEnv, type Env, type MachinesProvider, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
+import { type OpsEndpoint, EnvConfigError, readServiceEnv, type Env, type MachinesProvider, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 import { parseCidr, type IpFamily, type IpRange } from './ips/domain/ip-address';
 import type { IpPools } from './ips/domain/ip-pool.decider';
@@ -21,6 +21,8 @@ export interface ReleaserConfig {
   audit: AuditKeySource;
   /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: retention of the event feed `<NS>_EVENTS`. */
   eventsStream: EventsStreamLimits;
+  /** `HANGAR_OPS_PORT` / `HANGAR_OPS_HOST`: this replica's probes and metrics (none when unset). */
+  ops?: OpsEndpoint;
 }
 
 /** Documentation ranges (RFC 5737, RFC 3849): safe defaults that route nowhere. */
@@ -38,6 +40,7 @@ export function releaserConfig(env: Env = process.env): ReleaserConfig {
     reconcileIntervalMs: reconcileInterval(env),
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
     eventsStream: e.eventsStream,
+    ...(e.ops ? { ops: e.ops } : {}),
   };
 }
 

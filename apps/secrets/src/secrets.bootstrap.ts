@@ -19,5 +19,5 @@ export async function startSecretsService(config: SecretsConfig, opts: { prepare
   const crypto = new AesGcmSecretCrypto({ current: key, ...(config.previousSecretsKey ? { previous: config.previousSecretsKey } : {}) });
   if (opts.prepareDatabase ?? true) await prepareHangarDatabase(config.databaseUrl);
   await runMigrations(config.databaseUrl, secretsMigrations);
-  return startService(SecretsModule.forRoot(config, crypto), { nats: config.nats, ns: config.namespace, service: 'secrets' });
+  return startService(SecretsModule.forRoot(config, crypto), { nats: config.nats, ns: config.namespace, service: 'secrets', ...(config.ops ? { ops: config.ops } : {}) });
 }

@@ -1,4 +1,4 @@
-import { EnvConfigError, parseBase64Key, readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
+import { type OpsEndpoint, EnvConfigError, parseBase64Key, readServiceEnv, type Env, type NatsEndpoint, type EventsStreamLimits } from '@hangar/contracts';
 import type { AuditKeySource } from '@hangar/event-store';
 
 export interface SecretsConfig {
@@ -18,6 +18,8 @@ export interface SecretsConfig {
   audit: AuditKeySource;
   /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: retention of the event feed `<NS>_EVENTS`. */
   eventsStream: EventsStreamLimits;
+  /** `HANGAR_OPS_PORT` / `HANGAR_OPS_HOST`: this replica's probes and metrics (none when unset). */
+  ops?: OpsEndpoint;
 }
 
 const DEFAULT_RETAIN_VERSIONS = 20;
@@ -40,6 +42,7 @@ export function secretsConfig(env: Env = process.env): SecretsConfig {
     production: e.production,
     audit: { ...(e.auditKey ? { auditKey: e.auditKey } : {}), stateDir: e.stateDir, production: e.production },
     eventsStream: e.eventsStream,
+    ...(e.ops ? { ops: e.ops } : {}),
   };
 }
 

@@ -37,8 +37,8 @@ export type {
   DestroyedVolumeRef,
   VolumeDestroyedData,
 } from './events';
-export { readServiceEnv, EnvConfigError, parseBase64Key, readEventsStreamLimits, optionalToken } from './service-env';
-export type { ServiceEnv, Env, NatsEndpoint, EventsStreamLimits } from './service-env';
+export { readServiceEnv, EnvConfigError, parseBase64Key, readEventsStreamLimits, optionalToken, readOpsEndpoint } from './service-env';
+export type { ServiceEnv, Env, NatsEndpoint, EventsStreamLimits, OpsEndpoint } from './service-env';
 export { readMachinesProvider, isOrgSlug, MACHINES_PROVIDERS, FLY_MACHINES_API_URL, FLY_GRAPHQL_URL, FLEET_DEFAULT_ORG } from './machines-provider';
 export type { MachinesProvider, MachinesProviderKind } from './machines-provider';
 export { jsonBodyProblem, MAX_JSON_DEPTH } from './json-limits';

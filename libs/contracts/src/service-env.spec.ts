@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { EnvConfigError, readEventsStreamLimits, readServiceEnv, type Env } from './service-env';
+import { EnvConfigError, readEventsStreamLimits, readOpsEndpoint, readServiceEnv, type Env } from './service-env';
 
 describe(readServiceEnv.name, () => {
   const generated = randomBytes(32).toString('base64');
@@ -91,5 +91,19 @@ describe(readEventsStreamLimits.name, () => {
     const fail = () => readServiceEnv({ [variable]: value });
     expect(fail).toThrow(EnvConfigError);
     expect(fail).toThrow(new RegExp(`^${variable}: must be .*got "${value}"`));
+  });
+});
+
+describe(readOpsEndpoint.name, () => {
+  it('is off unless HANGAR_OPS_PORT is set, binds to loopback by default, and takes 0 for a free port', () => {
+    expect(readOpsEndpoint({})).toBeUndefined();
+    expect(readOpsEndpoint({ HANGAR_OPS_PORT: ' ' })).toBeUndefined();
+    expect(readOpsEndpoint({ HANGAR_OPS_PORT: '9090' })).toEqual({ host: '127.0.0.1', port: 9090 });
+    expect(readOpsEndpoint({ HANGAR_OPS_PORT: '0', HANGAR_OPS_HOST: '0.0.0.0' })).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(readServiceEnv({ HANGAR_OPS_PORT: '9091' }).ops).toEqual({ host: '127.0.0.1', port: 9091 });
+  });
+
+  it.each(['http', '-1', '65536', '90.5'])('refuses HANGAR_OPS_PORT=%s naming the variable', (value) => {
+    expect(() => readServiceEnv({ HANGAR_OPS_PORT: value })).toThrow(new RegExp(`^HANGAR_OPS_PORT: must be an integer from 0 to 65535; got "${value}"`));
   });
 });

@@ -42,6 +42,24 @@ export interface ServiceEnv {
   production: boolean;
   /** `HANGAR_STREAM_MAX_AGE` / `HANGAR_STREAM_MAX_BYTES`: the limits of the JetStream event feed `<NS>_EVENTS`. */
   eventsStream: EventsStreamLimits;
+  /** `HANGAR_OPS_PORT` / `HANGAR_OPS_HOST`: a replica's probes and metrics; undefined when the port is unset (`readOpsEndpoint`). */
+  ops?: OpsEndpoint;
+}
+
+/** Where a replica serves `/healthz`, `/readyz` and `/metrics` for its orchestrator (DESIGN §7.2). */
+export interface OpsEndpoint {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+}
+
+/**
+ * `HANGAR_OPS_PORT` (unset: no ops port; 0: a free one) and `HANGAR_OPS_HOST` (default 127.0.0.1;
+ * 0.0.0.0 in a container, so the orchestrator's probes reach it).
+ */
+export function readOpsEndpoint(env: Env): OpsEndpoint | undefined {
+  if ((env.HANGAR_OPS_PORT ?? '').trim() === '') return undefined;
+  return { host: str(env, 'HANGAR_OPS_HOST', '127.0.0.1'), port: int(env, 'HANGAR_OPS_PORT', 0, 0, 65535) };
 }
 
 export type Env = Record<string, string | undefined>;
@@ -164,6 +182,7 @@ export function readServiceEnv(env: Env): ServiceEnv {
   const auditKey = parseBase64Key(env, 'HANGAR_AUDIT_KEY');
   const production = env.NODE_ENV === 'production';
   const machinesProvider = readMachinesProvider(env, fleetPort);
+  const ops = readOpsEndpoint(env);
   return {
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/hangar', ['postgres', 'postgresql']),
     nats: natsEndpoint(env, production),
@@ -182,6 +201,7 @@ export function readServiceEnv(env: Env): ServiceEnv {
     stateDir: str(env, 'HANGAR_STATE_DIR', '.hangar'),
     production,
     eventsStream: readEventsStreamLimits(env, production),
+    ...(ops ? { ops } : {}),
   };
 }
 

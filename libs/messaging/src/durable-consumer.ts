@@ -36,6 +36,7 @@ export class DurableConsumer {
   private messages: ConsumerMessages | undefined;
   private loop: Promise<void> | undefined;
   private stopping = false;
+  private handledMessages = 0;
 
   constructor(private readonly options: DurableConsumerOptions) {
     this.name = durableName(options.ns, options.service, options.purpose);
@@ -59,6 +60,18 @@ export class DurableConsumer {
     this.slotFreed?.();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** For `/metrics`: messages being handled now, and messages taken from the feed since start. */
+  get stats(): { inFlight: number; handled: number } {
+    return { inFlight: this.inFlight.size, handled: this.handledMessages };
+  }
+
+  /** For `/metrics`: messages of the feed this consumer has not acked yet (pending plus unacked), its lag. */
+  async lag(): Promise<number> {
+    const jsm = await this.options.nc.jetstreamManager();
+    const info = await jsm.consumers.info(eventsStreamName(this.options.ns), this.name);
+    return info.num_pending + info.num_ack_pending;
   }
 
   private async ensureConsumer(): Promise<void> {
@@ -116,6 +129,7 @@ export class DurableConsumer {
   }
 
   private async process(msg: JsMsg): Promise<void> {
+    this.handledMessages += 1;
     const deliveryCount = msg.info.deliveryCount;
     try {
       const event = await this.storedEventOf(msg);

@@ -42,3 +42,5 @@ export { AuditCheckpointSchedule, DEFAULT_AUDIT_CHECKPOINT_INTERVAL_MS } from '.
 export type { AuditCheckpointScheduleOptions } from './audit-checkpoint.schedule';
 export type { MessagingOptions } from './messaging.tokens';
 export { PeriodicRounds } from './periodic-rounds';
+export { startOpsServer, probe } from './ops/ops-server';
+export type { OpsServer, OpsServerOptions, ReadinessChecks } from './ops/ops-server';

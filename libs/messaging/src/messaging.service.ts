@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventsStreamLimits } from '@hangar/contracts';
 import { EVENT_STORE, PG_POOL, type EventStore } from '@hangar/event-store';
 import type { NatsConnection } from 'nats';
@@ -20,10 +20,12 @@ export type StartConsumerOptions = Omit<DurableConsumerOptions, 'store' | 'pool'
  * and stops them before the connection and pool close. Needs `EventStoreModule` in the app.
  */
 @Injectable()
-export class MessagingService implements BeforeApplicationShutdown {
+export class MessagingService implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly relays: EventRelay[] = [];
   private readonly consumers: DurableConsumer[] = [];
   private readonly schedules: AuditCheckpointSchedule[] = [];
+  private shuttingDown = false;
+  private readonly closeables: { close(): Promise<void> }[] = [];
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -53,7 +55,22 @@ export class MessagingService implements BeforeApplicationShutdown {
     return consumer;
   }
 
+  /** What `/metrics` and `/readyz` of the ops port read (DESIGN §7.2): the relays and consumers this replica runs. */
+  get running(): { relays: readonly EventRelay[]; consumers: readonly DurableConsumer[]; stopping: boolean } {
+    return { relays: this.relays, consumers: this.consumers, stopping: this.shuttingDown };
+  }
+
+  /** Closes `closeable` (the ops port) last, once the application has shut down. */
+  closeOnShutdown(closeable: { close(): Promise<void> }): void {
+    this.closeables.push(closeable);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.closeables.splice(0).map((c) => c.close()));
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
     await Promise.allSettled([...this.consumers.map((c) => c.stop()), ...this.relays.map((r) => r.stop()), ...this.schedules.map((s) => s.stop())]);
   }
 

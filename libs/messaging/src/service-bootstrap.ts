@@ -2,11 +2,15 @@ import { Logger, type INestMicroservice } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { NestFactory } from '@nestjs/core';
 import { ensureDatabase, eventStoreMigrations, PG_POOL, runMigrations } from '@hangar/event-store';
-import type { NatsEndpoint } from '@hangar/contracts';
+import type { NatsEndpoint, OpsEndpoint } from '@hangar/contracts';
+import type { NatsConnection } from 'nats';
 import { ApiTokenStore } from './auth/api-token.store';
 import { CommandAuthGuard } from './auth/command-auth.guard';
 import { messagingMigrations } from './messaging-migrations';
 import { MessagingService } from './messaging.service';
+import { NATS_CONNECTION } from './messaging.tokens';
+import { startOpsServer } from './ops/ops-server';
+import { serviceMetrics, serviceReadiness } from './ops/service-ops';
 import { createMicroserviceOptions } from './namespaced-nats.server';
 import { RpcErrorFilter } from './rpc-error.filter';
 import { rpcValidationPipe } from './rpc-validation.pipe';
@@ -30,6 +34,8 @@ export interface StartServiceOptions {
    * one active, so the feed keeps flowing whichever services are up. Needs `EventStoreModule`.
    */
   relay?: boolean;
+  /** `HANGAR_OPS_PORT`: serve `/healthz`, `/readyz` and `/metrics` there once started (none in `hangar server`, one process). */
+  ops?: OpsEndpoint;
 }
 
 /**
@@ -49,7 +55,18 @@ export async function startService(module: unknown, options: StartServiceOptions
   if (options.nats.insecure) new Logger(options.service).warn('HANGAR_NATS_INSECURE=1: whoever reaches NATS can send this service commands');
   app.enableShutdownHooks();
   await app.listen();
-  if (options.relay ?? true) app.get(MessagingService).startRelay();
+  const messaging = app.get(MessagingService);
+  if (options.relay ?? true) messaging.startRelay();
+  if (options.ops) {
+    const nc = app.get<NatsConnection>(NATS_CONNECTION);
+    const ops = await startOpsServer({
+      endpoint: options.ops,
+      service: options.service,
+      ready: serviceReadiness(options.service, { pool, nc, messaging }),
+      metrics: serviceMetrics(options.service, messaging),
+    });
+    messaging.closeOnShutdown(ops);
+  }
   new Logger(options.service).log(`${options.service} service ready`);
   return app;
 }

@@ -26,6 +26,8 @@ export interface HangarProcessesOptions {
    * services on an unauthenticated server instead (the chaos runner's proxy).
    */
   nats?: { publishers?: readonly string[]; feedReaders?: readonly string[] } | { url: string; insecure: true };
+  /** Give every service but fleet an ops port of its own (`HANGAR_OPS_PORT`), reached with `opsUrl(service)`. */
+  opsPorts?: boolean;
 }
 
 /**
@@ -39,6 +41,7 @@ export class HangarProcesses {
   private readonly procs = new Map<HangarService, ChildProcess>();
   private readonly logs = new Map<HangarService, string[]>();
   private env: Record<string, string> = {};
+  private readonly opsUrls = new Map<HangarService, string>();
   apiUrl = '';
   fleetUrl = '';
   /** fleet's edge proxy (podman runtime only): requests with `Host: <app>.localhost` reach the app. */
@@ -91,7 +94,13 @@ export class HangarProcesses {
 
   /** Starts one service; `opts.env` overrides variables for this start only (e.g. a new `HANGAR_SECRETS_KEY`). */
   async startOne(service: HangarService, opts: { env?: Record<string, string> } = {}): Promise<void> {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], { env: { ...this.env, ...(opts.env ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const ops: Record<string, string> = {};
+    if (this.opts.opsPorts && service !== 'fleet') {
+      const port = await freePort();
+      ops.HANGAR_OPS_PORT = String(port);
+      this.opsUrls.set(service, `http://127.0.0.1:${port}`);
+    }
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', service, 'main.js')], { env: { ...this.env, ...ops, ...(opts.env ?? {}) }, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = this.logs.get(service) ?? [];
     this.logs.set(service, log);
     const printedBefore = log.length;
@@ -100,6 +109,13 @@ export class HangarProcesses {
     child.stderr!.on('data', collect);
     this.procs.set(service, child);
     await this.waitReady(service, child, printedBefore);
+  }
+
+  /** Where a service serves /healthz, /readyz and /metrics (started with `opsPorts`). */
+  opsUrl(service: HangarService): string {
+    const url = this.opsUrls.get(service);
+    if (!url) throw new Error(`${service} has no ops port: start HangarProcesses with opsPorts`);
+    return url;
   }
 
   /** The OS pid of a running service (chaos tests map Postgres sessions to processes with it). */

@@ -32,14 +32,16 @@ export async function startServer(): Promise<RunningServer> {
   const gateway = gatewayConfig();
   await prepareHangarDatabase(gateway.databaseUrl);
   const fleet = await startFleet(fleetConfig());
+  // One process: the gateway's /healthz, /readyz and /metrics cover it, so no service opens HANGAR_OPS_PORT.
   const releaser = releaserConfig();
-  const builder = builderConfig();
+  const { ops: _builderOps, ...builder } = builderConfig();
   const updater = machineUpdaterConfig();
+  const { ops: _secretsOps, ...secrets } = secretsConfig();
   const services: INestMicroservice[] = [
     await startService(ReleaserModule.forRoot(releaser), { nats: releaser.nats, ns: releaser.namespace, service: 'releaser' }),
     await startBuilderService(builder, { prepareDatabase: false }),
     await startService(MachineUpdaterModule.forRoot(updater), { nats: updater.nats, ns: updater.namespace, service: 'machine-updater' }),
-    await startSecretsService(secretsConfig(), { prepareDatabase: false }),
+    await startSecretsService(secrets, { prepareDatabase: false }),
   ];
   const http = await startGateway(gateway);
   const apps: (INestApplication | INestMicroservice)[] = [http.app, ...services.reverse(), fleet.app];

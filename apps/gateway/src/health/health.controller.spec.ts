@@ -5,8 +5,8 @@ import { HealthController } from './health.controller';
 
 /** `/readyz` is public: it says what is down, never the error text (review L3). */
 describe(HealthController.name, () => {
-  const answer = async (store: Partial<EventStore>, closed: boolean) => {
-    const sut = new HealthController(store as EventStore, { isClosed: () => closed } as NatsConnection);
+  const answer = async (store: Partial<EventStore>, closed: boolean, flush: () => Promise<void> = () => Promise.resolve()) => {
+    const sut = new HealthController(store as EventStore, { isClosed: () => closed, flush } as unknown as NatsConnection);
     let status = 0;
     let body: unknown;
     const res = { status: (s: number) => ((status = s), res), json: (b: unknown) => (body = b) } as unknown as Response;
@@ -20,6 +20,12 @@ describe(HealthController.name, () => {
     expect(status).toBe(503);
     expect(body).toEqual({ status: 'unavailable', checks: { database: 'error', nats: 'error' } });
     expect(JSON.stringify(body)).not.toContain('10.1.2.3');
+  });
+
+  it('answers 503 when NATS is reconnecting (open, but a flush gets no answer)', async () => {
+    const { status, body } = await answer({ streamVersion: () => Promise.resolve(0) }, false, () => Promise.reject(new Error('disconnected')));
+    expect(status).toBe(503);
+    expect(body).toEqual({ status: 'unavailable', checks: { database: 'ok', nats: 'error' } });
   });
 
   it('answers 200 when both answer', async () => {

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Inject, Logger, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { NatsConnection } from 'nats';
 import { EVENT_STORE, type EventStore } from '@hangar/event-store';
-import { NATS_CONNECTION } from '@hangar/messaging';
+import { NATS_CONNECTION, probe, type ReadinessChecks } from '@hangar/messaging';
 import { Public } from '../auth/bearer-auth.guard';
 
 @Controller()
@@ -26,7 +26,14 @@ export class HealthController {
   @Public()
   @Get('readyz')
   async readyz(@Res() res: Response): Promise<void> {
-    const checks: Record<string, string> = {};
+    const checks = await this.checks();
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks });
+  }
+
+  /** The readiness checks, also answered on the ops port (`HANGAR_OPS_PORT`). */
+  async checks(): Promise<ReadinessChecks> {
+    const checks: ReadinessChecks = {};
     try {
       await this.store.streamVersion('readyz-probe');
       checks.database = 'ok';
@@ -34,8 +41,7 @@ export class HealthController {
       this.logger.warn(`readiness: the database did not answer: ${(error as Error).message}`);
       checks.database = 'error';
     }
-    checks.nats = this.nc.isClosed() ? 'error' : 'ok';
-    const ready = Object.values(checks).every((v) => v === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ok' : 'unavailable', checks });
+    checks.nats = this.nc.isClosed() ? 'error' : await probe(() => this.nc.flush(), (e) => this.logger.warn(`readiness: NATS did not answer: ${e.message}`));
+    return checks;
   }
 }

@@ -16,10 +16,15 @@ export class MetricsController {
   @Public()
   @Get('metrics')
   async metrics(@Res() res: Response): Promise<void> {
-    const scrape = Registry.merge([this.registry, await this.store.collect()]);
-    const body = await scrape.metrics();
+    const { contentType, body } = await this.scrape();
     // Exactly `register.contentType`: Express's type() and send() would reorder its parameters.
-    res.status(200).setHeader('Content-Type', scrape.contentType);
+    res.status(200).setHeader('Content-Type', contentType);
     res.end(body);
+  }
+
+  /** The text of a scrape, also answered on the ops port (`HANGAR_OPS_PORT`). */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    const scrape = Registry.merge([this.registry, await this.store.collect()]);
+    return { contentType: scrape.contentType, body: await scrape.metrics() };
   }
 }
